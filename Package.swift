@@ -1,0 +1,78 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Architecture (see README "Code map"):
+//   LassoCore   pure: wire models, aggregation, coverage, rates, feed dedup, alerts, sanitizing. No I/O, no clock.
+//   LassoClient effects: HTTP polling of nodes, metrics cache, discovery, snapshot/check assembly.
+//   LassoDemo   simulated Lasso nodes as real Hummingbird servers on 127.0.0.1.
+//   LassoTUI    pure view (state -> cell grid), keymap, themes, and the thin ncursesw backend.
+let package = Package(
+    name: "lassotop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lassotop", targets: ["lassotop"]),
+        .executable(name: "lassotop-bench", targets: ["lassotop-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "LassoCore",
+            dependencies: [.product(name: "Collections", package: "swift-collections")]
+        ),
+        .target(
+            name: "LassoClient",
+            dependencies: [
+                "LassoCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "LassoDemo",
+            dependencies: [
+                "LassoCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "LassoTUI",
+            dependencies: [
+                "LassoCore", "CNCurses",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "lassotop",
+            dependencies: [
+                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "lassotop-bench",
+            dependencies: [
+                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LassoCoreTests", dependencies: ["LassoCore"]),
+        .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
+        .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
+        .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,210 @@
+import Foundation
+
+/// Cross-node aggregation for one chain, the client-side redo of Lasso's MetricsStore (lasso-api.md §3.3).
+/// Differences from Lasso, on purpose: `totalCalls` sums every reporting node (Lasso drops <minCalls nodes from it),
+/// and per-method percentiles are the worst node's (Lasso takes the busiest node's).
+
+public struct AggregationOptions: Sendable, Equatable {
+    /// Nodes with fewer calls than this are left out of weighted averages unless no node reaches it (cold start).
+    public var minCalls: Int
+    public init(minCalls: Int = 10) { self.minCalls = minCalls }
+}
+
+/// One node's answer for a chain, keyed by the node's display name (Lasso responses do not name the node).
+public struct NodeChainReport: Sendable, Equatable {
+    public var node: String
+    public var metrics: MetricsResponse
+    public init(node: String, metrics: MetricsResponse) {
+        self.node = node
+        self.metrics = metrics
+    }
+}
+
+public struct ProviderNodeFigures: Sendable, Equatable, Codable {
+    public var node: String
+    public var totalCalls: Int
+    public var avgLatencyMs: Double
+    public var successRate: Double
+    public var score: Double
+    public var callsLastMinute: Int
+    /// Δcalls/Δt between this node's last two metrics polls; nil right after start or a restart.
+    public var callsPerSecond: Double?
+    /// Worst per-method percentiles on this node (0 when no samples).
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+}
+
+public struct MethodNodeFigures: Sendable, Equatable, Codable {
+    public var node: String
+    public var totalCalls: Int
+    public var avgLatencyMs: Double
+    public var successRate: Double
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    public var p99: Double
+}
+
+public struct MethodAggregate: Sendable, Equatable, Codable {
+    public var method: String
+    public var totalCalls: Int
+    public var avgLatencyMs: Double
+    public var successRate: Double
+    /// Percentiles are never averaged: each is the maximum over the qualifying nodes.
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    public var p99: Double
+    /// The node with the worst p95.
+    public var worstNode: String?
+    public var byNode: [MethodNodeFigures]
+}
+
+public struct ProviderAggregate: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String?
+    public var totalCalls: Int
+    public var avgLatencyMs: Double
+    public var successRate: Double
+    public var score: Double
+    public var nodesReporting: Int
+    public var coldStart: Bool
+    /// Sum of the node rates that are known; nil when no node has a rate yet.
+    public var callsPerSecond: Double?
+    public var p95LatencyMsMax: Double
+    public var p95WorstNode: String?
+    public var byNode: [ProviderNodeFigures]
+    public var methods: [MethodAggregate]
+
+    public var displayName: String { name ?? id }
+}
+
+public struct ChainAggregate: Sendable, Equatable, Codable {
+    public var chain: String
+    public var chainID: Int?
+    /// Nodes whose latest metrics fetch for this chain succeeded / nodes watched.
+    public var responding: Int
+    public var total: Int
+    /// Sorted by score, then calls, descending.
+    public var providers: [ProviderAggregate]
+}
+
+public enum Aggregation {
+    /// Σ(value × calls) / Σ calls; 0 when the weight is 0, never NaN.
+    public static func weightedAverage(_ entries: [(value: Double, calls: Int)]) -> Double {
+        var sum = 0.0
+        var weight = 0
+        for entry in entries {
+            sum += entry.value * Double(entry.calls)
+            weight += entry.calls
+        }
+        return weight == 0 ? 0 : sum / Double(weight)
+    }
+
+    /// Lasso's score: success × 1000/(1000+latency) × log10(calls); 0 for ≤1 call.
+    public static func score(successRate: Double, avgLatencyMs: Double, calls: Int) -> Double {
+        let latencyFactor = avgLatencyMs == 0 ? 1.0 : 1000.0 / (1000.0 + avgLatencyMs)
+        let confidence = calls <= 0 ? 0 : log10(Double(calls))
+        return successRate * latencyFactor * confidence
+    }
+
+    public static func aggregate(chain: String, reports: [NodeChainReport], totalNodes: Int,
+                                 rates: [String: [String: Double]] = [:],
+                                 options: AggregationOptions = AggregationOptions()) -> ChainAggregate {
+        var providerOrder: [String] = []
+        var rows: [String: [(node: String, provider: ProviderMetrics)]] = [:]
+        var methodRows: [String: [(node: String, methods: [MethodMetrics])]] = [:]
+        var names: [String: String] = [:]
+        for report in reports {
+            var seen = Set<String>()
+            for provider in report.metrics.providers where seen.insert(provider.id).inserted {
+                if rows[provider.id] == nil { providerOrder.append(provider.id) }
+                rows[provider.id, default: []].append((report.node, provider))
+                if names[provider.id] == nil, let name = provider.name { names[provider.id] = name }
+            }
+            var seenMethods = Set<String>()
+            for entry in report.metrics.methodsByProvider where seenMethods.insert(entry.providerID).inserted {
+                methodRows[entry.providerID, default: []].append((report.node, entry.methods))
+                if names[entry.providerID] == nil, let name = entry.providerName { names[entry.providerID] = name }
+            }
+        }
+
+        var providers: [ProviderAggregate] = []
+        providers.reserveCapacity(providerOrder.count)
+        for id in providerOrder {
+            let entries = rows[id] ?? []
+            let methods = aggregateMethods(methodRows[id] ?? [], options: options)
+            providers.append(aggregateProvider(id: id, name: names[id], entries: entries, methodRows: methodRows[id] ?? [],
+                                               methods: methods, rates: rates, options: options))
+        }
+        providers.sort { ($0.score, $0.totalCalls, $1.id) > ($1.score, $1.totalCalls, $0.id) }
+        let chainID = reports.first?.metrics.chainID
+        return ChainAggregate(chain: chain, chainID: chainID, responding: reports.count, total: max(totalNodes, reports.count),
+                              providers: providers)
+    }
+
+    static func aggregateProvider(id: String, name: String?, entries: [(node: String, provider: ProviderMetrics)],
+                                  methodRows: [(node: String, methods: [MethodMetrics])], methods: [MethodAggregate],
+                                  rates: [String: [String: Double]], options: AggregationOptions) -> ProviderAggregate {
+        let qualifying = entries.filter { $0.provider.totalCalls >= options.minCalls }
+        let coldStart = qualifying.isEmpty
+        let basis = coldStart ? entries : qualifying
+        let weighted = { (f: (ProviderMetrics) -> Double) in
+            weightedAverage(basis.map { (f($0.provider), $0.provider.totalCalls) })
+        }
+        var byNode: [ProviderNodeFigures] = []
+        var knownRate: Double?
+        for entry in entries {
+            let nodeMethods = methodRows.first { $0.node == entry.node }?.methods ?? []
+            let rate = rates[entry.node]?[id]
+            if let rate { knownRate = (knownRate ?? 0) + rate }
+            byNode.append(ProviderNodeFigures(
+                node: entry.node, totalCalls: entry.provider.totalCalls, avgLatencyMs: entry.provider.avgLatencyMs,
+                successRate: entry.provider.successRate, score: entry.provider.score,
+                callsLastMinute: entry.provider.callsLastMinute, callsPerSecond: rate,
+                p50: nodeMethods.map(\.p50).max() ?? 0, p95: nodeMethods.map(\.p95).max() ?? 0,
+                p99: nodeMethods.map(\.p99).max() ?? 0))
+        }
+        let worst = methods.max { $0.p95 < $1.p95 }
+        return ProviderAggregate(
+            id: id, name: name, totalCalls: entries.reduce(0) { $0 + $1.provider.totalCalls },
+            avgLatencyMs: weighted(\.avgLatencyMs), successRate: weighted(\.successRate),
+            score: coldStart ? 0 : weighted(\.score), nodesReporting: entries.count, coldStart: coldStart,
+            callsPerSecond: knownRate, p95LatencyMsMax: worst?.p95 ?? 0, p95WorstNode: worst?.worstNode,
+            byNode: byNode, methods: methods)
+    }
+
+    static func aggregateMethods(_ rows: [(node: String, methods: [MethodMetrics])], options: AggregationOptions) -> [MethodAggregate] {
+        var order: [String] = []
+        var grouped: [String: [(node: String, metrics: MethodMetrics)]] = [:]
+        for row in rows {
+            for method in row.methods {
+                if grouped[method.method] == nil { order.append(method.method) }
+                grouped[method.method, default: []].append((row.node, method))
+            }
+        }
+        var result: [MethodAggregate] = []
+        result.reserveCapacity(order.count)
+        for method in order {
+            let entries = grouped[method] ?? []
+            let qualifying = entries.filter { $0.metrics.totalCalls >= options.minCalls }
+            let basis = qualifying.isEmpty ? entries : qualifying
+            let worst = basis.max { $0.metrics.p95 < $1.metrics.p95 }
+            result.append(MethodAggregate(
+                method: method, totalCalls: entries.reduce(0) { $0 + $1.metrics.totalCalls },
+                avgLatencyMs: weightedAverage(basis.map { ($0.metrics.avgLatencyMs, $0.metrics.totalCalls) }),
+                successRate: weightedAverage(basis.map { ($0.metrics.successRate, $0.metrics.totalCalls) }),
+                p50: basis.map(\.metrics.p50).max() ?? 0, p90: basis.map(\.metrics.p90).max() ?? 0,
+                p95: worst?.metrics.p95 ?? 0, p99: basis.map(\.metrics.p99).max() ?? 0,
+                worstNode: worst?.node,
+                byNode: entries.map {
+                    MethodNodeFigures(node: $0.node, totalCalls: $0.metrics.totalCalls, avgLatencyMs: $0.metrics.avgLatencyMs,
+                                      successRate: $0.metrics.successRate, p50: $0.metrics.p50, p90: $0.metrics.p90,
+                                      p95: $0.metrics.p95, p99: $0.metrics.p99)
+                }))
+        }
+        result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
+        return result
+    }
+}

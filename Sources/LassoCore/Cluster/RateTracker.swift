@@ -1,0 +1,64 @@
+/// Turns Lasso's cumulative counters into rates (calls/s = Δcalls/Δt between successive metrics polls).
+/// A counter or `uptime_seconds` that goes down means the node restarted: the baseline resets and that interval
+/// has no rate — never a negative or spiked value.
+public struct RateTracker: Sendable {
+    struct Sample: Sendable {
+        var calls: Int
+        var atMs: Int64
+    }
+
+    private var samples: [String: [String: Sample]] = [:]   // node → counter key → last sample
+    private var uptimes: [String: Int] = [:]                // node → uptime at its last observation
+
+    public init() {}
+
+    /// Records one metrics poll of `node` and returns the rate per counter key (nil = no rate this interval).
+    /// Returns `restarted: true` when the node's uptime or any counter went backwards.
+    public mutating func observe(node: String, counters: [String: Int], atMs: Int64, uptimeSeconds: Int?)
+        -> (rates: [String: Double?], restarted: Bool) {
+        var restarted = false
+        if let uptime = uptimeSeconds {
+            if let previous = uptimes[node], uptime < previous {
+                restarted = true
+                samples[node] = [:]
+            }
+            uptimes[node] = uptime
+        }
+        var nodeSamples = samples[node] ?? [:]
+        var rates: [String: Double?] = [:]
+        for (key, calls) in counters {
+            defer { nodeSamples[key] = Sample(calls: calls, atMs: atMs) }
+            guard let previous = nodeSamples[key] else {
+                rates[key] = .some(nil)
+                continue
+            }
+            let elapsedMs = atMs - previous.atMs
+            if calls < previous.calls {
+                restarted = true
+                rates[key] = .some(nil)
+            } else if elapsedMs <= 0 {
+                rates[key] = .some(nil)
+            } else {
+                rates[key] = Double(calls - previous.calls) * 1000 / Double(elapsedMs)
+            }
+        }
+        if restarted {
+            // One counter going backwards means every counter of this node restarted: no rate for this interval.
+            for key in rates.keys { rates[key] = .some(nil) }
+        }
+        samples[node] = nodeSamples
+        return (rates, restarted)
+    }
+
+    /// Forgets a node (removed by discovery).
+    public mutating func forget(node: String) {
+        samples[node] = nil
+        uptimes[node] = nil
+    }
+
+    /// Sum of the known node rates; nil when none is known.
+    public static func clusterRate(_ nodeRates: [Double?]) -> Double? {
+        let known = nodeRates.compactMap { $0 }
+        return known.isEmpty ? nil : known.reduce(0, +)
+    }
+}

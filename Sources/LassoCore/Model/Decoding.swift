@@ -1,0 +1,100 @@
+import Foundation
+
+/// A body from a node that could not be turned into a model. Names the field so the node's row can say what broke.
+public struct LassoDecodeError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let endpoint: String
+    public let field: String
+    public let reason: String
+
+    public init(endpoint: String, field: String, reason: String) {
+        self.endpoint = endpoint
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String {
+        field.isEmpty ? "\(endpoint): \(reason)" : "\(endpoint): field \(field): \(reason)"
+    }
+}
+
+public enum LassoJSON {
+    /// Decodes `body` as `T`, mapping Foundation's errors to a `LassoDecodeError` naming the field path.
+    public static func decode<T: Decodable>(_ type: T.Type, from body: Data, endpoint: String) throws(LassoDecodeError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch let error as DecodingError {
+            throw describe(error, endpoint: endpoint)
+        } catch {
+            throw LassoDecodeError(endpoint: endpoint, field: "", reason: "invalid JSON")
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : "." + key.stringValue
+            }
+        }
+        return out
+    }
+
+    static func describe(_ error: DecodingError, endpoint: String) -> LassoDecodeError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath + [key]), reason: "missing")
+        case .typeMismatch(let type, let context):
+            return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath), reason: "expected \(type)")
+        case .valueNotFound(let type, let context):
+            return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath), reason: "null where \(type) expected")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return LassoDecodeError(endpoint: endpoint, field: field, reason: field.isEmpty ? "invalid JSON" : "invalid value")
+        @unknown default:
+            return LassoDecodeError(endpoint: endpoint, field: "", reason: "undecodable")
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Lasso sends latencies as int or float; both decode to Double. Non-finite values are rejected as invalid.
+    func decodeNumber(_ key: Key) throws -> Double {
+        let value: Double
+        if let int = try? decode(Int64.self, forKey: key) {
+            value = Double(int)
+        } else {
+            value = try decode(Double.self, forKey: key)
+        }
+        guard value.isFinite else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "non-finite number")
+        }
+        return value
+    }
+
+    func decodeNumberIfPresent(_ key: Key) throws -> Double? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decodeNumber(key)
+    }
+
+    /// Counters must be non-negative integers; a float with no fraction (1200.0) is accepted.
+    func decodeCount(_ key: Key) throws -> Int {
+        if let int = try? decode(Int.self, forKey: key) {
+            guard int >= 0 else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "negative count")
+            }
+            return int
+        }
+        let double = try decode(Double.self, forKey: key)
+        guard double.isFinite, double >= 0, double.rounded() == double, double < 9e15 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "not a count")
+        }
+        return Int(double)
+    }
+
+    func decodeCountIfPresent(_ key: Key) throws -> Int? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decodeCount(key)
+    }
+}
