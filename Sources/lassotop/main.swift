@@ -1,1 +1,1 @@
-print("lassotop")
+print("lassotop: not wired yet")

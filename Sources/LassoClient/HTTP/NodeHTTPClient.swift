@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import Foundation
+import LassoCore
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// Options for every request lassotop makes to a node.
+public struct HTTPOptions: Sendable {
+    /// Total time for one request (connect + response + body).
+    public var timeout: Duration = .seconds(5)
+    /// Bodies larger than this are an error for that node, never a crash.
+    public var maxBodyBytes: Int = 8 << 20
+    /// Extra request headers (e.g. Authorization). Values are secrets: never logged or shown.
+    public var headers: [(name: String, value: String)] = []
+    /// PEM file of extra CA roots for https.
+    public var caCertPath: String?
+    /// Disable TLS certificate verification (`--insecure`).
+    public var insecure = false
+
+    public init(timeout: Duration = .seconds(5), maxBodyBytes: Int = 8 << 20, headers: [(name: String, value: String)] = [],
+                caCertPath: String? = nil, insecure: Bool = false) {
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.headers = headers
+        self.caCertPath = caCertPath
+        self.insecure = insecure
+    }
+
+    /// AsyncHTTPClient reports a refused connection only once its connect timeout expires, so keep it short.
+    var connectTimeout: Duration { min(timeout, .seconds(1)) }
+}
+
+/// The outcome of one GET: a body, or a failure already classified for `NodeTracker`.
+public enum FetchResult: Sendable {
+    case ok(Data, latencyMs: Double)
+    case failed(NodeTracker.Failure, latencyMs: Double)
+}
+
+/// One shared AsyncHTTPClient for all nodes. Each call is bounded by the timeout and the body cap.
+public final class NodeHTTPClient: Sendable {
+    let client: HTTPClient
+    let options: HTTPOptions
+
+    public init(options: HTTPOptions) throws {
+        self.options = options
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if options.insecure { tls.certificateVerification = .none }
+        if let path = options.caCertPath {
+            let certificates = try NIOSSLCertificate.fromPEMFile(path)
+            tls.additionalTrustRoots = [.certificates(certificates)]
+        }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: TimeAmount(options.connectTimeout), read: TimeAmount(options.timeout)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        configuration.httpVersion = .http1Only
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func get(_ url: String) async -> FetchResult {
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "accept", value: "application/json")
+        request.headers.add(name: "user-agent", value: "lassotop")
+        for header in options.headers { request.headers.add(name: header.name, value: header.value) }
+        do {
+            let response = try await client.execute(request, timeout: TimeAmount(options.timeout))
+            let body = try await response.body.collect(upTo: options.maxBodyBytes)
+            let latency = elapsed()
+            guard response.status == .ok else {
+                return .failed(.bad("HTTP \(response.status.code)\(Self.hint(body, response.headers))"), latencyMs: latency)
+            }
+            return .ok(Data(body.readableBytesView), latencyMs: latency)
+        } catch {
+            return .failed(Self.classify(error, options: options), latencyMs: elapsed())
+        }
+    }
+
+    /// A short hint for error pages: "(HTML)" or the first words of a JSON error.
+    static func hint(_ body: ByteBuffer, _ headers: HTTPHeaders) -> String {
+        let contentType = headers.first(name: "content-type") ?? ""
+        if contentType.contains("html") { return " (HTML page)" }
+        let text = String(buffer: body.getSlice(at: body.readerIndex, length: min(body.readableBytes, 80)) ?? ByteBuffer())
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? "" : ": " + trimmed
+    }
+
+    static func classify(_ error: any Error, options: HTTPOptions) -> NodeTracker.Failure {
+        let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
+        let timeoutText = String(format: "timeout after %.1fs", seconds)
+        if error is NIOTooManyBytesError {
+            return .bad("body larger than \(options.maxBodyBytes / (1 << 20)) MiB")
+        }
+        if let httpError = error as? HTTPClientError {
+            switch httpError {
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
+                return .unreachable(timeoutText)
+            case .connectTimeout:
+                // AsyncHTTPClient retries refused connects until the connect timeout: treat as "not listening".
+                return .refused("connection refused or unreachable (connect timeout)")
+            case .remoteConnectionClosed:
+                return .unreachable("connection closed by node")
+            case .tlsHandshakeTimeout:
+                return .unreachable("TLS handshake timeout")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return .bad("invalid URL")
+            default:
+                return .unreachable(String(describing: httpError))
+            }
+        }
+        if let sslError = error as? NIOSSLError {
+            return .bad("TLS error: \(sslError)")
+        }
+        if error is BoringSSLError {
+            return .bad("TLS handshake failed (certificate?)")
+        }
+        let text = String(describing: error)
+        if text.contains("refused") || text.contains("ECONNREFUSED") { return .refused("connection refused") }
+        if text.contains("reset") || text.contains("ECONNRESET") { return .unreachable("connection reset") }
+        if text.lowercased().contains("timeout") || text.lowercased().contains("timed out") { return .unreachable(timeoutText) }
+        if text.contains("certificate") || text.contains("SSL") { return .bad("TLS error") }
+        return .unreachable(String(text.prefix(120)))
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
