@@ -35,7 +35,7 @@ public struct NodeTarget: Hashable, Sendable, CustomStringConvertible {
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         var base = urlText
         while base.hasSuffix("/") { base.removeLast() }
-        let hostPart = host.contains(":") ? "[\(host)]" : host
+        let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return NodeTarget(name: name ?? "\(hostPart):\(port)", url: base)
     }
 
