@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh Debian machine with Swift: `make run` and `make test`.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps build bench demo snapshot clean
+
+## Install what the build and the tests need (ncursesw headers, tmux for the end-to-end tests) when missing.
+deps:
+	@missing=""; \
+	dpkg -s libncurses-dev >/dev/null 2>&1 || missing="$$missing libncurses-dev"; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## The main job: with no node configured, starts the embedded demo cluster and opens the TUI on it.
+run: deps
+	$(SWIFT) run lassotop $(ARGS)
+
+## Every test: unit, real-HTTP integration against the demo cluster, golden frames, tmux end-to-end.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build: deps
+	$(SWIFT) build
+
+## Benchmarks with budgets (release build; not part of the tests).
+bench: deps
+	$(SWIFT) run -c release lassotop-bench $(ARGS)
+
+demo: deps
+	$(SWIFT) run lassotop demo $(ARGS)
+
+snapshot: deps
+	$(SWIFT) run lassotop snapshot $(ARGS)
+
+clean:
+	rm -rf .build
