@@ -79,6 +79,8 @@ let package = Package(
         .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
         .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
+        // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).
+        .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
     ],
     swiftLanguageModes: [.v6]
 )
