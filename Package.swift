@@ -68,10 +68,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmark workloads live in a library so a unit test can run each body once on tiny inputs.
+        .target(
+            name: "LassoBenchmarks",
+            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI"]
+        ),
         .executableTarget(
             name: "lassotop-bench",
             dependencies: [
-                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI",
+                "LassoBenchmarks", "LassoCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +84,7 @@ let package = Package(
         .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
         .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
+        .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore"]),
         // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).
         .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
     ],
