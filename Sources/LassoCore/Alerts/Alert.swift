@@ -1,4 +1,4 @@
-/// A firing/pending/resolved alert (issue #9). Rule evaluation lives beside this file.
+/// A pending/firing/resolved alert (issue #9), produced by `AlertEngine` beside this file.
 public struct Alert: Codable, Equatable, Sendable {
     public enum State: String, Codable, Sendable { case pending, firing, resolved }
     public enum Level: String, Codable, Sendable, Comparable {
@@ -6,18 +6,28 @@ public struct Alert: Codable, Equatable, Sendable {
         public static func < (a: Level, b: Level) -> Bool { a == .warning && b == .critical }
     }
 
+    /// The rule id (`AlertRule.rawValue`).
     public var rule: String
     public var level: Level
     public var state: State
+    /// First evaluation at which the condition held.
     public var startedAtMs: Int64
+    /// The latest measured value (while resolving: the value that cleared it).
     public var value: Double
     public var threshold: Double
     public var explanation: String
-    /// What the alert is about (a node, a provider), when not the whole cluster.
+    /// What the alert is about (a node, or "chain/provider"), when not the whole cluster.
     public var subject: String?
+    /// The value in words, e.g. "1 of 3 nodes responding".
+    public var detail: String?
+    /// When it became firing.
+    public var firingSinceMs: Int64?
+    /// When it resolved.
+    public var resolvedAtMs: Int64?
 
     public init(rule: String, level: Level, state: State, startedAtMs: Int64, value: Double, threshold: Double,
-                explanation: String, subject: String? = nil) {
+                explanation: String, subject: String? = nil, detail: String? = nil, firingSinceMs: Int64? = nil,
+                resolvedAtMs: Int64? = nil) {
         self.rule = rule
         self.level = level
         self.state = state
@@ -26,5 +36,8 @@ public struct Alert: Codable, Equatable, Sendable {
         self.threshold = threshold
         self.explanation = explanation
         self.subject = subject
+        self.detail = detail
+        self.firingSinceMs = firingSinceMs
+        self.resolvedAtMs = resolvedAtMs
     }
 }
