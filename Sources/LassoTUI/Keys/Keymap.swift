@@ -1,0 +1,179 @@
+import Foundation
+
+/// A key as the UI sees it (the backend maps ncurses codes to these).
+public enum Key: Hashable, Sendable {
+    case char(Character)
+    case ctrl(Character)
+    case up, down, left, right, home, end, pageUp, pageDown
+    case tab, backTab, enter, escape, backspace
+    case resize
+    /// Any printable character (only bound while typing a filter).
+    case printable
+
+    public var label: String {
+        switch self {
+        case .char(" "): return "Space"
+        case .char(let c): return String(c)
+        case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .home: return "Home"
+        case .end: return "End"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
+        case .enter: return "Enter"
+        case .escape: return "Esc"
+        case .backspace: return "Backspace"
+        case .resize: return "(resize)"
+        case .printable: return "text"
+        }
+    }
+}
+
+/// Where a binding applies. Lookup order: filter (while typing) → help (while shown) → demo → feed → navigation → global.
+public enum KeyContext: String, CaseIterable, Sendable {
+    case global, navigation, feed, demo, filter, help
+
+    public var title: String {
+        switch self {
+        case .global: return "Global"
+        case .navigation: return "Tables and lists"
+        case .feed: return "Feed"
+        case .demo: return "Demo fault injection (embedded demo cluster only)"
+        case .filter: return "While typing a filter"
+        case .help: return "Help overlay"
+        }
+    }
+}
+
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var description: String
+    public var context: KeyContext
+    public init(_ keys: [Key], _ action: Action, _ description: String, _ context: KeyContext) {
+        self.keys = keys
+        self.action = action
+        self.description = description
+        self.context = context
+    }
+}
+
+/// The one keymap table. It drives key handling, the `?` overlay and docs/keys.md.
+public enum Keymap {
+    public static let faultModes: [(key: Character, mode: String, label: String)] = [
+        ("d", "down", "node down (connection refused)"),
+        ("w", "slow", "slow responses"),
+        ("b", "garbage", "garbage bodies"),
+        ("x", "error500", "HTTP 500 errors"),
+        ("r", "restart", "restart (counters reset)"),
+        ("p", "partition", "partition (cluster view split)"),
+        ("o", "ok", "back to normal"),
+    ]
+
+    public static let entries: [KeyBinding] = {
+        var list: [KeyBinding] = [
+            KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (Ctrl-C exits with status 130)", .global),
+            KeyBinding([.char("?")], .toggleHelp, "Show or hide this help", .global),
+            KeyBinding([.tab], .nextView, "Next view", .global),
+            KeyBinding([.backTab], .previousView, "Previous view", .global),
+        ]
+        for view in TopView.allCases {
+            list.append(KeyBinding([.char(Character(String(view.rawValue)))], .showView(view), "Show the \(view.title) view", .global))
+        }
+        list += [
+            KeyBinding([.char("D")], .showView(.demo), "Show the Demo fault-injection panel", .global),
+            KeyBinding([.escape, .backspace], .back, "Back to the previous page (at the top: clear the filter)", .global),
+            KeyBinding([.char("/")], .startFilter, "Filter the feed (`!text` excludes matches)", .global),
+            KeyBinding([.char(" ")], .togglePause, "Pause or resume the feed", .global),
+            KeyBinding([.char("c")], .nextChain, "Next chain", .global),
+            KeyBinding([.ctrl("r")], .refreshNow, "Refresh now", .global),
+            KeyBinding([.char("+"), .char("=")], .intervalUp, "Poll interval +500 ms", .global),
+            KeyBinding([.char("-")], .intervalDown, "Poll interval −500 ms", .global),
+            KeyBinding([.char("t")], .nextTheme, "Next theme", .global),
+            KeyBinding([.char("e")], .export, "Export the current view (CSV or JSON file)", .global),
+            KeyBinding([.ctrl("l")], .redraw, "Redraw the screen", .global),
+
+            KeyBinding([.up, .char("k")], .moveUp, "Move up", .navigation),
+            KeyBinding([.down, .char("j")], .moveDown, "Move down", .navigation),
+            KeyBinding([.char("g"), .home], .moveTop, "First row", .navigation),
+            KeyBinding([.char("G"), .end], .moveBottom, "Last row", .navigation),
+            KeyBinding([.pageUp], .pageUp, "Page up", .navigation),
+            KeyBinding([.pageDown], .pageDown, "Page down", .navigation),
+            KeyBinding([.right, .char("l")], .focusNext, "Next pane", .navigation),
+            KeyBinding([.left, .char("h")], .focusPrevious, "Previous pane", .navigation),
+            KeyBinding([.enter], .drillIn, "Open the selected row (method rows: expand per node)", .navigation),
+            KeyBinding([.char("s")], .nextSortColumn, "Sort by the next column", .navigation),
+            KeyBinding([.char("S")], .reverseSort, "Reverse the sort order", .navigation),
+
+            KeyBinding([.char("f")], .toggleFollow, "Follow the newest event on or off", .feed),
+
+            KeyBinding([.printable], .filterInput(" "), "Type the filter (applies as you type)", .filter),
+            KeyBinding([.backspace], .filterBackspace, "Delete the last character", .filter),
+            KeyBinding([.enter], .filterApply, "Keep the filter and stop typing", .filter),
+            KeyBinding([.escape], .filterCancel, "Clear the filter and stop typing", .filter),
+
+            KeyBinding([.char("?"), .escape, .char("q")], .toggleHelp, "Close help", .help),
+            KeyBinding([.up, .char("k")], .moveUp, "Scroll up", .help),
+            KeyBinding([.down, .char("j")], .moveDown, "Scroll down", .help),
+            KeyBinding([.pageUp], .pageUp, "Page up", .help),
+            KeyBinding([.pageDown], .pageDown, "Page down", .help),
+        ]
+        for fault in faultModes {
+            list.append(KeyBinding([.char(fault.key)], .injectFault(mode: fault.mode), "Selected node: \(fault.label)", .demo))
+        }
+        return list
+    }()
+
+    /// Contexts that apply in this state, most specific first.
+    public static func activeContexts(_ state: UIState, isDemo: Bool) -> [KeyContext] {
+        if state.filterEditing { return [.filter] }
+        if state.helpShown { return [.help] }
+        var contexts: [KeyContext] = []
+        switch state.page {
+        case .view(.demo) where isDemo, .node where isDemo: contexts.append(.demo)
+        case .view(.feed), .view(.overview): contexts.append(.feed)
+        default: break
+        }
+        contexts += [.navigation, .global]
+        return contexts
+    }
+
+    /// The action for a key in this state, or nil when the key means nothing here.
+    public static func action(for key: Key, state: UIState, isDemo: Bool) -> Action? {
+        if case .resize = key { return nil }
+        for context in activeContexts(state, isDemo: isDemo) {
+            for binding in entries where binding.context == context {
+                if binding.keys.contains(key) { return binding.action }
+                if binding.keys.contains(.printable), case .char(let c) = key { return .filterInput(c) }
+            }
+        }
+        return nil
+    }
+
+    /// Human-readable keys of one binding, e.g. "↑ / k".
+    public static func keyLabel(_ binding: KeyBinding) -> String {
+        binding.keys.map(\.label).joined(separator: " / ")
+    }
+
+    /// docs/keys.md, generated from `entries` (a test keeps the committed file equal to this).
+    public static func markdown() -> String {
+        var out = "# lassotop keys\n\n"
+        out += "Generated from `Keymap.entries` in `Sources/LassoTUI/Keys/Keymap.swift`; the same table drives key handling\n"
+        out += "and the `?` help overlay. Regenerate with `LASSOTOP_REGEN_DOCS=1 swift test --filter KeymapDocsTests`.\n"
+        for context in KeyContext.allCases {
+            let bindings = entries.filter { $0.context == context }
+            guard !bindings.isEmpty else { continue }
+            out += "\n## \(context.title)\n\n| Key | Action |\n|---|---|\n"
+            for binding in bindings {
+                let keys = binding.keys.map { "`" + ($0.label == "`" ? "` ` `" : $0.label) + "`" }.joined(separator: " ")
+                out += "| \(keys.replacingOccurrences(of: "|", with: "\\|")) | \(binding.description) |\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,191 @@
+import LassoCore
+
+/// reduce(state, action, snapshot) → (state, effects). Pure: no clock, no I/O, no terminal.
+public enum Reducer {
+    public static let intervalStepMs: Int64 = 500
+
+    public static func reduce(_ state: UIState, _ action: Action, _ snapshot: ClusterSnapshot) -> (UIState, [Effect]) {
+        var s = state
+        s.statusMessage = nil
+        var effects: [Effect] = []
+        let pane = s.focusedPane
+
+        switch action {
+        case .quit:
+            effects.append(.quit)
+        case .toggleHelp:
+            s.helpShown.toggle()
+            s.scroll[.help] = 0
+        case .moveUp:
+            move(&s, pane, snapshot, by: -1)
+        case .moveDown:
+            move(&s, pane, snapshot, by: 1)
+        case .pageUp:
+            move(&s, pane, snapshot, by: -s.pageStep)
+        case .pageDown:
+            move(&s, pane, snapshot, by: s.pageStep)
+        case .moveTop:
+            if pane == .feed { s.follow = false }
+            s.selection[pane] = 0
+        case .moveBottom:
+            s.selection[pane] = max(0, Rows.count(pane, s, snapshot) - 1)
+            if pane == .feed { s.follow = true }
+        case .focusNext, .focusPrevious:
+            let panes = s.page.panes
+            if let index = panes.firstIndex(of: s.pages[s.pages.count - 1].focus) {
+                let step = action == .focusNext ? 1 : panes.count - 1
+                s.pages[s.pages.count - 1].focus = panes[(index + step) % panes.count]
+            }
+        case .nextView, .previousView:
+            let all = TopView.allCases
+            let index = all.firstIndex(of: s.topView) ?? 0
+            let step = action == .nextView ? 1 : all.count - 1
+            s.pages = [PageEntry(page: .view(all[(index + step) % all.count]))]
+        case .showView(let view):
+            s.pages = [PageEntry(page: .view(view))]
+        case .drillIn:
+            drillIn(&s, pane, snapshot)
+        case .back:
+            if s.pages.count > 1 {
+                s.pages.removeLast()
+            } else if !s.filterText.isEmpty {
+                s.filterText = ""
+            }
+        case .startFilter:
+            s.filterEditing = true
+        case .filterInput(let character):
+            s.filterText.append(character)
+            s.selection[.feed] = 0
+        case .filterBackspace:
+            if !s.filterText.isEmpty { s.filterText.removeLast() }
+        case .filterApply:
+            s.filterEditing = false
+        case .filterCancel:
+            s.filterEditing = false
+            s.filterText = ""
+        case .nextSortColumn:
+            let columns = SortColumns.columns(pane)
+            if !columns.isEmpty {
+                var spec = s.sortSpec(pane)
+                spec.column = (spec.column + 1) % columns.count
+                spec.reversed = false
+                s.sort[pane] = spec
+                s.statusMessage = "sorted by \(columns[spec.column])"
+            }
+        case .reverseSort:
+            let columns = SortColumns.columns(pane)
+            if !columns.isEmpty {
+                var spec = s.sortSpec(pane)
+                spec.reversed.toggle()
+                s.sort[pane] = spec
+                s.statusMessage = "sorted by \(columns[spec.column])\(spec.reversed ? " (reversed)" : "")"
+            }
+        case .nextChain:
+            if !snapshot.chains.isEmpty {
+                s.chainIndex = (min(s.chainIndex, snapshot.chains.count - 1) + 1) % snapshot.chains.count
+                s.selection[.providers] = 0
+            }
+        case .togglePause:
+            if s.paused {
+                s.paused = false
+                s.frozenFeed = []
+            } else {
+                s.paused = true
+                s.frozenFeed = snapshot.feed
+                s.pausedAtUniqueCount = snapshot.feedStats.unique
+            }
+        case .toggleFollow:
+            s.follow.toggle()
+            if !s.follow { s.selection[.feed] = max(0, Rows.count(.feed, s, snapshot) - 1) }
+        case .refreshNow:
+            effects.append(.refreshNow)
+            s.statusMessage = "refreshing…"
+        case .intervalUp:
+            effects.append(.changeInterval(byMs: intervalStepMs))
+        case .intervalDown:
+            effects.append(.changeInterval(byMs: -intervalStepMs))
+        case .nextTheme:
+            effects.append(.nextTheme)
+        case .export:
+            effects.append(.export(ExportRequest(page: s.page, pane: s.pages[s.pages.count - 1].focus)))
+        case .redraw:
+            effects.append(.redraw)
+        case .injectFault(let mode):
+            if snapshot.isDemo, let node = faultTarget(s, snapshot) {
+                effects.append(.injectFault(node: node, mode: mode))
+                s.statusMessage = "demo: \(mode) → \(node)"
+            }
+        case .resize(let width, let height):
+            s.screenWidth = width
+            s.screenHeight = height
+        }
+        return (s, effects)
+    }
+
+    /// The node a demo fault key acts on: the node page's node, or the selected row of the demo panel.
+    static func faultTarget(_ state: UIState, _ snapshot: ClusterSnapshot) -> String? {
+        switch state.page {
+        case .node(let name): return name
+        case .view(.demo):
+            let rows = Rows.nodes(state, snapshot, pane: .demoNodes)
+            guard !rows.isEmpty else { return nil }
+            return rows[Rows.clampedSelection(.demoNodes, state, snapshot)].name
+        default: return nil
+        }
+    }
+
+    static func move(_ s: inout UIState, _ pane: Pane, _ snapshot: ClusterSnapshot, by delta: Int) {
+        let count = Rows.count(pane, s, snapshot)
+        if pane == .help {
+            let visible = max(1, s.screenHeight - 6)
+            s.scroll[.help] = min(max(0, (s.scroll[.help] ?? 0) + delta), max(0, count - visible))
+            return
+        }
+        guard count > 0 else { return }
+        let current = Rows.clampedSelection(pane, s, snapshot)
+        let next = min(max(0, current + delta), count - 1)
+        s.selection[pane] = next
+        if pane == .feed { s.follow = next == count - 1 && delta > 0 }
+    }
+
+    static func drillIn(_ s: inout UIState, _ pane: Pane, _ snapshot: ClusterSnapshot) {
+        let index = Rows.clampedSelection(pane, s, snapshot)
+        func push(_ page: Page) {
+            for target in page.panes { s.selection[target] = 0 }
+            s.pages.append(PageEntry(page: page))
+        }
+        switch (pane, s.page) {
+        case (.nodes, _), (.opsNodes, _), (.demoNodes, _):
+            let rows = Rows.nodes(s, snapshot, pane: pane)
+            if index < rows.count { push(.node(name: rows[index].name)) }
+        case (.providers, _):
+            let rows = Rows.providers(s, snapshot)
+            if index < rows.count, let chain = Rows.chain(s, snapshot) { push(.provider(chain: chain.chain, id: rows[index].id)) }
+        case (.feed, _):
+            let rows = Rows.feed(s, snapshot)
+            if index < rows.count, let id = rows[index].providerID {
+                let chain = rows[index].chain ?? Rows.chain(s, snapshot)?.chain ?? ""
+                if Rows.provider(snapshot, chain: chain, id: id) != nil { push(.provider(chain: chain, id: id)) }
+            }
+        case (.providerNodes, .provider(let chain, let id)):
+            let rows = Rows.providerNodes(s, snapshot, chain: chain, id: id)
+            if index < rows.count { push(.node(name: rows[index].node)) }
+        case (.providerMethods, .provider(let chain, let id)):
+            let rows = Rows.providerMethods(s, snapshot, chain: chain, id: id)
+            if index < rows.count {
+                let method = rows[index].method
+                if s.expandedMethods.contains(method) { s.expandedMethods.remove(method) } else { s.expandedMethods.insert(method) }
+            }
+        case (.nodeProviders, .node(let name)):
+            let rows = Rows.nodeProviders(snapshot, node: name)
+            if index < rows.count { push(.provider(chain: rows[index].chain, id: rows[index].providerID)) }
+        case (.alerts, _):
+            let rows = Rows.alerts(s, snapshot)
+            if index < rows.count, let subject = rows[index].subject, snapshot.nodes.contains(where: { $0.name == subject }) {
+                push(.node(name: subject))
+            }
+        default:
+            break
+        }
+    }
+}

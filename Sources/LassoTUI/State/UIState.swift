@@ -1,0 +1,170 @@
+import LassoCore
+
+/// Top-level views, reachable with the number keys and Tab/Shift-Tab.
+public enum TopView: Int, CaseIterable, Sendable, Hashable {
+    case overview = 1, nodes, feed, ops, alerts, demo
+
+    public var title: String {
+        switch self {
+        case .overview: return "Overview"
+        case .nodes: return "Nodes"
+        case .feed: return "Feed"
+        case .ops: return "Ops"
+        case .alerts: return "Alerts"
+        case .demo: return "Demo"
+        }
+    }
+}
+
+/// One page of the k9s-style page stack.
+public enum Page: Equatable, Sendable, Hashable {
+    case view(TopView)
+    case provider(chain: String, id: String)
+    case node(name: String)
+
+    /// The selectable panes of this page, in focus order (←/→ move between them).
+    public var panes: [Pane] {
+        switch self {
+        case .view(.overview): return [.nodes, .providers, .feed]
+        case .view(.nodes): return [.nodes]
+        case .view(.feed): return [.feed]
+        case .view(.ops): return [.opsNodes]
+        case .view(.alerts): return [.alerts]
+        case .view(.demo): return [.demoNodes]
+        case .provider: return [.providerNodes, .providerMethods, .providerEvents]
+        case .node: return [.nodeProviders, .nodeErrors]
+        }
+    }
+
+    /// Overview starts on providers: the pane people drill into most.
+    public var defaultPane: Pane {
+        self == .view(.overview) ? .providers : panes[0]
+    }
+}
+
+/// A selectable table or list. Selection, sort and scroll are kept per pane.
+public enum Pane: String, CaseIterable, Sendable, Hashable {
+    case nodes, providers, feed
+    case providerNodes, providerMethods, providerEvents
+    case nodeProviders, nodeErrors
+    case opsNodes, alerts, demoNodes
+    case help
+}
+
+public struct PageEntry: Equatable, Sendable {
+    public var page: Page
+    public var focus: Pane
+    public init(page: Page, focus: Pane? = nil) {
+        self.page = page
+        self.focus = focus ?? page.defaultPane
+    }
+}
+
+public struct SortSpec: Equatable, Sendable {
+    /// Index into the pane's `SortColumns.columns`.
+    public var column: Int
+    public var reversed: Bool
+    public init(column: Int = 0, reversed: Bool = false) {
+        self.column = column
+        self.reversed = reversed
+    }
+}
+
+/// The whole UI state as one value: reduce(state, action, snapshot) → state, and render(state, snapshot) → frame.
+public struct UIState: Equatable, Sendable {
+    /// Page stack; the first entry is a top-level view, later ones are drill-downs (breadcrumb).
+    public var pages: [PageEntry] = [PageEntry(page: .view(.overview))]
+    public var selection: [Pane: Int] = [:]
+    public var sort: [Pane: SortSpec] = [:]
+    public var scroll: [Pane: Int] = [:]
+    public var chainIndex: Int = 0
+    /// Feed filter text (`!` prefix negates); applied while typing.
+    public var filterText: String = ""
+    public var filterEditing: Bool = false
+    public var paused: Bool = false
+    /// The feed as it was when paused (the paused view must not move), and the unique-event counter at that moment.
+    public var frozenFeed: [FeedEvent] = []
+    public var pausedAtUniqueCount: Int = 0
+    /// Follow: keep the newest event selected (tail -f); moving up leaves follow mode.
+    public var follow: Bool = true
+    public var helpShown: Bool = false
+    /// Methods expanded to per-node rows in provider detail.
+    public var expandedMethods: Set<String> = []
+    public var themeName: String = "default-dark"
+    public var statusMessage: String?
+    /// Last known terminal size (PgUp/PgDn step and layout).
+    public var screenWidth: Int = 80
+    public var screenHeight: Int = 24
+
+    public init(themeName: String = "default-dark") {
+        self.themeName = themeName
+    }
+
+    public var page: Page { pages[pages.count - 1].page }
+    public var focusedPane: Pane { helpShown ? .help : pages[pages.count - 1].focus }
+    public var topView: TopView {
+        if case .view(let view) = pages[0].page { return view }
+        return .overview
+    }
+
+    public func selected(_ pane: Pane) -> Int { selection[pane] ?? 0 }
+    public func sortSpec(_ pane: Pane) -> SortSpec { sort[pane] ?? SortSpec() }
+
+    /// New events since the feed was paused: the snapshot's unique-event counter keeps counting while we do not.
+    public func newEventsSincePause(_ snapshot: ClusterSnapshot) -> Int {
+        paused ? max(0, snapshot.feedStats.unique - pausedAtUniqueCount) : 0
+    }
+
+    /// Rows a page-up/page-down moves: roughly one screen of a full-height table.
+    public var pageStep: Int { max(1, screenHeight - 8) }
+}
+
+/// What a key asks for. Pure: the reducer turns it into a new state plus effects.
+public enum Action: Equatable, Sendable, Hashable {
+    case quit
+    case toggleHelp
+    case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
+    case focusNext, focusPrevious
+    case nextView, previousView
+    case showView(TopView)
+    case drillIn
+    case back
+    case startFilter
+    case filterInput(Character)
+    case filterBackspace
+    case filterApply
+    case filterCancel
+    case nextSortColumn
+    case reverseSort
+    case nextChain
+    case togglePause
+    case toggleFollow
+    case refreshNow
+    case intervalUp, intervalDown
+    case nextTheme
+    case export
+    case redraw
+    case injectFault(mode: String)
+    case resize(width: Int, height: Int)
+}
+
+/// What the run loop must do outside the pure reducer.
+public enum Effect: Equatable, Sendable {
+    case quit
+    case refreshNow
+    case changeInterval(byMs: Int64)
+    case nextTheme
+    case export(ExportRequest)
+    case injectFault(node: String, mode: String)
+    case redraw
+}
+
+/// Which view to export (the serializer is pure: `Exporter.document`).
+public struct ExportRequest: Equatable, Sendable {
+    public var page: Page
+    public var pane: Pane
+    public init(page: Page, pane: Pane) {
+        self.page = page
+        self.pane = pane
+    }
+}

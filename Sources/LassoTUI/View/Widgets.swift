@@ -1,0 +1,177 @@
+/// Terminal capabilities the view depends on (the backend detects them; tests set them).
+public struct RenderCaps: Equatable, Sendable {
+    /// Box-drawing and block characters; false gives `+-|` borders and ASCII sparklines.
+    public var unicode: Bool
+    /// No colours: state must still show through bold/reverse/underline.
+    public var monochrome: Bool
+    /// Local time offset for clocks (the view never reads the clock or the time zone).
+    public var utcOffsetSeconds: Int
+
+    public init(unicode: Bool = true, monochrome: Bool = false, utcOffsetSeconds: Int = 0) {
+        self.unicode = unicode
+        self.monochrome = monochrome
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+}
+
+/// Facts about lassotop itself that are not in the snapshot (Ops view, footer).
+public struct RuntimeInfo: Equatable, Sendable {
+    public var healthIntervalMs: Int64?
+    public var memoryBytes: Int?
+    public init(healthIntervalMs: Int64? = nil, memoryBytes: Int? = nil) {
+        self.healthIntervalMs = healthIntervalMs
+        self.memoryBytes = memoryBytes
+    }
+}
+
+public struct GridSize: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+}
+
+struct Rect {
+    var x: Int, y: Int, width: Int, height: Int
+    var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
+}
+
+/// One table column. Columns with lower `priority` survive narrow terminals; `grow` takes the spare width.
+struct Column {
+    var title: String
+    var width: Int
+    var right: Bool = false
+    var grow: Bool = false
+    var priority: Int = 0
+    /// The pane's sort column index this column shows, for the ▲/▼ marker.
+    var sortIndex: Int? = nil
+}
+
+struct TableCell {
+    var text: String
+    var role: StyleRole?
+    init(_ text: String, _ role: StyleRole? = nil) {
+        self.text = text
+        self.role = role
+    }
+}
+
+struct TableRow {
+    var cells: [TableCell]
+    var role: StyleRole = .text
+    /// Sub-rows (expanded methods) are drawn but not selectable.
+    var selectable: Bool = true
+}
+
+struct Painter {
+    var grid: CellGrid
+    let caps: RenderCaps
+
+    var ascii: Bool { !caps.unicode }
+    var dash: String { caps.unicode ? "—" : "-" }
+
+    init(size: GridSize, caps: RenderCaps) {
+        grid = CellGrid(width: size.width, height: size.height)
+        self.caps = caps
+    }
+
+    /// Network text is cleaned here, at draw time, whatever path it took.
+    @discardableResult
+    mutating func text(_ string: String, x: Int, y: Int, width: Int? = nil, role: StyleRole = .text,
+                       attributes: TextAttributes = [], clean: Bool = true) -> Int {
+        let safe = clean ? Sanitizer.clean(string) : string
+        let limit = width ?? (grid.width - x)
+        return grid.put(CellWidth.truncate(safe, to: limit, ascii: ascii), x: x, y: y, maxWidth: limit, role: role, attributes: attributes)
+    }
+
+    mutating func box(_ rect: Rect, title: String, focused: Bool = false, titleRole: StyleRole = .title) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let role: StyleRole = focused ? .borderFocus : .border
+        let (h, v, tl, tr, bl, br) = caps.unicode ? ("─", "│", "┌", "┐", "└", "┘") : ("-", "|", "+", "+", "+", "+")
+        let horizontal = String(repeating: h, count: rect.width - 2)
+        grid.put(tl + horizontal + tr, x: rect.x, y: rect.y, role: role)
+        grid.put(bl + horizontal + br, x: rect.x, y: rect.y + rect.height - 1, role: role)
+        for row in (rect.y + 1)..<(rect.y + rect.height - 1) {
+            grid.put(v, x: rect.x, y: row, role: role)
+            grid.put(v, x: rect.x + rect.width - 1, y: row, role: role)
+        }
+        if !title.isEmpty, rect.width > 6 {
+            let shown = " " + CellWidth.truncate(Sanitizer.clean(title), to: rect.width - 6, ascii: ascii) + " "
+            grid.put(shown, x: rect.x + 2, y: rect.y, role: titleRole, attributes: focused ? [.bold] : [])
+        }
+    }
+
+    /// Chooses the columns that fit `width` (dropping high-priority numbers first) and their final widths.
+    static func layout(_ columns: [Column], width: Int) -> [(index: Int, width: Int)] {
+        var chosen = Array(columns.indices)
+        func total(_ set: [Int]) -> Int { set.reduce(0) { $0 + columns[$1].width } + max(0, set.count - 1) }
+        while total(chosen) > width, chosen.count > 1 {
+            guard let drop = chosen.max(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) else { break }
+            chosen.removeAll { $0 == drop }
+        }
+        var widths = chosen.map { columns[$0].width }
+        let spare = width - total(chosen)
+        if spare > 0, let grower = chosen.firstIndex(where: { columns[$0].grow }) {
+            widths[grower] += spare
+        }
+        return zip(chosen, widths).map { ($0, $1) }
+    }
+
+    /// Header row plus rows, with the selected row highlighted when the pane is focused and kept in view.
+    mutating func table(_ rect: Rect, columns: [Column], rows: [TableRow], selected: Int?, focused: Bool,
+                        sort: SortSpec? = nil, emptyText: String = "") {
+        guard rect.height >= 1, rect.width >= 4 else { return }
+        let layout = Self.layout(columns, width: rect.width - 2)
+        var x = rect.x + 1
+        for (index, width) in layout {
+            var title = columns[index].title
+            if let sort, let sortIndex = columns[index].sortIndex, sortIndex == sort.column {
+                title += caps.unicode ? (sort.reversed ? "▲" : "▼") : (sort.reversed ? "^" : "v")
+            }
+            grid.put(CellWidth.fit(title, to: width, alignRight: columns[index].right, ascii: ascii), x: x, y: rect.y,
+                     role: .tableHeader, attributes: [.bold])
+            x += width + 1
+        }
+        let visible = rect.height - 1
+        guard visible > 0 else { return }
+        if rows.isEmpty {
+            if !emptyText.isEmpty { text(emptyText, x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, role: .textDim, clean: false) }
+            return
+        }
+        // Map the selectable index to a row index (sub-rows are not selectable).
+        var selectedRow: Int?
+        if let selected {
+            var seen = -1
+            for (i, row) in rows.enumerated() where row.selectable {
+                seen += 1
+                if seen == selected { selectedRow = i; break }
+            }
+        }
+        var offset = 0
+        if let selectedRow, selectedRow >= visible { offset = selectedRow - visible + 1 }
+        for line in 0..<visible {
+            let rowIndex = offset + line
+            guard rowIndex < rows.count else { break }
+            let row = rows[rowIndex]
+            let y = rect.y + 1 + line
+            let isSelected = focused && rowIndex == selectedRow
+            var cx = rect.x + 1
+            for (index, width) in layout {
+                let cell = index < row.cells.count ? row.cells[index] : TableCell("")
+                let safe = Sanitizer.clean(cell.text)
+                text(CellWidth.fit(safe, to: width, alignRight: columns[index].right, ascii: ascii), x: cx, y: y, width: width,
+                     role: cell.role ?? row.role, clean: false)
+                cx += width + 1
+            }
+            if isSelected {
+                grid.restyle(x: rect.x, y: y, width: rect.width, role: .tableSelected)
+            }
+        }
+        if offset > 0 { grid.put(caps.unicode ? "↑" : "^", x: rect.x + rect.width - 1, y: rect.y + 1, role: .textDim) }
+        if offset + visible < rows.count {
+            grid.put(caps.unicode ? "↓" : "v", x: rect.x + rect.width - 1, y: rect.y + visible, role: .textDim)
+        }
+    }
+}
