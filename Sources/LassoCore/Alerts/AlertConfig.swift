@@ -175,7 +175,8 @@ public enum AlertConfigError: Error, Equatable, Sendable, CustomStringConvertibl
         case .unknownKey(let key):
             return "unknown alert setting \"\(key)\" (known: see docs/alerts.md)"
         case .invalidValue(let key, let value, let reason):
-            return "alert setting \"\(key)\" = \(AlertFormat.number(value)): \(reason)"
+            let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(describing: value)
+            return "alert setting \"\(key)\" = \(shown): \(reason)"
         }
     }
 }

@@ -248,6 +248,10 @@ public struct AlertEngine: Sendable {
 
     // MARK: history
 
+    /// Kept history sizes (for tests of the bounds).
+    var retainedPollCount: Int { polls.count }
+    var retainedFlapEntryCount: Int { flapEntries.count }
+
     private mutating func ingestPolls(_ batch: [PollObservation], now: Int64) {
         for poll in batch.sorted(by: { $0.atMs < $1.atMs }) {
             polls.append(poll)
@@ -261,8 +265,9 @@ public struct AlertEngine: Sendable {
     private mutating func ingestFlaps(_ counts: [String: Int], now: Int64) {
         for (node, count) in counts.sorted(by: { $0.key < $1.key }) {
             let previous = lastFlapCounts[node] ?? 0
-            // A count that went down belongs to a new tracker for the node: everything it counted is new.
-            let added = count >= previous ? count - previous : count
+            // The counter holds state changes (up→down, down→up); the seed counts up/down cycles, and every second
+            // change completes one. A count that went down belongs to a new tracker for the node: all of it is new.
+            let added = count >= previous ? count / 2 - previous / 2 : count / 2
             if added > 0 { flapEntries.append(FlapEntry(node: node, atMs: now, count: added)) }
             lastFlapCounts[node] = count
         }

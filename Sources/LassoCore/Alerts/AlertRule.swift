@@ -77,7 +77,7 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
             return "More than \(AlertFormat.number(config.eventRateMax)) events/s (the true rate, before sampling)"
                 + "\(forText). Sustained event floods load the PubSub and the dashboards' mailboxes (seed warning)."
         case .flaps:
-            return "More than \(config.maxFlaps) node flaps (changes between answering and not) in "
+            return "More than \(config.maxFlaps) node flaps (a node stopped answering and came back) in "
                 + "\(AlertFormat.duration(ms: config.flapWindowMs)). Unstable nodes churn the cluster membership "
                 + "(seed warning: >5 node flaps in 10 minutes)."
         case .partition:

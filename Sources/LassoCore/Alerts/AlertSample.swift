@@ -43,9 +43,10 @@ public struct AlertSample: Sendable, Equatable {
     public var cacheHitRate: Double?
     /// True event rate (events/s, before sampling); nil when unknown.
     public var eventRate: Double?
-    /// Cumulative flap count per node (`NodeStatus.flaps`). The engine turns increases into timestamped flaps; a
-    /// count it sees for the first time counts in full (trackers start at 0 with lassotop), and a count that goes
-    /// down (node removed and re-added) starts a new baseline from 0.
+    /// Cumulative count of state changes between answering and not, per node (`NodeStatus.flaps`). The engine
+    /// counts one flap per up/down cycle (every second change, as the seed counts them) and timestamps it at this
+    /// sample. A count seen for the first time counts in full (trackers start at 0 with lassotop); a count that
+    /// goes down (node removed and re-added) starts again from 0.
     public var flapCounts: [String: Int]
     public var partitionSuspected: Bool
     /// Nodes reporting `standalone` while other responding nodes see a cluster (see `standaloneNodes(views:)`).
