@@ -195,7 +195,7 @@ final class AlertEngineTests: XCTestCase {
         }())
         XCTAssertEqual(states(update, .pollLatency), [.firing], "no hold duration: fires once the window is ready")
         XCTAssertEqual(update.transitions.first?.value, 5_000)
-        XCTAssertEqual(update.transitions.first?.detail, "poll p95 5000 ms over 5m00s (31 polls)")
+        XCTAssertEqual(update.transitions.first?.detail, "poll p95 5000 ms over 5m00s, 31 polls")
     }
 
     func testLatencyWindowNeedsTheMinimumNumberOfPolls() {
@@ -253,7 +253,7 @@ final class AlertEngineTests: XCTestCase {
         XCTAssertTrue(states(update(failedEveryNth: 5, until: t0 + 60_000), .pollSuccess).isEmpty)
         let failing = update(failedEveryNth: 4, until: t0 + 60_000)
         XCTAssertEqual(states(failing, .pollSuccess), [.firing])
-        XCTAssertEqual(failing.active.first { $0.rule == "poll_success" }?.detail, "poll success 77.4% over 5m00s (24 of 31 polls)")
+        XCTAssertEqual(failing.active.first { $0.rule == "poll_success" }?.detail, "poll success 77.4% over 5m00s, 24 of 31 polls ok")
     }
 
     func testPollSuccessAtExactlyEightyPercentDoesNotFire() {
@@ -300,7 +300,7 @@ final class AlertEngineTests: XCTestCase {
         XCTAssertEqual(update.transitions.map(\.subject), ["ethereum/alchemy"], "fires at once; quiet and 0.80 do not")
         XCTAssertEqual(update.transitions.first?.state, .firing)
         XCTAssertEqual(update.transitions.first?.level, .critical)
-        XCTAssertEqual(update.transitions.first?.detail, "79.0% success on 100 calls/min (applies from 100 calls/min)")
+        XCTAssertEqual(update.transitions.first?.detail, "79.0% success on 100 calls/min")
 
         let event = try XCTUnwrap(update.transitions.first).feedEvent()
         XCTAssertEqual(event.chain, "ethereum")

@@ -154,8 +154,7 @@ public struct AlertEngine: Sendable {
                           subject: ClusterSnapshot.historyKey(chain: provider.chain, provider: provider.providerID))
             let busy = provider.callsPerMinute >= config.providerMinCallsPerMinute
             let detail = "\(AlertFormat.percent(provider.successRate)) success on "
-                + "\(AlertFormat.number(provider.callsPerMinute.rounded())) calls/min "
-                + "(applies from \(AlertFormat.number(config.providerMinCallsPerMinute)) calls/min)"
+                + "\(AlertFormat.number(provider.callsPerMinute.rounded())) calls/min"
             let verdict = Verdict(holds: busy && provider.successRate < config.providerSuccessMin,
                                   value: provider.successRate, threshold: config.providerSuccessMin, detail: detail)
             // The same chain/provider listed twice keeps the worse verdict: holding first, then lower success.
@@ -213,7 +212,7 @@ public struct AlertEngine: Sendable {
         }
         return Verdict(holds: p95 > config.pollLatencyP95Ms, value: p95, threshold: config.pollLatencyP95Ms,
                        detail: "poll p95 \(AlertFormat.number(p95.rounded())) ms over "
-                           + "\(AlertFormat.duration(ms: window)) (\(latencies.count) polls)")
+                           + "\(AlertFormat.duration(ms: window)), \(latencies.count) polls")
     }
 
     private func pollSuccessVerdict(now: Int64) -> Verdict {
@@ -229,8 +228,8 @@ public struct AlertEngine: Sendable {
         }
         let rate = Double(succeeded) / Double(total)
         return Verdict(holds: rate < config.pollSuccessRateMin, value: rate, threshold: config.pollSuccessRateMin,
-                       detail: "poll success \(AlertFormat.percent(rate)) over \(AlertFormat.duration(ms: window)) "
-                           + "(\(succeeded) of \(total) polls)")
+                       detail: "poll success \(AlertFormat.percent(rate)) over \(AlertFormat.duration(ms: window)), "
+                           + "\(succeeded) of \(total) polls ok")
     }
 
     private func flapVerdict(now: Int64) -> Verdict {
