@@ -4,5 +4,39 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <wchar.h>
 #include <ncursesw/curses.h>
+
+// Macros and C globals Swift cannot import (or rejects as not concurrency-safe) get tiny accessors.
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+static inline FILE *cn_stdout(void) { return stdout; }
+static inline FILE *cn_stdin(void) { return stdin; }
+/// Writes a control string straight to the terminal (synchronized-output markers) and flushes, so it lands in order
+/// with what doupdate sends.
+static inline void cn_emit(const char *text) { fputs(text, stdout); fflush(stdout); }
+static inline int cn_lines(void) { return LINES; }
+static inline int cn_cols(void) { return COLS; }
+static inline int cn_colors(void) { return COLORS; }
+static inline int cn_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t cn_attr_normal(void) { return A_NORMAL; }
+static inline attr_t cn_attr_bold(void) { return A_BOLD; }
+static inline attr_t cn_attr_dim(void) { return A_DIM; }
+static inline attr_t cn_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t cn_attr_underline(void) { return A_UNDERLINE; }
+static inline int cn_key_code_yes(void) { return KEY_CODE_YES; }
+
+/// Draws one grapheme (up to CCHARW_MAX wide chars, 0-terminated) with attributes and an extended colour pair.
+static inline int cn_put_cell(WINDOW *win, int y, int x, const wchar_t *text, attr_t attrs, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, text, attrs, 0, &pair) != OK) return ERR;
+    return mvwadd_wch(win, y, x, &cell);
+}
+
+/// Ctrl-L: forget what is on the terminal so the next doupdate repaints everything.
+static inline void cn_force_full_redraw(void) { clearok(curscr, TRUE); }
+
+/// The locale's character set name after setlocale (e.g. "UTF-8").
+static inline const char *cn_codeset(void) { return nl_langinfo(CODESET); }
 #endif

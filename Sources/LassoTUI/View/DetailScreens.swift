@@ -3,6 +3,9 @@ import LassoCore
 extension Context {
     // MARK: provider detail
 
+    /// Lasso reports 0 for a percentile with no samples: show a dash, not a fake 0 ms.
+    func pms(_ value: Double) -> String { value > 0 ? Format.ms(value) : dash }
+
     func drawProvider(_ p: inout Painter, _ body: Rect, chain: String, id: String) {
         guard let provider = Rows.provider(snapshot, chain: chain, id: id) else {
             p.box(body, title: "Provider \(id)")
@@ -50,7 +53,7 @@ extension Context {
                 TableCell(figures.node), TableCell(Format.count(figures.totalCalls)),
                 TableCell(Format.rate(figures.callsPerSecond, dash: dash)), TableCell(Format.ms(figures.avgLatencyMs)),
                 TableCell(Format.percent(figures.successRate), successRole(figures.successRate)),
-                TableCell(Format.ms(figures.p50)), TableCell(Format.ms(figures.p95)), TableCell(Format.ms(figures.p99)),
+                TableCell(pms(figures.p50)), TableCell(pms(figures.p95)), TableCell(pms(figures.p99)),
                 TableCell(Format.score(figures.score)), TableCell(circuit, circuitRole),
             ])
         }
@@ -61,7 +64,7 @@ extension Context {
         // History charts side by side.
         let key = ClusterSnapshot.historyKey(chain: chain, provider: id)
         let half = body.width / 2
-        drawChart(&p, Rect(x: body.x, y: y, width: half, height: chartHeight), title: "Avg latency (ms)",
+        drawChart(&p, Rect(x: body.x, y: y, width: half, height: chartHeight), title: "Latency",
                   values: snapshot.latencyHistory[key] ?? [], format: { Format.ms($0) })
         drawChart(&p, Rect(x: body.x + half, y: y, width: body.width - half, height: chartHeight), title: "Calls/s",
                   values: snapshot.rateHistory[key] ?? [], format: { Format.rate($0) })
@@ -86,15 +89,15 @@ extension Context {
             let marker = caps.unicode ? (expanded ? "▾ " : "▸ ") : (expanded ? "- " : "+ ")
             methodRows.append(TableRow(cells: [
                 TableCell(marker + method.method), TableCell(Format.count(method.totalCalls)), TableCell(Format.ms(method.avgLatencyMs)),
-                TableCell(Format.percent(method.successRate), successRole(method.successRate)), TableCell(Format.ms(method.p50)),
-                TableCell(Format.ms(method.p95)), TableCell(Format.ms(method.p99)), TableCell(method.worstNode ?? dash, .textDim),
+                TableCell(Format.percent(method.successRate), successRole(method.successRate)), TableCell(pms(method.p50)),
+                TableCell(pms(method.p95)), TableCell(pms(method.p99)), TableCell(method.worstNode ?? dash, .textDim),
             ]))
             if expanded {
                 for figures in method.byNode {
                     methodRows.append(TableRow(cells: [
                         TableCell((caps.unicode ? "  └ " : "  `-") + figures.node, .textDim), TableCell(Format.count(figures.totalCalls)),
                         TableCell(Format.ms(figures.avgLatencyMs)), TableCell(Format.percent(figures.successRate)),
-                        TableCell(Format.ms(figures.p50)), TableCell(Format.ms(figures.p95)), TableCell(Format.ms(figures.p99)),
+                        TableCell(pms(figures.p50)), TableCell(pms(figures.p95)), TableCell(pms(figures.p99)),
                         TableCell(""),
                     ], role: .textDim, selectable: false))
                 }
@@ -118,14 +121,15 @@ extension Context {
 
     func drawChart(_ p: inout Painter, _ rect: Rect, title: String, values: [Double], format: (Double) -> String) {
         let finite = values.filter(\.isFinite)
-        let label = finite.isEmpty ? title : "\(title) · last \(format(finite.last ?? 0)) · max \(format(finite.max() ?? 0))"
+        let label = finite.isEmpty ? title
+            : "\(title) · last \(format(finite.last ?? 0)) · min \(format(finite.min() ?? 0)) · max \(format(finite.max() ?? 0))"
         p.box(rect, title: caps.unicode ? label : label.replacingOccurrences(of: "·", with: "-"))
         let inner = rect.inner
         guard !finite.isEmpty else {
             if inner.height > 0 { p.text("no history yet", x: inner.x + 1, y: inner.y, role: .textDim, clean: false) }
             return
         }
-        let rows = Sparkline.chart(values, width: inner.width - 1, height: inner.height, ascii: ascii)
+        let rows = Sparkline.chart(values, width: inner.width - 1, height: inner.height, ascii: ascii, zeroBased: false)
         for (i, row) in rows.enumerated() {
             p.text(row, x: inner.x + 1, y: inner.y + i, width: inner.width - 1, role: .sparkline, clean: false)
         }
@@ -192,7 +196,8 @@ extension Context {
             p.text(keys, x: demoRect.x + 2, y: demoRect.y + 1, width: demoRect.width - 4, role: .keyHint, clean: false)
             remaining -= demoHeight
         }
-        let providersHeight = max(4, remaining / 2)
+        let providerRows = Rows.nodeProviders(snapshot, node: name).count
+        let providersHeight = min(max(4, providerRows + 3), max(4, remaining / 2))
         let errorsHeight = remaining - providersHeight
         let providersRect = Rect(x: body.x, y: y, width: body.width, height: providersHeight)
         p.box(providersRect, title: "Its providers", focused: focus == .nodeProviders)
@@ -207,7 +212,7 @@ extension Context {
                 TableCell(row.chain, .textDim), TableCell(row.providerName), TableCell(Format.count(row.figures.totalCalls)),
                 TableCell(Format.rate(row.figures.callsPerSecond, dash: dash)), TableCell(Format.ms(row.figures.avgLatencyMs)),
                 TableCell(Format.percent(row.figures.successRate), successRole(row.figures.successRate)),
-                TableCell(Format.ms(row.figures.p95)), TableCell(Format.score(row.figures.score)),
+                TableCell(pms(row.figures.p95)), TableCell(Format.score(row.figures.score)),
             ])
         }
         p.table(providersRect.inner, columns: columns, rows: rows, selected: Rows.clampedSelection(.nodeProviders, state, snapshot),
@@ -231,9 +236,8 @@ extension Context {
     // MARK: help overlay
 
     func drawHelp(_ p: inout Painter, _ size: GridSize) {
-        let width = min(size.width - 4, 84)
-        let height = size.height - 4
-        let rect = Rect(x: (size.width - width) / 2, y: 2, width: width, height: height)
+        // Covers the whole body so nothing underneath shows through at the edges.
+        let rect = Rect(x: 0, y: 2, width: size.width, height: size.height - 3)
         p.grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, role: .text)
         p.box(rect, title: "Help · keys (? or Esc closes)", focused: true)
         let lines = HelpContent.lines()

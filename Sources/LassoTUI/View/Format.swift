@@ -58,7 +58,7 @@ enum Format {
 
     static func number(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e9 { return String(Int(value)) }
-        if abs(value) < 1 { return String(format: "%.3f", value) }
+        if abs(value) < 1 { return String(format: "%.2f", value) }
         return String(format: "%.1f", value)
     }
 
@@ -92,16 +92,21 @@ enum Sparkline {
         return out
     }
 
-    /// A multi-row bar chart (rows top to bottom), scaled from 0 to the maximum.
-    static func chart(_ values: [Double], width: Int, height: Int, ascii: Bool) -> [String] {
+    /// A multi-row bar chart (rows top to bottom), scaled from 0 (or from a little under the minimum, so small
+    /// changes on a high baseline stay visible) to the maximum.
+    static func chart(_ values: [Double], width: Int, height: Int, ascii: Bool, zeroBased: Bool = true) -> [String] {
         guard width > 0, height > 0 else { return [] }
         let recent = Array(values.suffix(width))
-        let high = recent.filter(\.isFinite).max() ?? 0
+        let finite = recent.filter(\.isFinite)
+        let top = finite.max() ?? 0
+        let bottom = zeroBased ? 0 : max(0, (finite.min() ?? 0) - (top - (finite.min() ?? 0)) / 4)
+        let high = top - bottom
         var rows = Array(repeating: "", count: height)
         let eighths: [Character] = ascii ? [" ", ".", ".", ":", ":", "|", "|", "#", "#"]
             : [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         for value in recent {
-            let units = (value.isFinite && high > 0) ? Int((value / high * Double(height * 8)).rounded()) : 0
+            let units = (value.isFinite && high > 0) ? Int(((value - bottom) / high * Double(height * 8)).rounded())
+                : (value.isFinite && top > 0 ? height * 4 : 0)
             for row in 0..<height {
                 let fromBottom = height - 1 - row
                 let filled = min(8, max(0, units - fromBottom * 8))

@@ -221,7 +221,8 @@ struct Context {
     func drawOverview(_ p: inout Painter, _ body: Rect) {
         let nodesHeight = min(snapshot.nodes.count, max(3, body.height / 3)) + 3
         let rest = body.height - nodesHeight
-        let providersHeight = max(4, (rest * 11 + 19) / 20)
+        let providerRows = Rows.chain(state, snapshot)?.providers.count ?? 0
+        let providersHeight = min(max(4, providerRows + 3), max(4, (rest * 11 + 19) / 20))
         let feedHeight = rest - providersHeight
         let focus = state.focusedPane
         drawNodesTable(&p, Rect(x: body.x, y: body.y, width: body.width, height: nodesHeight), pane: .nodes,
@@ -304,18 +305,24 @@ struct Context {
         let title = chain.map { "Providers · \($0.chain) · \($0.responding)/\($0.total) nodes reporting" } ?? "Providers"
         p.box(rect, title: caps.unicode ? title : title.replacingOccurrences(of: "·", with: "-"), focused: focused)
         let inner = rect.inner
-        let historyWidth = max(8, min(30, inner.width / 6))
-        let columns = [
+        var columns = [
             Column(title: "PROVIDER", width: 14, grow: true, priority: 0, sortIndex: 6),
             Column(title: "CALLS", width: 7, right: true, priority: 1, sortIndex: 1),
             Column(title: "CALL/S", width: 6, right: true, priority: 3, sortIndex: 2),
             Column(title: "AVG", width: 7, right: true, priority: 0, sortIndex: 3),
             Column(title: "SUCC", width: 6, right: true, priority: 0, sortIndex: 4),
-            Column(title: "SCORE", width: 5, right: true, priority: 2, sortIndex: 0),
+            Column(title: "SCORE", width: 6, right: true, priority: 2, sortIndex: 0),
             Column(title: "P95 WORST", width: 15, priority: 4, sortIndex: 5),
             Column(title: "NODES", width: 5, right: true, priority: 1),
-            Column(title: "LATENCY HISTORY", width: historyWidth, priority: 5),
+            Column(title: "LATENCY HISTORY", width: 15, priority: 5),
         ]
+        // Wide terminals: the name column stops at 28 cells and the sparkline takes the rest.
+        if inner.width > 130 {
+            columns[0].width = 28
+            columns[0].grow = false
+            columns[8].grow = true
+        }
+        let historyWidth = Painter.layout(columns, width: inner.width - 2).first { $0.index == 8 }?.width ?? 0
         let total = chain?.total ?? 0
         let rows = Rows.providers(state, snapshot).map { provider -> TableRow in
             let key = ClusterSnapshot.historyKey(chain: chain?.chain ?? "", provider: provider.id)
@@ -371,7 +378,7 @@ struct Context {
         case .cluster:
             what = event.message ?? ""
             provider = event.providerID ?? ""
-            result = (event.severity ?? .info).rawValue
+            result = ["info": "info", "warning": "warn", "critical": "crit"][(event.severity ?? .info).rawValue] ?? ""
             role = (event.severity ?? .info) >= .warning ? .alertWarning : .feedInfo
         }
         if event.isError { role = .feedError }
@@ -385,7 +392,7 @@ struct Context {
         Column(title: "NODE", width: 9, priority: 2),
         Column(title: "CHAIN", width: 9, priority: 3),
         Column(title: "METHOD / EVENT", width: 16, grow: true, priority: 0),
-        Column(title: "PROVIDER", width: 16, priority: 0),
+        Column(title: "PROVIDER", width: 12, priority: 0),
         Column(title: "DUR", width: 6, right: true, priority: 1),
         Column(title: "RESULT", width: 6, priority: 0),
     ]
@@ -479,7 +486,7 @@ struct Context {
         let columns = [
             Column(title: "LEVEL", width: 8, priority: 0, sortIndex: 0),
             Column(title: "STATE", width: 8, priority: 0),
-            Column(title: "RULE", width: 16, priority: 0, sortIndex: 2),
+            Column(title: "RULE", width: 22, priority: 0, sortIndex: 2),
             Column(title: "SUBJECT", width: 12, priority: 1),
             Column(title: "VALUE", width: 8, right: true, priority: 0),
             Column(title: "THRESHOLD", width: 9, right: true, priority: 0),

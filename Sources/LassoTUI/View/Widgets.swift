@@ -166,6 +166,8 @@ struct Painter {
                 cx += width + 1
             }
             if isSelected {
+                // A text marker too, so the selection shows without colour (and in screen captures).
+                grid.put(caps.unicode ? "›" : ">", x: rect.x, y: y, role: .tableSelected)
                 grid.restyle(x: rect.x, y: y, width: rect.width, role: .tableSelected)
             }
         }

@@ -1,0 +1,150 @@
+import Foundation
+import LassoCore
+
+/// A file the `e` key writes: name and contents decided here (pure), written by the run loop.
+public struct ExportDocument: Equatable, Sendable {
+    public var fileName: String
+    public var contents: String
+}
+
+/// Serializes the current view: tables as CSV (what you see, in display order, filter applied), detail pages as JSON.
+/// Values are sanitized like the screen, so a hostile provider name cannot smuggle escapes into a file someone cats.
+public enum Exporter {
+    public static func document(for request: ExportRequest, state: UIState, snapshot: ClusterSnapshot, nowMs: Int64) -> ExportDocument {
+        let stamp = timestamp(nowMs)
+        switch (request.page, request.pane) {
+        case (.provider(let chain, let id), _):
+            let provider = Rows.provider(snapshot, chain: chain, id: id)
+            let body = ProviderExport(chain: chain, provider: provider,
+                                      circuits: Rows.circuitStates(snapshot, chain: chain, id: id).map { CircuitExport(node: $0.node, state: $0.state, ts: $0.ts) },
+                                      latencyHistory: snapshot.latencyHistory[ClusterSnapshot.historyKey(chain: chain, provider: id)] ?? [],
+                                      callsPerSecondHistory: snapshot.rateHistory[ClusterSnapshot.historyKey(chain: chain, provider: id)] ?? [])
+            return ExportDocument(fileName: "lassotop-provider-\(fileSafe(chain))-\(fileSafe(id))-\(stamp).json", contents: json(body))
+        case (.node(let name), _):
+            let node = snapshot.nodes.first { $0.name == name }
+            let body = NodeExport(node: node, providers: Rows.nodeProviders(snapshot, node: name).map {
+                NodeProviderExport(chain: $0.chain, provider: $0.providerID, figures: $0.figures)
+            })
+            return ExportDocument(fileName: "lassotop-node-\(fileSafe(name))-\(stamp).json", contents: json(body))
+        case (.view(.ops), _):
+            let body = OpsExport(generatedAtMs: snapshot.generatedAtMs, cache: snapshot.cache, feed: snapshot.feedStats,
+                                 eventRate: snapshot.eventRate, shownEventRate: snapshot.shownEventRate, sampling: snapshot.sampling,
+                                 nodes: snapshot.nodes.map { OpsNodeExport(node: $0.name, state: $0.state.rawValue, pollP50Ms: $0.latencyP50,
+                                                                           pollP95Ms: $0.latencyP95, successes: $0.successCount,
+                                                                           failures: $0.failureCount, flaps: $0.flaps) })
+            return ExportDocument(fileName: "lassotop-ops-\(stamp).json", contents: json(body))
+        case (_, .feed), (.view(.feed), _):
+            return ExportDocument(fileName: "lassotop-feed-\(stamp).csv", contents: feedCSV(Rows.feed(state, snapshot)))
+        case (.view(.alerts), _):
+            return ExportDocument(fileName: "lassotop-alerts-\(stamp).csv", contents: alertsCSV(Rows.alerts(state, snapshot)))
+        case (_, .nodes), (.view(.nodes), _), (.view(.demo), _):
+            return ExportDocument(fileName: "lassotop-nodes-\(stamp).csv", contents: nodesCSV(Rows.nodes(state, snapshot)))
+        default:
+            let chain = Rows.chain(state, snapshot)?.chain ?? "none"
+            return ExportDocument(fileName: "lassotop-providers-\(fileSafe(chain))-\(stamp).csv",
+                                  contents: providersCSV(chain: chain, Rows.providers(state, snapshot)))
+        }
+    }
+
+    // MARK: CSV
+
+    /// RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is prefixed with '
+    /// so a spreadsheet does not run it as a formula.
+    static func field(_ value: String) -> String {
+        var text = Sanitizer.clean(value)
+        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    static func csv(_ header: [String], _ rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        return String(format: "%.4g", value)
+    }
+
+    static func feedCSV(_ events: [FeedEvent]) -> String {
+        csv(["ts_ms", "kind", "node", "chain", "method", "provider", "duration_ms", "result", "failovers", "from", "to", "message", "request_id"],
+            events.map { e in
+                [String(e.ts), e.kind.rawValue, e.sourceNodeID ?? e.relayNode ?? "", e.chain ?? e.chainID.map(String.init) ?? "", e.method ?? "",
+                 e.providerID ?? "", e.durationMs.map(String.init) ?? "", e.result ?? e.severity?.rawValue ?? "", String(e.failoverCount),
+                 e.from ?? "", e.to ?? "", e.message ?? e.reason ?? "", e.requestID ?? ""]
+            })
+    }
+
+    static func nodesCSV(_ nodes: [NodeStatus]) -> String {
+        csv(["node", "url", "region", "state", "poll_ms", "version", "uptime_s", "view_responding", "view_connected", "poll_ok", "poll_failed", "flaps", "last_error"],
+            nodes.map { n in
+                [n.name, n.url, n.region ?? "", n.state.rawValue, number(n.latencyMs), n.version ?? "", n.uptimeSeconds.map(String.init) ?? "",
+                 n.cluster.map { String($0.nodesResponding) } ?? "", n.cluster.map { String($0.nodesConnected) } ?? "",
+                 String(n.successCount), String(n.failureCount), String(n.flaps), n.lastError ?? ""]
+            })
+    }
+
+    static func providersCSV(chain: String, _ providers: [ProviderAggregate]) -> String {
+        csv(["chain", "provider_id", "provider", "calls", "calls_per_s", "avg_latency_ms", "success_rate", "score", "p95_worst_ms", "p95_worst_node",
+             "nodes_reporting", "cold_start"],
+            providers.map { p in
+                [chain, p.id, p.displayName, String(p.totalCalls), number(p.callsPerSecond), number(p.avgLatencyMs), number(p.successRate),
+                 number(p.score), number(p.p95LatencyMsMax), p.p95WorstNode ?? "", String(p.nodesReporting), p.coldStart ? "true" : "false"]
+            })
+    }
+
+    static func alertsCSV(_ alerts: [Alert]) -> String {
+        csv(["level", "state", "rule", "subject", "value", "threshold", "started_at_ms", "explanation"],
+            alerts.map { a in
+                [a.level.rawValue, a.state.rawValue, a.rule, a.subject ?? "", number(a.value), number(a.threshold), String(a.startedAtMs), a.explanation]
+            })
+    }
+
+    // MARK: JSON
+
+    struct CircuitExport: Encodable { var node: String; var state: String; var ts: Int64 }
+    struct ProviderExport: Encodable {
+        var chain: String
+        var provider: ProviderAggregate?
+        var circuits: [CircuitExport]
+        var latencyHistory: [Double]
+        var callsPerSecondHistory: [Double]
+    }
+    struct NodeProviderExport: Encodable { var chain: String; var provider: String; var figures: ProviderNodeFigures }
+    struct NodeExport: Encodable { var node: NodeStatus?; var providers: [NodeProviderExport] }
+    struct OpsNodeExport: Encodable {
+        var node: String; var state: String; var pollP50Ms: Double?; var pollP95Ms: Double?
+        var successes: Int; var failures: Int; var flaps: Int
+    }
+    struct OpsExport: Encodable {
+        var generatedAtMs: Int64; var cache: CacheStats; var feed: FeedStats
+        var eventRate: Double; var shownEventRate: Double; var sampling: Bool; var nodes: [OpsNodeExport]
+    }
+
+    /// JSON keeps the raw values (the file is data, not a screen); the encoder escapes control characters.
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
+        return text + "\n"
+    }
+
+    static func timestamp(_ ms: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d-%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    static func fileSafe(_ text: String) -> String {
+        let mapped = text.unicodeScalars.map { scalar -> Character in
+            (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_") && scalar.isASCII
+                ? Character(scalar) : "_"
+        }
+        return String(mapped.prefix(40))
+    }
+}
