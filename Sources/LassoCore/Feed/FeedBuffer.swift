@@ -1,0 +1,134 @@
+import DequeModule
+
+/// Settings of the activity feed (issue #5). Defaults follow Lasso's own dashboard (lasso-api.md §4.1).
+public struct FeedOptions: Sendable, Equatable {
+    /// How long an identity is remembered for deduplication, by the time it was ingested.
+    public var windowMs: Int64
+    /// Most identities remembered at once; the oldest are forgotten first.
+    public var maxIdentities: Int
+    /// Most events kept for display (the newest by `ts`).
+    public var displayCapacity: Int
+    /// Successes shown per second before sampling starts. Errors, circuit and cluster entries are never sampled.
+    public var successBudgetPerSecond: Int
+    /// Seed of the sampler's random generator, so a run can be reproduced.
+    public var samplingSeed: UInt64
+
+    public init(windowMs: Int64 = 120_000, maxIdentities: Int = 50_000, displayCapacity: Int = 1_000,
+                successBudgetPerSecond: Int = 50, samplingSeed: UInt64 = 0x5EED_F00D) {
+        self.windowMs = max(0, windowMs)
+        self.maxIdentities = max(1, maxIdentities)
+        self.displayCapacity = max(1, displayCapacity)
+        self.successBudgetPerSecond = max(0, successBudgetPerSecond)
+        self.samplingSeed = samplingSeed
+    }
+}
+
+public enum FeedIngestOutcome: Sendable, Equatable {
+    /// New event, shown (it may still fall off the display right away if it is older than everything in a full
+    /// display buffer).
+    case added
+    /// Same identity seen within the window: dropped.
+    case duplicate
+    /// New success event not shown because successes exceed the sampling budget; counted in `sampledOut`.
+    case sampledOut
+}
+
+/// The deduplicating, sampling, ts-ordered activity feed. Pure: the caller passes ingest time (`nowMs`).
+///
+/// Costs per `ingest`: amortized O(1) for dedup and expiry (identities leave from the front of a FIFO, no scans);
+/// O(1) display append for in-order events, O(log n) search plus a shift of the elements after the insertion point
+/// for late ones. Memory is flat once the window is full: the identity set and FIFO never exceed `maxIdentities`.
+public struct FeedBuffer: Sendable {
+    public let options: FeedOptions
+    private var seen: Set<FeedIdentity>
+    /// Insertion order of `seen`, with the ingest time that starts each identity's window.
+    private var arrivals: Deque<(identity: FeedIdentity, atMs: Int64)>
+    private var display: Deque<FeedEvent>
+    private var sampler: SuccessSampler
+    private var rateRing = FeedRateRing()
+    public private(set) var stats = FeedStats()
+
+    public init(options: FeedOptions = FeedOptions()) {
+        self.options = options
+        seen = Set(minimumCapacity: min(options.maxIdentities, 1 << 16))
+        arrivals = Deque(minimumCapacity: min(options.maxIdentities, 1 << 16))
+        display = Deque(minimumCapacity: options.displayCapacity + 1)
+        sampler = SuccessSampler(budget: options.successBudgetPerSecond, seed: options.samplingSeed)
+    }
+
+    /// Displayed events, ascending `ts` (ties in arrival order), newest last, at most `displayCapacity`.
+    public var events: [FeedEvent] { Array(display) }
+
+    public var displayedCount: Int { display.count }
+
+    public mutating func ingest(_ event: FeedEvent, nowMs: Int64) -> FeedIngestOutcome {
+        stats.received += 1
+        forgetExpired(nowMs: nowMs)
+        if let identity = FeedIdentity(event) {
+            guard seen.insert(identity).inserted else {
+                stats.duplicatesDropped += 1
+                return .duplicate
+            }
+            arrivals.append((identity, nowMs))
+            if arrivals.count > options.maxIdentities {
+                seen.remove(arrivals.removeFirst().identity)
+            }
+            stats.windowSize = seen.count
+        }
+        stats.unique += 1
+
+        let sampleable = event.kind == .routing && event.result != "error"
+        if sampleable && !sampler.admit(nowMs: nowMs) {
+            stats.sampledOut += 1
+            rateRing.record(nowMs: nowMs, shown: false)
+            return .sampledOut
+        }
+        rateRing.record(nowMs: nowMs, shown: true)
+        insertForDisplay(event)
+        return .added
+    }
+
+    /// Lines or bodies that could not be turned into events (JSON-lines source, events endpoint).
+    public mutating func recordMalformed(count: Int = 1) {
+        stats.malformed += max(0, count)
+    }
+
+    /// Events per second over the last ~10 s of ingest time: `trueRate` counts unique events before sampling,
+    /// `shownRate` the ones shown; `sampling` is true when anything was sampled out in that span.
+    public func rates(nowMs: Int64) -> (trueRate: Double, shownRate: Double, sampling: Bool) {
+        rateRing.rates(nowMs: nowMs)
+    }
+
+    /// Rule: an identity ingested at `t` is still remembered at `t + windowMs` and forgotten just after.
+    private mutating func forgetExpired(nowMs: Int64) {
+        let cutoff = nowMs &- options.windowMs
+        var removed = false
+        while let first = arrivals.first, first.atMs < cutoff {
+            seen.remove(first.identity)
+            arrivals.removeFirst()
+            removed = true
+        }
+        if removed { stats.windowSize = seen.count }
+    }
+
+    private mutating func insertForDisplay(_ event: FeedEvent) {
+        if let last = display.last, event.ts < last.ts {
+            if display.count >= options.displayCapacity, let first = display.first, event.ts < first.ts {
+                return   // older than everything kept in a full buffer: it would be evicted at once
+            }
+            // Upper bound: after every event with the same ts, so equal timestamps keep arrival order.
+            var low = 0
+            var high = display.count
+            while low < high {
+                let mid = (low + high) / 2
+                if display[mid].ts <= event.ts { low = mid + 1 } else { high = mid }
+            }
+            display.insert(event, at: low)
+        } else {
+            display.append(event)
+        }
+        if display.count > options.displayCapacity {
+            display.removeFirst()
+        }
+    }
+}
