@@ -88,6 +88,14 @@ public struct ChainAggregate: Sendable, Equatable, Codable {
     public var total: Int
     /// Sorted by score, then calls, descending.
     public var providers: [ProviderAggregate]
+
+    public init(chain: String, chainID: Int?, responding: Int, total: Int, providers: [ProviderAggregate]) {
+        self.chain = chain
+        self.chainID = chainID
+        self.responding = responding
+        self.total = total
+        self.providers = providers
+    }
 }
 
 public enum Aggregation {

@@ -6,7 +6,7 @@
 ///   within 2 intervals); timeouts/resets cost a full timeout, so they back off 2×, 4× the interval (cap 4×).
 /// - A flap is a change between responding (`up`) and not (`down`/`bad`).
 public struct NodeTracker: Sendable, Equatable {
-    public enum Failure: Sendable, Equatable {
+    public enum Failure: Error, Sendable, Equatable {
         /// Refused: nothing listening. Cheap to retry.
         case refused(String)
         /// Timeout or reset: expensive to retry.

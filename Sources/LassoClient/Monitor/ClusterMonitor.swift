@@ -1,0 +1,330 @@
+import Foundation
+import LassoCore
+import Logging
+import Synchronization
+
+/// Polls every node (health, metrics through the cache, events), and publishes frozen `ClusterSnapshot`s.
+/// Per node and endpoint exactly one request is in flight: poll, wait for it, sleep, repeat — never a fixed-rate timer.
+/// Readers (`latestSnapshot`) never wait on the network.
+public final class ClusterMonitor: Sendable {
+    public let config: MonitorConfig
+    let http: NodeHTTPClient
+    let state: MonitorState
+    let cache: MetricsCache
+    let resolver: any AddressResolver
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    private let published: Mutex<ClusterSnapshot>
+    private let tasks = Mutex<[String: [Task<Void, Never>]]>([:])
+    private let healthInterval: Atomic<Int64>
+    /// Bumped by `refreshNow`; sleeping pollers wake when it changes.
+    private let wakeGeneration = Atomic<Int>(0)
+    private let running = Atomic<Bool>(false)
+
+    public init(config: MonitorConfig, resolver: any AddressResolver = SystemResolver(), logger: Logger = Logger(label: "lassotop"),
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) throws {
+        self.config = config
+        self.http = try NodeHTTPClient(options: config.http)
+        self.state = MonitorState(config: config)
+        self.resolver = resolver
+        self.logger = logger
+        self.clock = clock
+        self.healthInterval = Atomic(config.healthIntervalMs)
+        let http = self.http
+        let state = self.state
+        let timeoutMs = config.http.timeout
+        self.cache = MetricsCache(ttlMs: config.metricsIntervalMs, options: config.aggregation, now: clock) { chain in
+            await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
+        }
+        self.published = Mutex(ClusterSnapshot(
+            generatedAtMs: clock(), clusterName: config.clusterName, isDemo: config.isDemo,
+            coverage: Coverage(responding: 0, total: max(config.targets.count, config.expected ?? 0), status: .offline,
+                               quorum: false, partitionSuspected: false),
+            nodes: config.targets.map { NodeStatus(name: $0.name, url: $0.url) }, chains: [], updating: true,
+            insecure: config.http.insecure))
+    }
+
+    // MARK: reading
+
+    public func latestSnapshot() -> ClusterSnapshot { published.withLock { $0 } }
+
+    public func healthIntervalMs() -> Int64 { healthInterval.load(ordering: .relaxed) }
+
+    public func cacheStats() async -> CacheStats { await cache.stats() }
+
+    public func metricsCache() -> MetricsCache { cache }
+
+    // MARK: control
+
+    public func refreshNow() {
+        wakeGeneration.add(1, ordering: .relaxed)
+        Task {
+            for chain in await state.chains { await cache.refresh(chain) }
+        }
+    }
+
+    public func changeHealthInterval(by deltaMs: Int64) {
+        let range = MonitorConfig.healthIntervalRange
+        var current = healthInterval.load(ordering: .relaxed)
+        while true {
+            let next = min(max(current + deltaMs, range.lowerBound), range.upperBound)
+            let (exchanged, original) = healthInterval.compareExchange(expected: current, desired: next, ordering: .relaxed)
+            if exchanged { break }
+            current = original
+        }
+        wakeGeneration.add(1, ordering: .relaxed)
+    }
+
+    /// Feeds events from another source (JSON lines) into the same deduplicating feed.
+    public func ingestExternal(_ events: [FeedEvent], malformed: Int) async {
+        await state.ingestLocal(events, malformed: malformed, nowMs: clock())
+    }
+
+    // MARK: lifecycle
+
+    /// Starts every poller and the publisher. Returns at once.
+    public func start() async {
+        guard !running.exchange(true, ordering: .relaxed) else { return }
+        await applyTargets(config.targets)
+        spawn("metrics") { [self] in await metricsLoop() }
+        spawn("publisher") { [self] in await publishLoop() }
+        if let discovery = config.discovery {
+            spawn("discovery") { [self] in await discoveryLoop(discovery) }
+        }
+    }
+
+    public func stop() async {
+        running.store(false, ordering: .relaxed)
+        let all = tasks.withLock { tasks in
+            defer { tasks.removeAll() }
+            return tasks.values.flatMap { $0 }
+        }
+        for task in all { task.cancel() }
+        for task in all { await task.value }
+        await http.shutdown()
+    }
+
+    /// One full round for `snapshot`/`check`: health of every node, the chain list, metrics of every chain (waiting
+    /// for the single refresh), one events page per node. Finishes within about the timeout.
+    public func collectOnce() async -> ClusterSnapshot {
+        var targets = config.targets
+        if let discovery = config.discovery, let addresses = try? await resolver.resolve(host: discovery.host) {
+            targets = NodeTarget.uniqued(targets + discovery.targets(for: addresses))
+        }
+        _ = await state.setTargets(targets)
+        await cache.setNodeCount(targets.count, nodeSetChanged: true)
+        await withTaskGroup(of: Void.self) { group in
+            for target in targets { group.addTask { _ = await self.pollHealth(target) } }
+        }
+        await refreshChainList()
+        let chains = await state.chains
+        await withTaskGroup(of: Void.self) { group in
+            for chain in chains { group.addTask { _ = await self.cache.get(chain, wait: true) } }
+            for target in targets { group.addTask { _ = await self.pollEvents(target) } }
+        }
+        return await publish()
+    }
+
+    // MARK: loops
+
+    private func spawn(_ key: String, _ body: @escaping @Sendable () async -> Void) {
+        let task = Task { await body() }
+        tasks.withLock { $0[key, default: []].append(task) }
+    }
+
+    private func cancelTasks(_ key: String) {
+        let removed = tasks.withLock { $0.removeValue(forKey: key) } ?? []
+        for task in removed { task.cancel() }
+    }
+
+    func applyTargets(_ targets: [NodeTarget]) async {
+        let (added, removed) = await state.setTargets(NodeTarget.uniqued(targets))
+        for name in removed {
+            cancelTasks("health:" + name)
+            cancelTasks("events:" + name)
+            await cache.forget(node: name)
+        }
+        await cache.setNodeCount(await state.order.count, nodeSetChanged: !added.isEmpty || !removed.isEmpty)
+        for target in added {
+            spawn("health:" + target.name) { [self] in await healthLoop(target) }
+            spawn("events:" + target.name) { [self] in await eventsLoop(target) }
+        }
+    }
+
+    /// Sleeps up to `ms`, waking early on `refreshNow` or an interval change. Returns false when cancelled.
+    private func pause(ms: Int64) async -> Bool {
+        let generation = wakeGeneration.load(ordering: .relaxed)
+        var remaining = ms
+        while remaining > 0 {
+            let slice = min(remaining, 250)
+            do { try await Task.sleep(for: .milliseconds(slice)) } catch { return false }
+            remaining -= slice
+            if wakeGeneration.load(ordering: .relaxed) != generation { break }
+        }
+        return !Task.isCancelled
+    }
+
+    private func healthLoop(_ target: NodeTarget) async {
+        while !Task.isCancelled {
+            let delay = await pollHealth(target)
+            guard await pause(ms: delay) else { return }
+        }
+    }
+
+    /// One health poll; returns the delay before the next one (backoff for unreachable nodes).
+    func pollHealth(_ target: NodeTarget) async -> Int64 {
+        let fetched = await http.get(target.url + "/api/health")
+        let result: Result<HealthResponse, NodeTracker.Failure>
+        let latency: Double
+        switch fetched {
+        case .ok(let body, let ms):
+            latency = ms
+            do { result = .success(try HealthResponse.decode(body)) } catch { result = .failure(.bad("\(error)")) }
+        case .failed(let failure, let ms):
+            latency = ms
+            result = .failure(failure)
+        }
+        if case .failure(let failure) = result {
+            logger.info("health \(target.name): \(failure.message)")
+        }
+        return await state.recordHealth(node: target.name, result: result, latencyMs: latency, nowMs: clock(),
+                                        healthIntervalMs: healthIntervalMs())
+    }
+
+    private func eventsLoop(_ target: NodeTarget) async {
+        while !Task.isCancelled {
+            let supported = await pollEvents(target)
+            // A node without the events endpoint (real Lasso today) is asked again only every 30 s.
+            guard await pause(ms: supported ? config.eventsIntervalMs : 30_000) else { return }
+        }
+    }
+
+    /// Fetches one page (limit 1000) after the node's cursor. A `next` below the cursor means the node restarted.
+    /// Returns false when the node has no events endpoint (404).
+    func pollEvents(_ target: NodeTarget) async -> Bool {
+        var cursor = await state.cursor(of: target.name)
+        for _ in 0..<2 {
+            let fetched = await http.get(target.url + "/api/events?since=\(cursor)&limit=1000")
+            guard case .ok(let body, _) = fetched else {
+                if case .failed(.bad(let message), _) = fetched, message.hasPrefix("HTTP 404") { return false }
+                return true
+            }
+            guard let page = try? LenientEventsPage.decode(body) else { return true }
+            if page.next < cursor {
+                cursor = 0   // restarted: its sequence began again
+                await state.setCursor(0, of: target.name)
+                continue
+            }
+            let events = page.entries.compactMap(\.event)
+            await state.ingest(events, malformed: page.entries.count - events.count, relay: target.name, nowMs: clock())
+            await state.setCursor(page.next, of: target.name)
+            return true
+        }
+        return true
+    }
+
+    private func refreshChainList() async {
+        guard !state.fixedChains else { return }
+        for name in await state.respondingNodeNames() {
+            guard let target = await state.target(name) else { continue }
+            if case .ok(let body, _) = await http.get(target.url + "/api/chains"), let list = try? ChainsResponse.decode(body) {
+                await state.setChains(list.chains)
+                return
+            }
+        }
+    }
+
+    /// Asks the cache for every chain; a stale entry starts its single refresh. Chains are staggered over the interval
+    /// so each node sees one expensive metrics call at a time rather than a burst.
+    private func metricsLoop() async {
+        var lastChainList: Int64 = 0
+        var due: [String: Int64] = [:]
+        while !Task.isCancelled {
+            let now = clock()
+            let noChains = await state.chains.isEmpty
+            if noChains || now - lastChainList >= config.metricsIntervalMs {
+                await refreshChainList()
+                if !(await state.chains.isEmpty) { lastChainList = now }
+            }
+            let chains = await state.chains
+            for (index, chain) in chains.enumerated() {
+                if let when = due[chain], now < when { continue }
+                let lookup = await cache.get(chain)
+                let fetchedAt = lookup.entry?.fetchedAtMs ?? now
+                let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
+                due[chain] = lookup.entry == nil ? now + 1_000 : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0)
+                if lookup.freshness != .fresh { await state.markDirty() }
+            }
+            guard await pause(ms: 500) else { return }
+        }
+    }
+
+    private func discoveryLoop(_ spec: DiscoverySpec) async {
+        while !Task.isCancelled {
+            do {
+                let addresses = try await resolver.resolve(host: spec.host)
+                await applyTargets(config.targets + spec.targets(for: addresses))
+            } catch {
+                logger.warning("discovery \(spec.host): \(error)")
+            }
+            guard await pause(ms: healthIntervalMs()) else { return }
+        }
+    }
+
+    private func publishLoop() async {
+        var lastPublish: Int64 = 0
+        while !Task.isCancelled {
+            let now = clock()
+            // Rebuild when something changed, and at least every second (staleness and alerts are time-driven).
+            if await state.dirty || now - lastPublish >= 1_000 {
+                _ = await publish()
+                lastPublish = now
+            }
+            do { try await Task.sleep(for: .milliseconds(200)) } catch { return }
+        }
+    }
+
+    @discardableResult
+    func publish() async -> ClusterSnapshot {
+        let entries = await cache.cachedEntries()
+        let stats = await cache.stats()
+        let histories = await cache.histories()
+        let refreshing = await cache.oldestRefreshStartMs()
+        let snapshot = await state.snapshot(config: config, healthIntervalMs: healthIntervalMs(), cache: entries,
+                                            cacheStats: stats, histories: histories, refreshingSinceMs: refreshing,
+                                            nowMs: clock())
+        published.withLock { $0 = snapshot }
+        return snapshot
+    }
+
+    // MARK: metrics fan-out
+
+    static func fetchMetrics(chain: String, http: NodeHTTPClient, state: MonitorState, clock: @escaping @Sendable () -> Int64,
+                             timeout: Duration) async -> [NodeMetricsFetch] {
+        let names = await state.order
+        var targets: [NodeTarget] = []
+        for name in names { if let t = await state.target(name) { targets.append(t) } }
+        let path = "/api/metrics/" + (chain.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? chain)
+        return await withTaskGroup(of: NodeMetricsFetch.self) { group in
+            for target in targets {
+                group.addTask {
+                    let fetched = await http.get(target.url + path)
+                    let uptime = await state.uptime(of: target.name)
+                    let result: Result<MetricsResponse, NodeFetchError>
+                    switch fetched {
+                    case .ok(let body, _):
+                        do { result = .success(try MetricsResponse.decode(body)) } catch { result = .failure(NodeFetchError("\(error)")) }
+                    case .failed(let failure, _):
+                        result = .failure(NodeFetchError(failure.message))
+                    }
+                    return NodeMetricsFetch(node: target.name, result: result, uptimeSeconds: uptime, atMs: clock())
+                }
+            }
+            var all: [NodeMetricsFetch] = []
+            for await fetch in group { all.append(fetch) }
+            let order = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+            return all.sorted { (order[$0.node] ?? 0) < (order[$1.node] ?? 0) }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import LassoCore
+
+/// `lassotop snapshot --format table`: plain text for people. Every remote string is sanitized.
+public enum SnapshotTable {
+    public static func render(_ snapshot: ClusterSnapshot, feedFilter: FeedFilter? = nil, maxEvents: Int = 20) -> String {
+        var out: [String] = []
+        let c = snapshot.coverage
+        let label = snapshot.isDemo ? "DEMO" : (snapshot.clusterName.map { TerminalText.line($0, limit: 40) } ?? "cluster")
+        out.append("lassotop \(label)  generated \(SnapshotDocument.iso8601(snapshot.generatedAtMs))")
+        var flags: [String] = []
+        if !c.quorum { flags.append("NO QUORUM") }
+        if c.partitionSuspected { flags.append("PARTITION SUSPECTED") }
+        if snapshot.insecure { flags.append("TLS VERIFICATION OFF") }
+        out.append("Coverage: \(c.responding)/\(c.total) nodes (\(c.status.rawValue))" + (flags.isEmpty ? "" : "  " + flags.joined(separator: "  ")))
+        out.append("")
+        var nodeRows = [["NODE", "STATE", "LATENCY", "VERSION", "UPTIME", "VIEW", "ERROR"]]
+        for node in snapshot.nodes {
+            nodeRows.append([
+                TerminalText.line(node.name, limit: 32), node.state.rawValue,
+                node.latencyMs.map { String(format: "%.1fms", $0) } ?? "-",
+                node.version.map { TerminalText.line($0, limit: 12) } ?? "-",
+                node.uptimeSeconds.map(Format.duration) ?? "-",
+                node.cluster.map { "\($0.nodesResponding)/\($0.nodesConnected) \(TerminalText.line($0.status, limit: 12))" } ?? "-",
+                node.lastError.map { TerminalText.line($0, limit: 60) } ?? "",
+            ])
+        }
+        out += columns(nodeRows)
+        for chain in snapshot.chains {
+            out.append("")
+            out.append("Chain \(TerminalText.line(chain.chain, limit: 40))\(chain.chainID.map { " (\($0))" } ?? "")  metrics from \(chain.responding)/\(chain.total) nodes")
+            var rows = [["PROVIDER", "CALLS", "CALLS/S", "AVG MS", "SUCCESS", "SCORE", "P95 MAX", "NODES"]]
+            for p in chain.providers {
+                rows.append([
+                    TerminalText.line(p.displayName, limit: 32) + (p.coldStart ? " (cold)" : ""),
+                    String(p.totalCalls), p.callsPerSecond.map { String(format: "%.1f", $0) } ?? "-",
+                    String(format: "%.1f", p.avgLatencyMs), String(format: "%.2f%%", p.successRate * 100),
+                    String(format: "%.2f", p.score), String(format: "%.0f", p.p95LatencyMsMax),
+                    "\(p.nodesReporting)/\(chain.total)",
+                ])
+            }
+            if chain.providers.isEmpty { rows.append(["(no data yet)", "", "", "", "", "", "", ""]) }
+            out += columns(rows)
+        }
+        let events = snapshot.feed.filter { feedFilter?.matches($0) ?? true }.suffix(maxEvents)
+        let s = snapshot.feedStats
+        out.append("")
+        out.append("Feed: \(s.unique) unique of \(s.received) received, \(s.duplicatesDropped) duplicates dropped, \(s.malformed) malformed")
+        for event in events { out.append("  " + Format.eventLine(event)) }
+        if !snapshot.alerts.isEmpty {
+            out.append("")
+            out.append("Alerts:")
+            for alert in snapshot.alerts { out.append("  " + TerminalText.line(alert.summary(now: snapshot.generatedAtMs), limit: 200)) }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func columns(_ rows: [[String]]) -> [String] {
+        guard let first = rows.first else { return [] }
+        var widths = Array(repeating: 0, count: first.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+}
+
+public enum Format {
+    public static func duration(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s" }
+        if seconds < 86_400 { return "\(seconds / 3600)h\(String(format: "%02d", (seconds % 3600) / 60))m" }
+        return "\(seconds / 86_400)d\(String(format: "%02d", (seconds % 86_400) / 3600))h"
+    }
+
+    public static func eventLine(_ e: FeedEvent) -> String {
+        let time = SnapshotDocument.iso8601(e.ts).dropFirst(11).prefix(12)
+        let node = TerminalText.line(e.sourceNodeID ?? e.relayNode ?? "-", limit: 20)
+        switch e.kind {
+        case .routing:
+            let chain = TerminalText.line(e.chain ?? e.chainID.map(String.init) ?? "-", limit: 20)
+            let failover = e.failoverCount > 0 ? " failover×\(e.failoverCount)" : ""
+            return "\(time) \(node) \(chain) \(TerminalText.line(e.method ?? "-", limit: 40)) → \(TerminalText.line(e.providerID ?? "-", limit: 40)) \(e.durationMs.map { "\($0)ms" } ?? "-") \(e.result ?? "-")\(failover)"
+        case .circuit:
+            return "\(time) \(node) circuit \(TerminalText.line(e.providerID ?? "-", limit: 40)) \(e.from ?? "?") → \(e.to ?? "?") \(TerminalText.line(e.reason ?? "", limit: 40))"
+        case .cluster:
+            return "\(time) [\(e.severity?.rawValue ?? "info")] \(TerminalText.line(e.message ?? "", limit: 160))"
+        }
+    }
+}
