@@ -136,3 +136,32 @@ final class CellGridTests: XCTestCase {
         }
     }
 }
+
+final class LayoutRobustnessTests: XCTestCase {
+    /// Every page at every size from tiny to huge renders a full grid (no trap on a negative height or width).
+    func testEveryPageRendersAtEverySize() {
+        var demo = Fixtures.snapshot(.partial)
+        demo.isDemo = true
+        let pages: [Page] = TopView.allCases.map { .view($0) } + [.provider(chain: "ethereum", id: "infura"), .node(name: "sin-1"),
+                                                                  .provider(chain: "gone", id: "x"), .node(name: "gone")]
+        let sizes = [(0, 0), (1, 1), (10, 3), (79, 24), (80, 23)] + [80, 81, 97, 120, 163, 200, 260].flatMap { w in
+            [24, 25, 31, 40, 60].map { (w, $0) }
+        }
+        for snapshot in [demo, Fixtures.snapshot(.cjk)] {
+            for page in pages {
+                for help in page == .view(.overview) ? [false, true] : [false] {
+                    var state = UIState()
+                    if case .view = page { state.pages = [PageEntry(page: page)] } else { state.pages.append(PageEntry(page: page)) }
+                    state.helpShown = help
+                    state.paused = true
+                    for (width, height) in sizes {
+                        let grid = Renderer.render(state: state, snapshot: snapshot, size: GridSize(width: width, height: height),
+                                                   caps: RenderCaps(unicode: width % 2 == 0), nowMs: Fixtures.nowMs)
+                        XCTAssertEqual(grid.cells.count, width * height)
+                        for y in 0..<height { XCTAssertLessThanOrEqual(CellWidth.of(grid.line(y)), width) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -165,7 +165,7 @@ extension Context {
         }
 
         let viewRect = Rect(x: body.x + half, y: body.y, width: body.width - half, height: healthHeight)
-        p.box(viewRect, title: "Its cluster view")
+        p.box(viewRect, title: node.state != .up && node.cluster != nil ? "Its cluster view (last known)" : "Its cluster view")
         if let view = node.cluster {
             let lines: [(String, String)] = [
                 ("status", view.isStandalone ? "standalone (clustering off)" : view.status),
