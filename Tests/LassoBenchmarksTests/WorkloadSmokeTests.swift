@@ -23,3 +23,21 @@ final class WorkloadSmokeTests: XCTestCase {
         XCTAssertEqual(Measure.figure("x", unit: "/s", values: [5], budget: 4, .atLeast).pass, true)
     }
 }
+
+final class FeedWorkloadSmokeTests: XCTestCase {
+    func testStreamHasDuplicatesAndLateEvents() {
+        let input = FeedBenchmarks.stream(count: 5_000)
+        var feed = FeedBuffer(options: FeedOptions())
+        for item in input { _ = feed.ingest(item.event, nowMs: item.nowMs) }
+        let duplicateShare = Double(feed.stats.duplicatesDropped) / Double(input.count)
+        XCTAssertEqual(duplicateShare, 0.3, accuracy: 0.05)
+        XCTAssertTrue(zip(input, input.dropFirst()).contains { $1.event.ts < $0.event.ts }, "some events arrive late")
+    }
+
+    func testBenchBodiesRunTiny() {
+        XCTAssertNotNil(FeedBenchmarks.dedupIngest(count: 2_000, runs: 1).pass)
+        XCTAssertEqual(FeedBenchmarks.dedupMemory(total: 3_000, lap: 1_000).unit, "%")
+        XCTAssertNotNil(CoreBenchmarks.aggregation(nodes: 3, providers: 2, methods: 2, runs: 1).pass)
+        XCTAssertNotNil(try CoreBenchmarks.decode(providers: 2, methods: 2, runs: 1).pass)
+    }
+}
