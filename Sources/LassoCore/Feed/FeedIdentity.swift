@@ -24,7 +24,9 @@ struct FeedIdentity: Hashable, Sendable {
     let method: String?
     let providerID: String?
     let origin: Origin?
+}
 
+extension FeedIdentity {
     /// nil when the event has no identity (a routing event without `request_id`): such an event is always unique.
     init?(_ event: FeedEvent) {
         switch event.kind {
