@@ -1,0 +1,100 @@
+import Foundation
+
+/// A fault injected into one demo node, at runtime (`POST /_demo/fault` or `DemoCluster.setFault`).
+public enum DemoFault: String, CaseIterable, Sendable, Codable {
+    /// Normal operation.
+    case ok
+    /// The node's port is closed (its server is stopped); it handles and receives no traffic.
+    case down
+    /// Every `/api/*` reply is delayed by `DemoConfig.slowDelay` (longer than a client timeout).
+    case slow
+    /// `/api/*` replies are truncated JSON with status 200.
+    case garbage
+    /// `/api/*` replies are an HTML 500 page.
+    case error500
+    /// One-shot: counters, event buffer and sequence reset, uptime back to 0; the node then behaves as `ok`.
+    case restart
+    /// The node answers but is cut off from its peers: it reports `nodes_connected: 1` and the others count it out.
+    case partition
+
+    /// One line for help texts and the TUI's demo panel.
+    public var summary: String {
+        switch self {
+        case .ok: return "normal operation"
+        case .down: return "port closed"
+        case .slow: return "replies after a long delay"
+        case .garbage: return "truncated JSON"
+        case .error500: return "HTML 500 page"
+        case .restart: return "reset counters, sequence and uptime"
+        case .partition: return "cut off from peers"
+        }
+    }
+}
+
+/// Settings of the simulated cluster. Every field has a default; `DemoConfig()` is the cluster `lassotop` watches.
+public struct DemoConfig: Sendable {
+    /// Number of nodes, clamped to 1...100. Ids follow `DemoCluster.nodeIDs(count:)`: iad-1, fra-1, sin-1, sjc-1, ….
+    public var nodeCount: Int
+    /// nil: each node gets a free port from the OS. Otherwise nodes listen on P, P+1, ….
+    public var basePort: Int?
+    /// Seeds the traffic model: the same seed gives the same sequence of routing decisions.
+    public var seed: UInt64
+    /// Routing decisions per second across the whole cluster, clamped to 0...10_000.
+    public var eventRate: Double
+    /// Events kept per node (`/api/events`); oldest dropped first. At least 1.
+    public var bufferCapacity: Int
+    /// How long a `slow` node waits before replying (longer than any client timeout by default).
+    public var slowDelay: Duration
+    /// When the third chain (`arbitrum`) starts receiving traffic, from cluster start. nil: never. Until then its
+    /// `/api/metrics/arbitrum` has `last_updated: 0` and no providers (Lasso's cold-chain shape).
+    public var lateChainStart: Duration?
+    /// Length of one circuit-breaker cycle of the flaky provider (`ethereum_ankr`): closed for 60 %, open for 25 %,
+    /// half-open for 15 % of the cycle. Each transition is a `kind: "circuit"` event from every connected node.
+    public var circuitCycle: Duration
+    /// Interval of the traffic generator's ticks; each tick produces `eventRate × elapsed` decisions.
+    public var tickInterval: Duration
+
+    public init(nodeCount: Int = 3, basePort: Int? = nil, seed: UInt64 = 42, eventRate: Double = 20,
+                bufferCapacity: Int = 5_000, slowDelay: Duration = .seconds(30),
+                lateChainStart: Duration? = .seconds(20), circuitCycle: Duration = .seconds(90),
+                tickInterval: Duration = .milliseconds(50)) {
+        self.nodeCount = nodeCount
+        self.basePort = basePort
+        self.seed = seed
+        self.eventRate = eventRate
+        self.bufferCapacity = bufferCapacity
+        self.slowDelay = slowDelay
+        self.lateChainStart = lateChainStart
+        self.circuitCycle = circuitCycle
+        self.tickInterval = tickInterval
+    }
+}
+
+/// One node of a started cluster. `url` has no trailing slash.
+public struct DemoNodeInfo: Sendable, Equatable, Hashable {
+    public let id: String
+    public let url: String
+    public let port: Int
+
+    public init(id: String, url: String, port: Int) {
+        self.id = id
+        self.url = url
+        self.port = port
+    }
+}
+
+public enum DemoClusterError: Error, Equatable, CustomStringConvertible, Sendable {
+    case unknownNode(String)
+    /// A stopped cluster cannot be started again; make a new one.
+    case stopped
+    /// The node's port could not be bound (in use, or not permitted).
+    case bindFailed(node: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownNode(let id): return "unknown demo node \(id)"
+        case .stopped: return "the demo cluster was stopped"
+        case .bindFailed(let node, let port, let reason): return "demo node \(node) cannot listen on 127.0.0.1:\(port): \(reason)"
+        }
+    }
+}

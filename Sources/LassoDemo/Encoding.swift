@@ -1,0 +1,160 @@
+import LassoCore
+
+/// Bodies of the simulated endpoints, in Lasso's shapes (lasso-api.md §1) and the events protocol v1
+/// (docs/events-protocol.md).
+enum DemoEncoding {
+    static let version = "0.2.0"
+    static let profile = "public"
+
+    static func routingEvent(_ d: RoutingDecision, ts: Int64, sourceNodeID: String) -> String {
+        let chain = DemoCatalog.chains[d.chain]
+        let method = DemoCatalog.methods[d.method]
+        return "{\"ts\":\(ts),\"request_id\":\(JSONText.string(d.requestID)),\"profile\":\"\(profile)\","
+            + "\"source_node_id\":\(JSONText.string(sourceNodeID)),\"chain_id\":\(chain.chainID),"
+            + "\"chain\":\(JSONText.string(chain.slug)),\"method\":\(JSONText.string(method.name)),"
+            + "\"strategy\":\(JSONText.string(d.strategy)),"
+            + "\"provider_id\":\(JSONText.string(chain.providers[d.provider].id)),"
+            + "\"transport\":\"\(method.transport)\",\"duration_ms\":\(d.durationMs),"
+            + "\"result\":\"\(d.success ? "success" : "error")\",\"request_origin\":\"\(d.origin)\","
+            + "\"failover_count\":\(d.failoverCount)}"
+    }
+
+    static func circuitEvent(chain: DemoChain, providerID: String, from: CircuitState, to: CircuitState, ts: Int64,
+                             sourceNodeID: String) -> String {
+        "{\"kind\":\"circuit\",\"ts\":\(ts),\"profile\":\"\(profile)\",\"source_node_id\":\(JSONText.string(sourceNodeID)),"
+            + "\"chain_id\":\(chain.chainID),\"chain\":\(JSONText.string(chain.slug)),"
+            + "\"provider_id\":\(JSONText.string(providerID)),\"transport\":\"http\","
+            + "\"from\":\"\(from.rawValue)\",\"to\":\"\(to.rawValue)\",\"reason\":\"\(to.reasonForEntering)\"}"
+    }
+
+    static func eventsPage(nodeID: String, next: Int64, events: ArraySlice<String>) -> String {
+        "{\"node_id\":\(JSONText.string(nodeID)),\"next\":\(next),\"events\":[" + events.joined(separator: ",") + "]}"
+    }
+
+    static func health(uptimeSeconds: Int, view: ClusterView, nowMicros: Int64) -> String {
+        "{\"status\":\"healthy\",\"timestamp\":\(JSONText.string(JSONText.isoTimestamp(microsecondsSinceEpoch: nowMicros))),"
+            + "\"uptime_seconds\":\(uptimeSeconds),\"version\":\"\(version)\",\"cluster\":{"
+            + "\"enabled\":\(view.enabled),\"nodes_connected\":\(view.nodesConnected),"
+            + "\"nodes_responding\":\(view.nodesResponding),\"nodes_total\":\(view.nodesTotal),"
+            + "\"regions\":\(JSONText.array(view.regions.map(JSONText.string))),\"status\":\(JSONText.string(view.status))}}"
+    }
+
+    /// `chain_id` is a string here, unlike in /api/metrics (Lasso's quirk).
+    static func chains() -> String {
+        let items = DemoCatalog.chains.map { chain in
+            "{\"chain_id\":\"\(chain.chainID)\",\"name\":\(JSONText.string(chain.displayName)),"
+                + "\"chain_name\":\(JSONText.string(chain.slug)),\"supported\":true}"
+        }
+        return "{\"chains\":" + JSONText.array(items) + "}"
+    }
+
+    static func chainNotFound(_ requested: String) -> String {
+        "{\"error\":\"Chain not found\",\"chain\":\(JSONText.string(requested)),"
+            + "\"available_chains\":\(JSONText.array(DemoCatalog.chains.map { JSONText.string($0.slug) }))}"
+    }
+
+    /// Phoenix's body for a path no route matches.
+    static let notFound = "{\"errors\":{\"detail\":\"Not Found\"}}"
+
+    static func error(_ message: String) -> String { "{\"error\":\(JSONText.string(message))}" }
+
+    struct SystemFigures {
+        var memoryMB: Double
+        var cpuPercent: Double
+        var processCount: Int
+        var runQueue: Int
+    }
+
+    /// Per-provider figures derived from the method rows, with Lasso's formulas (§1.2).
+    struct ProviderSummary {
+        var index: Int
+        var totalCalls: Int
+        var successRate: Double
+        var avgLatency: Double
+        var score: Double
+        var callsLastMinute: Int
+        var methods: [(index: Int, stats: MethodStats)]
+    }
+
+    static func summaries(chain: DemoChain, stats: ChainStats, nowMs: Int64) -> [ProviderSummary] {
+        var out: [ProviderSummary] = []
+        for providerIndex in chain.providers.indices {
+            let rows = stats.methods[providerIndex].enumerated().compactMap { entry in entry.element.map { (entry.offset, $0) } }
+            guard !rows.isEmpty else { continue }
+            let calls = rows.reduce(0) { $0 + $1.1.totalCalls }
+            let successes = rows.reduce(0) { $0 + $1.1.successes }
+            // Call-weighted mean of the success-only averages: methods seeing only errors pull it towards 0.
+            let weighted = rows.reduce(0.0) { $0 + $1.1.successAverage * Double($1.1.totalCalls) }
+            let avg = calls == 0 ? 0 : weighted / Double(calls)
+            let successRate = calls == 0 ? 0 : Double(successes) / Double(calls)
+            let latencyFactor = avg == 0 ? 1.0 : 1000 / (1000 + avg)
+            let confidence = _log10(Double(max(calls, 1)))
+            out.append(ProviderSummary(index: providerIndex, totalCalls: calls, successRate: successRate, avgLatency: avg,
+                                       score: successRate * latencyFactor * confidence,
+                                       callsLastMinute: stats.minute[providerIndex].count(now: nowMs),
+                                       methods: rows.map { (index: $0.0, stats: $0.1) }))
+        }
+        // Sorted by the score as sent (2 decimals), then id, so equal scores keep a stable order.
+        return out.sorted { a, b in
+            let sa = (a.score * 100).rounded(), sb = (b.score * 100).rounded()
+            return sa != sb ? sa > sb : chain.providers[a.index].id < chain.providers[b.index].id
+        }
+    }
+
+    static func methodEntry(_ row: MethodStats, key: String, provider: DemoProvider?) -> String {
+        let p = row.percentiles
+        var out = "{\"method\":\(JSONText.string(key)),"
+        if let provider {
+            out += "\"provider_id\":\(JSONText.string(provider.id)),\"provider_name\":\(JSONText.optionalString(provider.name)),"
+        }
+        out += "\"avg_latency_ms\":\(JSONText.float(row.successAverage, places: 2)),"
+            + "\"p50_latency_ms\":\(p.p50),\"p90_latency_ms\":\(p.p90),\"p95_latency_ms\":\(p.p95),\"p99_latency_ms\":\(p.p99),"
+            + "\"success_rate\":\(JSONText.float(row.successRate, places: 4)),\"total_calls\":\(row.totalCalls),"
+            + "\"last_updated\":\(row.lastUpdated)}"
+        return out
+    }
+
+    static func metrics(chain: DemoChain, stats: ChainStats, nowMs: Int64, system: SystemFigures) -> String {
+        let summaries = summaries(chain: chain, stats: stats, nowMs: nowMs)
+        let totalCalls = summaries.reduce(0) { $0 + $1.totalCalls }
+        var out = "{\"chain\":\(JSONText.string(chain.slug)),\"chain_id\":\(chain.chainID),\"timestamp\":\(nowMs),"
+        out += "\"system_metrics\":{\"memory_mb\":\(JSONText.float(system.memoryMB, places: 1)),"
+            + "\"cpu_percent\":\(JSONText.float(system.cpuPercent, places: 1)),"
+            + "\"process_count\":\(system.processCount),\"run_queue\":\(system.runQueue)},"
+        // Placeholders as Lasso sends them: only total_calls is real (§0.3).
+        out += "\"chain_performance\":{\"total_calls\":\(totalCalls),\"success_rate\":null,\"p50_latency\":null,"
+            + "\"p95_latency\":null,\"failovers_last_minute\":0,\"connected_providers\":0,\"total_providers\":0,"
+            + "\"recent_activity\":0,\"rpc_calls_per_second\":0.0,\"error_rate_percent\":0.0},"
+        let providers = summaries.map { s in
+            let provider = chain.providers[s.index]
+            return "{\"id\":\(JSONText.string(provider.id)),\"name\":\(JSONText.optionalString(provider.name)),"
+                + "\"score\":\(JSONText.float(s.score, places: 2)),\"success_rate\":\(JSONText.float(s.successRate, places: 2)),"
+                + "\"total_calls\":\(s.totalCalls),\"avg_latency_ms\":\(JSONText.float(s.avgLatency, places: 2)),"
+                + "\"calls_last_minute\":\(s.callsLastMinute)}"
+        }
+        out += "\"providers\":\(JSONText.array(providers)),"
+        let methodIndices = Set(summaries.flatMap { $0.methods.map(\.index) })
+            .sorted { DemoCatalog.methods[$0].key < DemoCatalog.methods[$1].key }
+        out += "\"rpc_methods\":\(JSONText.array(methodIndices.map { JSONText.string(DemoCatalog.methods[$0].key) })),"
+        let byProvider = summaries.map { s in
+            let provider = chain.providers[s.index]
+            let methods = s.methods
+                .sorted { DemoCatalog.methods[$0.index].key < DemoCatalog.methods[$1.index].key }
+                .map { methodEntry($0.stats, key: DemoCatalog.methods[$0.index].key, provider: nil) }
+            return "{\"provider_id\":\(JSONText.string(provider.id)),\"provider_name\":\(JSONText.optionalString(provider.name)),"
+                + "\"methods\":\(JSONText.array(methods))}"
+        }
+        out += "\"rpc_performance_by_provider\":\(JSONText.array(byProvider)),"
+        let byMethod = methodIndices.map { methodIndex in
+            let key = DemoCatalog.methods[methodIndex].key
+            let entries = summaries.compactMap { s -> String? in
+                guard let row = s.methods.first(where: { $0.index == methodIndex }) else { return nil }
+                return methodEntry(row.stats, key: key, provider: chain.providers[s.index])
+            }
+            return "{\"method\":\(JSONText.string(key)),\"providers\":\(JSONText.array(entries))}"
+        }
+        out += "\"rpc_performance_by_method\":\(JSONText.array(byMethod)),"
+        out += "\"last_updated\":\(stats.hasData ? nowMs : 0)}"
+        return out
+    }
+}

@@ -1,0 +1,101 @@
+@testable import LassoDemo
+import XCTest
+
+final class DemoUnitTests: XCTestCase {
+    func testSameSeedGivesSameDecisionsAndOtherSeedsDiffer() {
+        func first(_ n: Int, seed: UInt64) -> [RoutingDecision] {
+            var model = TrafficModel(seed: seed)
+            return (0..<n).map { _ in model.next(lateChainsLive: true, circuit: .closed) }
+        }
+        XCTAssertEqual(first(200, seed: 7), first(200, seed: 7))
+        XCTAssertNotEqual(first(200, seed: 7).map(\.requestID), first(200, seed: 8).map(\.requestID))
+    }
+
+    func testTrafficCoversChainsProvidersAndBothResults() {
+        var model = TrafficModel(seed: 42)
+        let decisions = (0..<20_000).map { _ in model.next(lateChainsLive: false, circuit: .closed) }
+        XCTAssertEqual(Set(decisions.map(\.chain)), [0, 1], "the late chain gets nothing until it is live")
+        for chain in 0...1 {
+            let providers = Set(decisions.filter { $0.chain == chain }.map(\.provider))
+            XCTAssertEqual(providers.count, DemoCatalog.chains[chain].providers.count)
+            XCTAssertTrue((4...6).contains(providers.count))
+        }
+        XCTAssertTrue(decisions.contains { !$0.success })
+        XCTAssertTrue(decisions.contains { $0.origin == "system" })
+        XCTAssertTrue(decisions.contains { $0.failoverCount > 0 })
+        // Distinct latency distributions: the fastest and slowest ethereum providers' medians differ clearly.
+        func median(_ provider: Int) -> Int {
+            let values = decisions.filter { $0.chain == 0 && $0.provider == provider && $0.success }.map(\.durationMs).sorted()
+            return values[values.count / 2]
+        }
+        XCTAssertLessThan(median(0) * 2, median(4))
+    }
+
+    func testOpenCircuitFailsEveryCallToTheFlakyProvider() {
+        var model = TrafficModel(seed: 3)
+        let flaky = DemoCatalog.chains[0].providers.firstIndex(where: \.flaky)!
+        let calls = (0..<5_000).map { _ in model.next(lateChainsLive: true, circuit: .open) }
+            .filter { $0.chain == 0 && $0.provider == flaky }
+        XCTAssertFalse(calls.isEmpty)
+        XCTAssertTrue(calls.allSatisfy { !$0.success })
+    }
+
+    func testCircuitCycleOrder() {
+        XCTAssertEqual(CircuitState.at(cycleFraction: 0.1), .closed)
+        XCTAssertEqual(CircuitState.at(cycleFraction: 0.7), .open)
+        XCTAssertEqual(CircuitState.at(cycleFraction: 0.9), .halfOpen)
+        XCTAssertEqual(CircuitState.halfOpen.rawValue, "half_open")
+    }
+
+    func testPercentileRuleP1MatchesTheReferenceVectors() {
+        let values = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+        XCTAssertEqual(MethodStats.p1(values, 0.50), 50)
+        XCTAssertEqual(MethodStats.p1(values, 0.90), 90)
+        XCTAssertEqual(MethodStats.p1(values, 0.95), 100)
+        XCTAssertEqual(MethodStats.p1(values, 0.99), 100)
+        XCTAssertEqual(MethodStats.p1([], 0.5), 0)
+        XCTAssertEqual(MethodStats.p1([7], 0.99), 7)
+    }
+
+    func testMethodStatsKeepOnlyTheLastHundredSuccesses() {
+        var stats = MethodStats()
+        for latency in 1...150 { stats.record(latencyMs: latency, success: true, at: Int64(latency)) }
+        stats.record(latencyMs: 9_999, success: false, at: 151)
+        XCTAssertEqual(stats.totalCalls, 151)
+        XCTAssertEqual(stats.successes, 150)
+        XCTAssertEqual(stats.percentiles.p50, 100, "window is 51...150, so p50 is its 50th value")
+        XCTAssertEqual(stats.percentiles.p99, 149)
+        XCTAssertEqual(stats.successAverage, 75.5, accuracy: 1e-9, "errors do not count in the average")
+        XCTAssertEqual(stats.lastUpdated, 151)
+    }
+
+    func testEventRingIsBoundedAndPagesBySequence() {
+        var ring = EventRing(capacity: 3)
+        XCTAssertEqual(ring.page(since: 0, limit: 10).events.count, 0)
+        for i in 1...5 { ring.append("e\(i)") }
+        XCTAssertEqual(ring.lastSeq, 5)
+        XCTAssertEqual(ring.count, 3)
+        let all = ring.page(since: 0, limit: 10)
+        XCTAssertEqual(Array(all.events), ["e3", "e4", "e5"], "oldest dropped first")
+        XCTAssertEqual(all.lastSeq, 5)
+        let limited = ring.page(since: 3, limit: 1)
+        XCTAssertEqual(Array(limited.events), ["e4"])
+        XCTAssertEqual(limited.lastSeq, 4)
+        XCTAssertNil(ring.page(since: 5, limit: 10).lastSeq)
+    }
+
+    func testNodeIDsUseRegionPrefixesThenWrap() {
+        let ids = DemoCluster.nodeIDs(count: DemoCatalog.regions.count + 1)
+        XCTAssertEqual(Array(ids.prefix(5)), ["iad-1", "fra-1", "sin-1", "sjc-1", "gru-1"])
+        XCTAssertEqual(ids.last, "iad-2")
+        XCTAssertEqual(Set(ids).count, ids.count)
+    }
+
+    func testJSONFloatsAlwaysCarryADecimalPointAndTimestampsMicroseconds() {
+        XCTAssertEqual(JSONText.float(80, places: 2), "80.0")
+        XCTAssertEqual(JSONText.float(84.3149, places: 2), "84.31")
+        XCTAssertEqual(JSONText.float(0.99834, places: 4), "0.9983")
+        XCTAssertEqual(JSONText.string("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"")
+        XCTAssertEqual(JSONText.isoTimestamp(microsecondsSinceEpoch: 1_786_788_753_123_456), "2026-08-15T10:12:33.123456Z")
+    }
+}

@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import XCTest
+
+/// A raw HTTP reply, for checks the typed client would hide (status, content type, exact bytes).
+struct RawReply {
+    var status: Int
+    var contentType: String
+    var body: Data
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Thin AsyncHTTPClient wrapper for the demo tests. One per test; `shutdown()` in tearDown.
+final class TestHTTP: Sendable {
+    let client: HTTPClient
+
+    init(timeout: TimeAmount = .seconds(5)) {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(1), read: timeout))
+        configuration.httpVersion = .http1Only
+        // A fresh connection per request: a node closed by a fault must be seen as closed, not through a pooled socket.
+        configuration.connectionPool = .init(idleTimeout: .milliseconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    func shutdown() async { try? await client.shutdown() }
+
+    func get(_ url: String, timeout: TimeAmount = .seconds(5)) async throws -> RawReply {
+        try await send(HTTPClientRequest(url: url), timeout: timeout)
+    }
+
+    func post(_ url: String, json: String) async throws -> RawReply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+        return try await send(request, timeout: .seconds(5))
+    }
+
+    private func send(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> RawReply {
+        let response = try await client.execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: 32 << 20)
+        return RawReply(status: Int(response.status.code), contentType: response.headers.first(name: "content-type") ?? "",
+                        body: Data(buffer: body))
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds or `seconds` pass (bounded in count and time).
+func eventually(_ seconds: Double = 5, _ message: String = "condition never held", file: StaticString = #filePath,
+                line: UInt = #line, _ condition: () async throws -> Bool) async rethrows {
+    let attempts = Int(seconds / 0.05)
+    for _ in 0..<attempts {
+        if try await condition() { return }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    XCTFail(message, file: file, line: line)
+}
