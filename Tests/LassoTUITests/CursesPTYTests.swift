@@ -151,7 +151,7 @@ final class CursesPTYTests: XCTestCase {
     func testNoColorDrawsWithoutColourSequences() throws {
         var (child, _) = try spawnOnPTY(mode: "nocolor")
         defer { close(child.master) }
-        XCTAssertTrue(child.read(until: { $0.contains("Coverage: 3/3 nodes") }))
+        XCTAssertTrue(child.read(until: { $0.contains("Coverage: 3/3 nodes") && $0.contains("\u{1B}[?2026l") }))
         let parameters = Self.sgrParameters(child.text)
         let colours = parameters.filter { (30...49).contains($0) || (90...107).contains($0) }
         XCTAssertEqual(colours, [], "no colour in SGR sequences")

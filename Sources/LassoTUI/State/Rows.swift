@@ -71,7 +71,7 @@ public enum Rows {
     /// The feed shown: frozen while paused, filtered by the filter text, oldest first.
     public static func feed(_ state: UIState, _ snapshot: ClusterSnapshot) -> [FeedEvent] {
         let source = state.paused ? state.frozenFeed : snapshot.feed
-        let filter = FeedMatcher(state.filterText)
+        let filter = FeedFilter.parse(state.filterText)
         return filter.isEmpty ? source : source.filter(filter.matches)
     }
 

@@ -183,7 +183,7 @@ extension Context {
                 p.text(value, x: viewRect.x + 13, y: y, width: viewRect.width - 15, role: role)
             }
         } else {
-            p.text("no successful health poll yet", x: viewRect.x + 2, y: viewRect.y + 1, width: viewRect.width - 4, role: .textDim, clean: false)
+            p.text("no cluster view from this node yet", x: viewRect.x + 2, y: viewRect.y + 1, width: viewRect.width - 4, role: .textDim, clean: false)
         }
 
         var y = body.y + healthHeight
