@@ -16,6 +16,8 @@ public final class DemoCluster: Sendable {
     private let supervisor = ServerSupervisor()
     private let control = Mutex(Control())
     private let clock = ContinuousClock()
+    /// Held for a whole generator tick and by fault changes, so a fault applies to all traffic after it returns.
+    private let trafficLock = Mutex(())
 
     private struct Control: Sendable {
         var started = false
@@ -121,12 +123,14 @@ public final class DemoCluster: Sendable {
 
     func apply(_ fault: DemoFault, to node: DemoNode) {
         let now = clock.now
-        node.state.withLock { state in
-            if fault == .restart {
-                state.reset(now: now)
-                state.fault = .ok
-            } else {
-                state.fault = fault
+        trafficLock.withLock { _ in
+            node.state.withLock { state in
+                if fault == .restart {
+                    state.reset(now: now)
+                    state.fault = .ok
+                } else {
+                    state.fault = fault
+                }
             }
         }
     }
@@ -252,7 +256,9 @@ public final class DemoCluster: Sendable {
             let now = clock.now
             let dt = min(Self.seconds(now - last), 1.0)
             last = now
-            tick(model: &model, placement: &placement, carry: &carry, circuit: &circuit, elapsed: now - start, dt: dt)
+            trafficLock.withLock { _ in
+                tick(model: &model, placement: &placement, carry: &carry, circuit: &circuit, elapsed: now - start, dt: dt)
+            }
         }
     }
 
