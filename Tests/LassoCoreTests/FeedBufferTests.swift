@@ -85,18 +85,23 @@ final class FeedBufferTests: XCTestCase {
         XCTAssertEqual(feed.stats.unique, 7)
     }
 
-    func testIdentityDigestCollisionWouldNotMerge() {
+    func testIdentityNeedsBothHashesAndTheTimestampToAgree() {
         let a = FeedIdentity(routing("r1", method: "eth_call", ts: t0))!
-        let b = FeedIdentity(routing("r1", method: "eth_call", ts: t0, node: "x", relay: "y"))!
-        let c = FeedIdentity(routing("r1", method: "eth_calm", ts: t0))!
-        XCTAssertEqual(a, b)
-        XCTAssertNotEqual(a, c)
-        // Equality checks the fields even when digests agree: forge c with a's digest.
-        let forged = FeedIdentity(digest: a.digest, ts: c.ts, requestID: c.requestID, method: c.method,
-                                  providerID: c.providerID, origin: nil)
+        let relayed = FeedIdentity(routing("r1", method: "eth_call", ts: t0, node: "x", relay: "y"))!
+        let other = FeedIdentity(routing("r1", method: "eth_calm", ts: t0))!
+        XCTAssertEqual(a, relayed)
+        XCTAssertNotEqual(a, other)
+        XCTAssertNotEqual(a.digest, other.digest)
+        XCTAssertNotEqual(a.check, other.check)
+        // A forged collision of the set hash alone (same digest, so same bucket) is still a different identity.
+        let forged = FeedIdentity(digest: a.digest, check: other.check, ts: a.ts)
         XCTAssertEqual(forged.hashValue, a.hashValue)
         XCTAssertNotEqual(a, forged)
         XCTAssertEqual(Set([a, forged]).count, 2)
+        XCTAssertNotEqual(a, FeedIdentity(digest: a.digest, check: a.check, ts: a.ts + 1))
+        // Field boundaries are part of the hash: moving characters between fields is another identity.
+        XCTAssertNotEqual(FeedIdentity(routing("ab", method: "c", ts: t0)), FeedIdentity(routing("a", method: "bc", ts: t0)))
+        XCTAssertNotEqual(FeedIdentity(routing("ab", method: "", ts: t0)), FeedIdentity(routing("a", method: "b", ts: t0)))
     }
 
     // MARK: window
