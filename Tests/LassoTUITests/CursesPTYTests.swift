@@ -20,13 +20,15 @@ final class CursesPTYTests: XCTestCase {
     static let childVariable = "LASSOTOP_TUI_CHILD"
 
     /// Child side. Does nothing in a normal test run.
-    func testChildRunsDashboard() throws {
+    func testChildRunsDashboard() async throws {
         guard let mode = ProcessInfo.processInfo.environment[Self.childVariable] else { return }
         var snapshot = Fixtures.snapshot(mode == "cjk" ? .cjk : mode == "malicious" ? .malicious : .healthy)
         snapshot.generatedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let backend = FixtureBackend(snapshot: snapshot)
+        let options = TUIOptions(noColor: mode == "nocolor", exportDirectory: NSTemporaryDirectory())
         do {
-            let code = try TUIApp.run(backend: FixtureBackend(snapshot: snapshot),
-                                      options: TUIOptions(noColor: mode == "nocolor", exportDirectory: NSTemporaryDirectory()))
+            let code = mode == "detached" ? try await TUIApp.runOnDedicatedThread(backend: backend, options: options)
+                : try TUIApp.run(backend: backend, options: options)
             exit(code)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -127,6 +129,15 @@ final class CursesPTYTests: XCTestCase {
         child.type("q")
         XCTAssertEqual(child.waitForExit(), 0)
         XCTAssertTrue(child.text.contains("\u{1B}[?1049l"), "left the alternate screen (terminal restored)")
+    }
+
+    func testRunOnDedicatedThreadFromAsyncCode() throws {
+        var (child, _) = try spawnOnPTY(mode: "detached")
+        defer { close(child.master) }
+        XCTAssertTrue(child.read(until: { $0.contains("Coverage: 3/3 nodes") && $0.contains("\u{1B}[?2026l") }))
+        child.type("q")
+        XCTAssertEqual(child.waitForExit(), 0)
+        XCTAssertTrue(child.text.contains("\u{1B}[?1049l"))
     }
 
     func testSIGTERMRestoresTheTerminalAndExits143() throws {

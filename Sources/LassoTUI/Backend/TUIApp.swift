@@ -166,6 +166,19 @@ public enum TUIApp {
         }
     }
 
+    /// `run` on a thread of its own, for callers in async code: the loop blocks its thread (ncurses wants every call
+    /// on one thread), and blocking a cooperative-pool thread would starve the pollers on a 2-core machine.
+    public static func runOnDedicatedThread(backend: any DashboardBackend, options: TUIOptions) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try run(backend: backend, options: options) })
+            }
+            thread.name = "lassotop-tui"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
     /// What decides "the snapshot changed": a new publication or a change of the updating mark.
     struct SnapshotKey: Equatable {
         var generatedAtMs: Int64
