@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import LassoClient
+import LassoCore
+import LassoDemo
+import LassoTUI
+
+/// The default command: the full-screen dashboard.
+struct Top: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "Open the dashboard (default). With no node configured, watches an embedded demo cluster.")
+
+    @OptionGroup var sources: SourceOptions
+
+    @Option(help: "Theme name (Themes/ or $XDG_CONFIG_HOME/lassotop/themes/) or path to a theme file.")
+    var theme: String?
+
+    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "ASCII borders and sparklines (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    func run() async throws {
+        guard isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(Data("lassotop: stdout is not a terminal; use `lassotop snapshot` for scripts and pipes\n".utf8))
+            throw ExitCode(CheckReport.usage)
+        }
+        let session = try await Session.start(sources, allowDemo: true, logName: "lassotop")
+        await session.monitor.start()
+        let env = ProcessInfo.processInfo.environment
+        let options = TUIOptions(
+            theme: theme ?? session.file.theme,
+            noColor: noColor || !(env["NO_COLOR"] ?? "").isEmpty,
+            ascii: ascii,
+            themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
+            exportDirectory: FileManager.default.currentDirectoryPath)
+        let backend = MonitorBackend(monitor: session.monitor, demo: session.demo)
+        // ncurses is not thread-safe and its loop blocks: it gets a thread of its own, off the cooperative pool.
+        let result: Result<Int32, any Error> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: Result { try TUIApp.run(backend: backend, options: options) })
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        await session.stop()
+        switch result {
+        case .success(let code):
+            if code != 0 { throw ExitCode(code) }
+        case .failure(let error):
+            FileHandle.standardError.write(Data("lassotop: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// What the TUI may ask of the running monitor (and of the demo cluster, in DEMO mode).
+struct MonitorBackend: DashboardBackend {
+    let monitor: ClusterMonitor
+    let demo: DemoCluster?
+
+    func latestSnapshot() -> ClusterSnapshot { monitor.latestSnapshot() }
+    func refreshNow() { monitor.refreshNow() }
+    func changeHealthInterval(by deltaMs: Int64) { monitor.changeHealthInterval(by: deltaMs) }
+    func healthIntervalMs() -> Int64 { monitor.healthIntervalMs() }
+
+    func injectFault(node: String, mode: String) {
+        guard let demo, let fault = DemoFault(rawValue: mode) else { return }
+        Task {
+            do {
+                try await demo.setFault(fault, node: node)
+                await monitor.ingestExternal([.cluster(ts: Int64(Date().timeIntervalSince1970 * 1000), severity: .info,
+                                                       message: "demo: fault \(mode) injected on \(node)", node: node)], malformed: 0)
+            } catch {
+                await monitor.ingestExternal([.cluster(ts: Int64(Date().timeIntervalSince1970 * 1000), severity: .warning,
+                                                       message: "demo: could not inject \(mode) on \(node): \(error)", node: node)], malformed: 0)
+            }
+            monitor.refreshNow()
+        }
+    }
+
+    var demoNodeNames: [String] { demo?.nodes.map(\.id) ?? [] }
+}

@@ -1,1 +1,0 @@
-print("lassotop: not wired yet")
