@@ -37,13 +37,10 @@ struct Top: AsyncParsableCommand {
             themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
             exportDirectory: FileManager.default.currentDirectoryPath)
         let backend = MonitorBackend(monitor: session.monitor, demo: session.demo)
-        // ncurses is not thread-safe and its loop blocks: it gets a thread of its own, off the cooperative pool.
-        let result: Result<Int32, any Error> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Result { try TUIApp.run(backend: backend, options: options) })
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        // ncurses is not thread-safe and its loop blocks: it runs on a thread of its own, off the cooperative pool.
+        let result: Result<Int32, any Error>
+        do { result = .success(try await TUIApp.runOnDedicatedThread(backend: backend, options: options)) } catch {
+            result = .failure(error)
         }
         await session.stop()
         switch result {

@@ -117,13 +117,16 @@ public final class ClusterMonitor: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for target in targets { group.addTask { _ = await self.pollHealth(target) } }
         }
+        // Freshness is judged when the health round ended: the later steps of a one-shot round (a slow node's
+        // metrics timing out) must not make the health answers look stale.
+        let healthRoundEnded = clock()
         await refreshChainList()
         let chains = await state.chains
         await withTaskGroup(of: Void.self) { group in
             for chain in chains { group.addTask { _ = await self.cache.get(chain, wait: true) } }
             for target in targets { group.addTask { _ = await self.pollEvents(target) } }
         }
-        return await publish()
+        return await publish(freshnessAtMs: healthRoundEnded)
     }
 
     // MARK: loops
@@ -286,14 +289,14 @@ public final class ClusterMonitor: Sendable {
     }
 
     @discardableResult
-    func publish() async -> ClusterSnapshot {
+    func publish(freshnessAtMs: Int64? = nil) async -> ClusterSnapshot {
         let entries = await cache.cachedEntries()
         let stats = await cache.stats()
         let histories = await cache.histories()
         let refreshing = await cache.oldestRefreshStartMs()
         let snapshot = await state.snapshot(config: config, healthIntervalMs: healthIntervalMs(), cache: entries,
                                             cacheStats: stats, histories: histories, refreshingSinceMs: refreshing,
-                                            nowMs: clock())
+                                            nowMs: clock(), freshnessAtMs: freshnessAtMs)
         published.withLock { $0 = snapshot }
         return snapshot
     }

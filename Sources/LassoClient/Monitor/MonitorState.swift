@@ -116,12 +116,14 @@ actor MonitorState {
     /// Builds the snapshot; also derives cluster feed entries and evaluates alerts (at most once per health interval).
     func snapshot(config: MonitorConfig, healthIntervalMs: Int64, cache: [String: MetricsCache.Entry],
                   cacheStats: CacheStats, histories: (latency: [String: [Double]], rate: [String: [Double]]),
-                  refreshingSinceMs: Int64?, nowMs: Int64) -> ClusterSnapshot {
+                  refreshingSinceMs: Int64?, nowMs: Int64, freshnessAtMs: Int64? = nil) -> ClusterSnapshot {
         dirty = false
-        for name in order { trackers[name]?.age(nowMs: nowMs, healthIntervalMs: healthIntervalMs) }
+        let freshnessNow = freshnessAtMs ?? nowMs
+        for name in order { trackers[name]?.age(nowMs: freshnessNow, healthIntervalMs: healthIntervalMs) }
         let nodes = order.compactMap { trackers[$0]?.status }
         let samples = order.compactMap { trackers[$0]?.healthSample }
-        let coverage = CoverageRules.compute(nodes: samples, expected: config.expected, now: nowMs, healthIntervalMs: healthIntervalMs)
+        let coverage = CoverageRules.compute(nodes: samples, expected: config.expected, now: freshnessNow,
+                                             healthIntervalMs: healthIntervalMs)
         let chainAggregates: [ChainAggregate] = chains.map { chain in
             cache[chain]?.aggregate ?? ChainAggregate(chain: chain, chainID: chainIDs[chain], responding: 0,
                                                       total: coverage.total, providers: [])
