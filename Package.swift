@@ -85,6 +85,8 @@ let package = Package(
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
         .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
         .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore"]),
+        // Bad input, faults over time, terminal injection, security: issue #8's suite.
+        .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI"]),
         // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).
         .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
     ],
