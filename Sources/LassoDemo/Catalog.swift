@@ -88,6 +88,8 @@ enum DemoCatalog {
         DemoMethod(name: "eth_blockNumber", transport: "ws", weight: 0.05, latencyFactor: 0.4, systemShare: 0),
         DemoMethod(name: "eth_getLogs", transport: "ws", weight: 0.05, latencyFactor: 2.0, systemShare: 0),
     ]
+    static let chainWeightsAll = cumulative(chains.map(\.weight))
+    static let chainWeightsEarly = cumulative(chains.map { $0.late ? 0 : $0.weight })
     static let methodCumulativeWeights = cumulative(methods.map(\.weight))
 
     static let clientStrategies = ["load_balanced", "fastest", "latency_weighted", "priority"]

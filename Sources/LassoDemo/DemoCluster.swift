@@ -20,6 +20,7 @@ public final class DemoCluster: Sendable {
     private let trafficLock = Mutex(())
 
     private struct Control: Sendable {
+        var starting = false
         var started = false
         var stopped = false
         var startInstant: ContinuousClock.Instant?
@@ -54,7 +55,9 @@ public final class DemoCluster: Sendable {
     public func start() async throws {
         let proceed = try control.withLock { control -> Bool in
             if control.stopped { throw DemoClusterError.stopped }
-            return !control.started
+            if control.started || control.starting { return false }
+            control.starting = true
+            return true
         }
         guard proceed else { return }
         let now = clock.now
@@ -63,6 +66,7 @@ public final class DemoCluster: Sendable {
             try await supervisor.start(nodes: nodeList, cluster: self)
         } catch {
             await supervisor.stopAll()
+            control.withLock { $0.starting = false }
             throw error
         }
         let generator = Task<Void, Never> { [weak self] in await self?.runGenerator() }

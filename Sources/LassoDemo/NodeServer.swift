@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LassoCore
 import Logging
@@ -15,7 +16,7 @@ enum NodeServer {
 
     static func makeRouter(node: DemoNode, cluster: DemoCluster) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: PhoenixNotFound())
+        router.add(middleware: LassoEnvelope())
         router.get("/api/health") { _, _ in
             await faulted(node: node, cluster: cluster) { cluster.healthBody(for: node) }
         }
@@ -80,16 +81,23 @@ enum NodeServer {
     }
 }
 
-/// Phoenix answers unmatched paths with a JSON 404; Hummingbird's default has an empty body.
-struct PhoenixNotFound: RouterMiddleware {
+/// What Phoenix adds around every reply: an `x-request-id` header (Plug.RequestId, ~20 URL-safe characters), and a
+/// JSON 404 for unmatched paths where Hummingbird's default has an empty body.
+struct LassoEnvelope: RouterMiddleware {
     typealias Context = BasicRequestContext
+    static let requestIDHeader = HTTPField.Name("x-request-id")!
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
         do {
-            return try await next(request, context)
+            response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            return NodeServer.json(.notFound, DemoEncoding.notFound)
+            response = NodeServer.json(.notFound, DemoEncoding.notFound)
         }
+        var generator = SystemRandomNumberGenerator()
+        response.headers[Self.requestIDHeader] = String((0..<20).map { _ in Self.alphabet.randomElement(using: &generator)! })
+        return response
     }
 }

@@ -40,8 +40,7 @@ struct TrafficModel: Sendable {
 
     mutating func next(lateChainsLive: Bool, circuit: CircuitState) -> RoutingDecision {
         let chains = DemoCatalog.chains
-        let chainWeights = chains.map { $0.late && !lateChainsLive ? 0 : $0.weight }
-        let chainIndex = rng.pick(cumulative: cumulative(chainWeights))
+        let chainIndex = rng.pick(cumulative: lateChainsLive ? DemoCatalog.chainWeightsAll : DemoCatalog.chainWeightsEarly)
         let chain = chains[chainIndex]
         let providerIndex = rng.pick(cumulative: chain.providerCumulativeWeights)
         let provider = chain.providers[providerIndex]

@@ -7,6 +7,7 @@ import XCTest
 struct RawReply {
     var status: Int
     var contentType: String
+    var requestID: String?
     var body: Data
     var text: String { String(decoding: body, as: UTF8.self) }
 }
@@ -41,7 +42,7 @@ final class TestHTTP: Sendable {
         let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 32 << 20)
         return RawReply(status: Int(response.status.code), contentType: response.headers.first(name: "content-type") ?? "",
-                        body: Data(buffer: body))
+                        requestID: response.headers.first(name: "x-request-id"), body: Data(buffer: body))
     }
 }
 
@@ -54,4 +55,30 @@ func eventually(_ seconds: Double = 5, _ message: String = "condition never held
         try? await Task.sleep(for: .milliseconds(50))
     }
     XCTFail(message, file: file, line: line)
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whether a TCP connect to 127.0.0.1:`port` is refused right now (ECONNREFUSED), checked with a plain socket so no
+/// client retry or pool hides the answer.
+func connectionRefused(port: Int) -> Bool {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return result != 0 && errno == ECONNREFUSED
 }
