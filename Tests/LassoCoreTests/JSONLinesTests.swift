@@ -67,6 +67,15 @@ final class JSONLinesTests: XCTestCase {
         XCTAssertEqual(failure(#"{"kind":"routing","ts":-5,"method":"m","provider_id":"p"}"#), .invalidField("ts"))
         XCTAssertEqual(failure(#"{"kind":"gossip","ts":1}"#), .invalidField("kind"))
         XCTAssertEqual(failure(#"{"kind":"cluster","ts":1}"#), .missingField("message"))
+        // The same answers when the line mentions "event" and takes the general path.
+        XCTAssertEqual(failure(#"{"event":"rpc.request.completed","#), .notJSON)
+        XCTAssertEqual(failure(#"["event"]"#), .notAnObject)
+        XCTAssertEqual(failure(#"{"event":"other","kind":"routing","ts":1,"provider_id":"p"}"#), .missingField("method"))
+    }
+
+    func testV1ObjectMentioningEventIsStillAnEvent() throws {
+        let parsed = try event(#"{"kind":"cluster","ts":7,"severity":"info","message":"the \"event\" word","event":"custom"}"#)
+        XCTAssertEqual(parsed.message, #"the "event" word"#)
     }
 
     func testRequestCompletedMissingOrInvalidFields() {

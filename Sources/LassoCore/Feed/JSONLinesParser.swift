@@ -28,6 +28,10 @@ public enum JSONLinesParser {
     public static func parse(line: some StringProtocol, nowMs: Int64) -> Result<FeedEvent, FeedLineError>? {
         guard line.contains(where: { !$0.isWhitespace }) else { return nil }
         let data = Data(line.utf8)
+        // Fast path for the common case: a line that cannot be a log object is decoded once, straight into an event.
+        if !line.contains("\"event\"") {
+            return decodeEvent(data)
+        }
         let object: [String: Any]
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
@@ -40,10 +44,18 @@ public enum JSONLinesParser {
         if let event = object["event"] as? String, event == requestCompleted {
             return requestCompletedEvent(object, nowMs: nowMs)
         }
+        return decodeEvent(data)
+    }
+
+    static func decodeEvent(_ data: Data) -> Result<FeedEvent, FeedLineError> {
         do {
             return .success(try JSONDecoder().decode(FeedEvent.self, from: data))
         } catch let DecodingError.keyNotFound(key, context) {
             return .failure(.missingField(LassoJSON.path(context.codingPath + [key])))
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
+            return .failure(.notAnObject)
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            return .failure(.notJSON)
         } catch let error as DecodingError {
             return .failure(.invalidField(LassoJSON.describe(error, endpoint: "").field))
         } catch {
