@@ -89,7 +89,9 @@ public final class DemoCluster: Sendable {
     }
 
     /// Sets a node's fault and returns once it took effect (for `down`: the port is closed; for `ok` after `down`:
-    /// the port listens again). `restart` resets the node and leaves it `ok`.
+    /// the port listens again, on the same port). `restart` resets the node and leaves it `ok`. Throws
+    /// `unknownNode`, or `bindFailed` if another process took the port while the node was down. Before `start()` it
+    /// only records the fault.
     public func setFault(_ fault: DemoFault, node id: String) async throws {
         guard let node = nodeList.first(where: { $0.id == id }) else { throw DemoClusterError.unknownNode(id) }
         apply(fault, to: node)
