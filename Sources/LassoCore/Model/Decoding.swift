@@ -41,12 +41,23 @@ public enum LassoJSON {
         return out
     }
 
+    /// "expected Dictionary<String, Any>" means nothing to an operator: name the JSON type instead.
+    static func jsonName(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary") { return "a JSON object" }
+        if name.hasPrefix("Array") { return "a JSON array" }
+        if name == "String" { return "a string" }
+        if name == "Bool" { return "true/false" }
+        if ["Int", "Int64", "Double", "Float", "UInt64"].contains(name) { return "a number" }
+        return name
+    }
+
     static func describe(_ error: DecodingError, endpoint: String) -> LassoDecodeError {
         switch error {
         case .keyNotFound(let key, let context):
             return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath + [key]), reason: "missing")
         case .typeMismatch(let type, let context):
-            return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath), reason: "expected \(type)")
+            return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath), reason: "expected \(jsonName(type))")
         case .valueNotFound(let type, let context):
             return LassoDecodeError(endpoint: endpoint, field: path(context.codingPath), reason: "null where \(type) expected")
         case .dataCorrupted(let context):
@@ -59,7 +70,12 @@ public enum LassoJSON {
 }
 
 extension KeyedDecodingContainer {
-    /// Lasso sends latencies as int or float; both decode to Double. Non-finite values are rejected as invalid.
+    /// Largest latency/score/gauge accepted (ms: about 31 years). Anything above is garbage, and letting it through
+    /// would overflow the call-weighted sums (value × calls) to ±inf/NaN and poison the whole aggregate.
+    static var numberLimit: Double { 1e12 }
+
+    /// Lasso sends latencies as int or float; both decode to Double. Every such figure (latency, score, rate, gauge)
+    /// is non-negative: negative, non-finite or absurdly large values are rejected as invalid.
     func decodeNumber(_ key: Key) throws -> Double {
         let value: Double
         if let int = try? decode(Int64.self, forKey: key) {
@@ -67,8 +83,17 @@ extension KeyedDecodingContainer {
         } else {
             value = try decode(Double.self, forKey: key)
         }
-        guard value.isFinite else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "non-finite number")
+        guard value.isFinite, value >= 0, value <= Self.numberLimit else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "number out of range")
+        }
+        return value
+    }
+
+    /// A fraction 0...1 (success rates).
+    func decodeFractionIfPresent(_ key: Key) throws -> Double? {
+        guard let value = try decodeNumberIfPresent(key) else { return nil }
+        guard value <= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "fraction above 1")
         }
         return value
     }
@@ -79,15 +104,22 @@ extension KeyedDecodingContainer {
     }
 
     /// Counters must be non-negative integers; a float with no fraction (1200.0) is accepted.
+    /// Counters at or above this are garbage. The bound leaves room to sum thousands of nodes' counters in an `Int`
+    /// (Int.max ≈ 9.2e18) without an overflow trap.
+    static var countLimit: Int { 1_000_000_000_000_000 }
+
     func decodeCount(_ key: Key) throws -> Int {
         if let int = try? decode(Int.self, forKey: key) {
             guard int >= 0 else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "negative count")
             }
+            guard int < Self.countLimit else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "count out of range")
+            }
             return int
         }
         let double = try decode(Double.self, forKey: key)
-        guard double.isFinite, double >= 0, double.rounded() == double, double < 9e15 else {
+        guard double.isFinite, double >= 0, double.rounded() == double, double < Double(Self.countLimit) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "not a count")
         }
         return Int(double)

@@ -141,7 +141,7 @@ public struct ProviderMetrics: Codable, Equatable, Sendable {
         id = try c.decode(String.self, forKey: .id)
         name = try c.decodeIfPresent(String.self, forKey: .name)
         score = try c.decodeNumberIfPresent(.score) ?? 0
-        successRate = try c.decodeNumberIfPresent(.successRate) ?? 0
+        successRate = try c.decodeFractionIfPresent(.successRate) ?? 0
         totalCalls = try c.decodeCount(.totalCalls)
         avgLatencyMs = try c.decodeNumberIfPresent(.avgLatencyMs) ?? 0
         callsLastMinute = try c.decodeCountIfPresent(.callsLastMinute) ?? 0
@@ -204,7 +204,7 @@ public struct MethodMetrics: Codable, Equatable, Sendable {
         p90 = try c.decodeNumberIfPresent(.p90) ?? 0
         p95 = try c.decodeNumberIfPresent(.p95) ?? 0
         p99 = try c.decodeNumberIfPresent(.p99) ?? 0
-        successRate = try c.decodeNumberIfPresent(.successRate) ?? 0
+        successRate = try c.decodeFractionIfPresent(.successRate) ?? 0
         totalCalls = try c.decodeCount(.totalCalls)
         lastUpdated = Int64(try c.decodeCountIfPresent(.lastUpdated) ?? 0)
     }
