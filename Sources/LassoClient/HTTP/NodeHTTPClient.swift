@@ -79,12 +79,29 @@ public final class NodeHTTPClient: Sendable {
             let body = try await response.body.collect(upTo: options.maxBodyBytes)
             let latency = elapsed()
             guard response.status == .ok else {
-                return .failed(.bad("HTTP \(response.status.code)\(Self.hint(body, response.headers))"), latencyMs: latency)
+                let message = "HTTP \(response.status.code)\(Self.hint(body, response.headers))"
+                return .failed(.bad(Self.redact(message, options: options)), latencyMs: latency)
             }
             return .ok(Data(body.readableBytesView), latencyMs: latency)
         } catch {
             return .failed(Self.classify(error, options: options), latencyMs: elapsed())
         }
+    }
+
+    /// A node or proxy may echo request headers in an error page; the hint must not carry our secrets onward into
+    /// logs, the snapshot or the screen.
+    static func redact(_ message: String, options: HTTPOptions) -> String {
+        var out = message
+        for header in options.headers where header.value.count >= 4 {
+            out = out.replacingOccurrences(of: header.value, with: "<redacted>")
+            // A hint cut at 80 bytes can end inside the value: drop any tail that starts the secret.
+            for length in stride(from: min(header.value.count - 1, out.count), through: 4, by: -1)
+                where out.hasSuffix(String(header.value.prefix(length))) {
+                out = String(out.dropLast(length)) + "<redacted>"
+                break
+            }
+        }
+        return out
     }
 
     /// A short hint for error pages: "(HTML)" or the first words of a JSON error.
@@ -94,6 +111,18 @@ public final class NodeHTTPClient: Sendable {
         let text = String(buffer: body.getSlice(at: body.readerIndex, length: min(body.readableBytes, 80)) ?? ByteBuffer())
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? "" : ": " + trimmed
+    }
+
+    /// NIOSSL's descriptions run to 200+ characters with a source path; keep the OpenSSL reason code only.
+    static func tlsMessage(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let reason = text.split(whereSeparator: { !$0.isUppercase && !$0.isNumber && $0 != "_" })
+            .first { $0.count >= 8 && $0.contains("_") && $0.first != "_" && $0.last != "_" }
+        switch reason {
+        case "WRONG_VERSION_NUMBER"?: return "TLS handshake failed (WRONG_VERSION_NUMBER: not a TLS server?)"
+        case let reason?: return "TLS handshake failed (\(reason))"
+        case nil: return "TLS handshake failed"
+        }
     }
 
     static func classify(_ error: any Error, options: HTTPOptions) -> NodeTracker.Failure {
@@ -119,8 +148,8 @@ public final class NodeHTTPClient: Sendable {
                 return .unreachable(String(describing: httpError))
             }
         }
-        if let sslError = error as? NIOSSLError {
-            return .bad("TLS error: \(sslError)")
+        if error is NIOSSLError {
+            return .bad(tlsMessage(error))
         }
         if error is BoringSSLError {
             return .bad("TLS handshake failed (certificate?)")
