@@ -18,6 +18,8 @@ actor MonitorState {
     private var previousChains: [ChainAggregate] = []
     private var lastAlertEvaluationMs: Int64 = 0
     private var pollObservations: [PollObservation] = []
+    /// Per chain, the `fetchedAtMs` of the cache entry whose per-node metrics errors were already noted.
+    private var notedMetricsRefresh: [String: Int64] = [:]
     private(set) var dirty = true
     let fixedChains: Bool
 
@@ -113,6 +115,21 @@ actor MonitorState {
 
     // MARK: freezing
 
+    static func metricsNote(chain: String, _ message: String) -> String { "metrics \(chain): \(message)" }
+
+    /// Logs each refresh's per-node metrics errors once in the node's error log (only for nodes whose health
+    /// answers: a down node's health error already says why).
+    private func noteMetricsErrors(_ cache: [String: MetricsCache.Entry], nowMs: Int64) {
+        for (chain, entry) in cache where notedMetricsRefresh[chain] != entry.fetchedAtMs {
+            notedMetricsRefresh[chain] = entry.fetchedAtMs
+            for (node, message) in entry.nodeErrors.sorted(by: { $0.key < $1.key }) {
+                guard var tracker = trackers[node], tracker.status.state == .up || tracker.status.state == .stale else { continue }
+                tracker.recordNote(Self.metricsNote(chain: chain, message), nowMs: nowMs)
+                trackers[node] = tracker
+            }
+        }
+    }
+
     /// Builds the snapshot; also derives cluster feed entries and evaluates alerts (at most once per health interval).
     func snapshot(config: MonitorConfig, healthIntervalMs: Int64, cache: [String: MetricsCache.Entry],
                   cacheStats: CacheStats, histories: (latency: [String: [Double]], rate: [String: [Double]]),
@@ -120,7 +137,22 @@ actor MonitorState {
         dirty = false
         let freshnessNow = freshnessAtMs ?? nowMs
         for name in order { trackers[name]?.age(nowMs: freshnessNow, healthIntervalMs: healthIntervalMs) }
-        let nodes = order.compactMap { trackers[$0]?.status }
+        noteMetricsErrors(cache, nowMs: nowMs)
+        var metricsErrors: [String: String] = [:]
+        for chain in chains {
+            for (node, message) in cache[chain]?.nodeErrors ?? [:] where metricsErrors[node] == nil {
+                metricsErrors[node] = Self.metricsNote(chain: chain, message)
+            }
+        }
+        // A node whose health answers but whose metrics were rejected stays `up` (it responds), and says why its
+        // figures are missing from the aggregates.
+        let nodes = order.compactMap { name -> NodeStatus? in
+            guard var status = trackers[name]?.status else { return nil }
+            if status.lastError == nil, status.state == .up || status.state == .stale, let note = metricsErrors[name] {
+                status.lastError = note
+            }
+            return status
+        }
         let samples = order.compactMap { trackers[$0]?.healthSample }
         let coverage = CoverageRules.compute(nodes: samples, expected: config.expected, now: freshnessNow,
                                              healthIntervalMs: healthIntervalMs)

@@ -65,6 +65,14 @@ public struct NodeTracker: Sendable, Equatable {
         lastFailure = failure
     }
 
+    /// A failure of another endpoint (e.g. garbage metrics) on a node whose health still answers: kept in the node's
+    /// error log without changing its state or flap count, so the operator can see why its figures are missing.
+    public mutating func recordNote(_ message: String, nowMs: Int64) {
+        guard status.errorLog.last?.message != message else { return }
+        status.errorLog.append(NodeErrorEntry(ts: nowMs, message: message))
+        if status.errorLog.count > Self.errorLogLimit { status.errorLog.removeFirst(status.errorLog.count - Self.errorLogLimit) }
+    }
+
     /// Marks an `up` node `stale` when its last success is older than 2 intervals.
     public mutating func age(nowMs: Int64, healthIntervalMs: Int64) {
         guard status.state == .up, let last = status.lastSuccessMs else { return }
