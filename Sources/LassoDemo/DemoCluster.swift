@@ -30,7 +30,7 @@ public final class DemoCluster: Sendable {
 
     public init(config: DemoConfig = DemoConfig()) {
         var config = config
-        config.nodeCount = min(max(config.nodeCount, 1), 100)
+        config.nodeCount = min(max(config.nodeCount, 1), 500)   // the poll fan-out bench watches 200
         config.eventRate = min(max(config.eventRate.isFinite ? config.eventRate : 0, 0), 10_000)
         config.bufferCapacity = max(1, config.bufferCapacity)
         self.config = config

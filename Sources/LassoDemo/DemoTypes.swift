@@ -33,7 +33,7 @@ public enum DemoFault: String, CaseIterable, Sendable, Codable {
 
 /// Settings of the simulated cluster. Every field has a default; `DemoConfig()` is the cluster `lassotop` watches.
 public struct DemoConfig: Sendable {
-    /// Number of nodes, clamped to 1...100. Ids follow `DemoCluster.nodeIDs(count:)`: iad-1, fra-1, sin-1, sjc-1, ….
+    /// Number of nodes, clamped to 1...500. Ids follow `DemoCluster.nodeIDs(count:)`: iad-1, fra-1, sin-1, sjc-1, ….
     public var nodeCount: Int
     /// nil: each node gets a free port from the OS. Otherwise nodes listen on P, P+1, ….
     public var basePort: Int?
