@@ -63,6 +63,15 @@ final class FeedFilterTests: XCTestCase {
         XCTAssertEqual(matching("foo:bar"), [], "an unknown key is plain text")
     }
 
+    func testNonASCIIValuesMatchCaseInsensitively() {
+        let event = FeedEvent.cluster(ts: 9, severity: .info, message: "Knoten MÜNCHEN-1 zurück", node: "ÉCOLE-1")
+        XCTAssertTrue(FeedFilter.parse("münchen").matches(event))
+        XCTAssertTrue(FeedFilter.parse("ZURÜCK").matches(event))
+        XCTAssertTrue(FeedFilter.parse("node:école").matches(event))
+        XCTAssertTrue(FeedFilter.parse("knoten").matches(event), "ASCII value against a field with other characters")
+        XCTAssertFalse(FeedFilter.parse("berlin").matches(event))
+    }
+
     func testTermsAreAndedAndNegationWorksOnEveryTerm() {
         XCTAssertEqual(matching("node:iad-1 kind:routing"), [1])
         XCTAssertEqual(matching("node:iad-1 !kind:routing"), [3])

@@ -28,9 +28,17 @@ public struct FeedFilter: Sendable, Equatable, CustomStringConvertible {
     }
 
     public private(set) var terms: [Term]
+    /// The terms' values as lowercased UTF-8, so matching a frame's worth of events allocates nothing.
+    private let needles: [Needle]
 
     public init(terms: [Term] = []) {
         self.terms = terms
+        needles = terms.map { term in
+            switch term.predicate {
+            case .field(_, let value), .text(let value): return Needle(value)
+            case .isError, .isSuccess: return Needle("")
+            }
+        }
     }
 
     public var isEmpty: Bool { terms.isEmpty }
@@ -69,7 +77,7 @@ public struct FeedFilter: Sendable, Equatable, CustomStringConvertible {
     }
 
     public func matches(_ event: FeedEvent) -> Bool {
-        for term in terms where Self.holds(term.predicate, event) == term.negated {
+        for index in terms.indices where Self.holds(terms[index].predicate, needles[index], event) == terms[index].negated {
             return false
         }
         return true
@@ -88,38 +96,80 @@ public struct FeedFilter: Sendable, Equatable, CustomStringConvertible {
         }.joined(separator: " ")
     }
 
-    private static func holds(_ predicate: Predicate, _ event: FeedEvent) -> Bool {
+    private static func holds(_ predicate: Predicate, _ needle: Needle, _ event: FeedEvent) -> Bool {
         switch predicate {
         case .isError:
             return event.isError
         case .isSuccess:
             return event.kind == .routing && event.result == "success"
-        case .field(.chain, let value):
-            return contains(event.chain, value) || contains(event.chainID.map(String.init), value)
-        case .field(.provider, let value):
-            return contains(event.providerID, value)
-        case .field(.method, let value):
-            return contains(event.method, value)
-        case .field(.node, let value):
-            return contains(event.sourceNodeID, value) || contains(event.relayNode, value)
+        case .field(.chain, _):
+            return needle.found(in: event.chain) || (event.chainID.map { needle.found(in: String($0)) } ?? false)
+        case .field(.provider, _):
+            return needle.found(in: event.providerID)
+        case .field(.method, _):
+            return needle.found(in: event.method)
+        case .field(.node, _):
+            return needle.found(in: event.sourceNodeID) || needle.found(in: event.relayNode)
         case .field(.kind, let value):
             return event.kind.rawValue == value
         case .field(.result, let value):
             return event.result?.lowercased() == value
-        case .text(let value):
-            return visibleFields(event).contains { contains($0, value) }
+        case .text:
+            return anyVisibleField(event, contains: needle)
         }
     }
 
-    /// The fields a feed row shows (plus the request id, which the detail view shows).
-    private static func visibleFields(_ event: FeedEvent) -> [String?] {
-        [event.kind.rawValue, event.sourceNodeID, event.relayNode, event.chain, event.chainID.map(String.init),
-         event.method, event.providerID, event.result, event.requestID, event.strategy, event.transport,
-         event.from, event.to, event.reason, event.message, event.severity?.rawValue]
+    /// The fields a feed row shows (plus the request id, which the detail view shows), cheapest first.
+    private static func anyVisibleField(_ event: FeedEvent, contains needle: Needle) -> Bool {
+        needle.found(in: event.kind.rawValue) || needle.found(in: event.sourceNodeID) || needle.found(in: event.relayNode)
+            || needle.found(in: event.chain) || needle.found(in: event.method) || needle.found(in: event.providerID)
+            || needle.found(in: event.result) || needle.found(in: event.requestID) || needle.found(in: event.strategy)
+            || needle.found(in: event.transport) || needle.found(in: event.from) || needle.found(in: event.to)
+            || needle.found(in: event.reason) || needle.found(in: event.message) || needle.found(in: event.severity?.rawValue)
+            || (event.chainID.map { needle.found(in: String($0)) } ?? false)
+    }
+}
+
+/// A lowercased search value. ASCII values are matched byte-wise with ASCII case folding (no allocation); a value
+/// with other characters falls back to Foundation's case-insensitive search.
+private struct Needle: Sendable, Equatable {
+    let text: String
+    let bytes: [UInt8]
+    let isASCII: Bool
+
+    init(_ loweredText: String) {
+        text = loweredText
+        bytes = Array(loweredText.utf8)
+        isASCII = bytes.allSatisfy { $0 < 0x80 }
     }
 
-    private static func contains(_ field: String?, _ loweredValue: String) -> Bool {
+    func found(in field: String?) -> Bool {
         guard let field else { return false }
-        return field.range(of: loweredValue, options: .caseInsensitive) != nil
+        guard isASCII else { return field.range(of: text, options: .caseInsensitive) != nil }
+        if bytes.isEmpty { return true }
+        if let result = field.utf8.withContiguousStorageIfAvailable({ search($0) }) { return result }
+        return Array(field.utf8).withUnsafeBufferPointer { search($0) }
+    }
+
+    private func search(_ haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        guard haystack.count >= count else { return false }
+        let first = bytes[0]
+        var start = 0
+        let last = haystack.count - count
+        while start <= last {
+            if Needle.fold(haystack[start]) == first {
+                var offset = 1
+                while offset < count && Needle.fold(haystack[start + offset]) == bytes[offset] { offset += 1 }
+                if offset == count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+
+    @inline(__always)
+    private static func fold(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }
