@@ -1,0 +1,93 @@
+import CNCurses
+import Foundation
+import Glibc
+
+/// Counts the bytes ncurses writes to the terminal per frame: a curses screen opened with `newterm` on a temporary
+/// file (not a tty) of the given size and terminal type, drawn through the same `CursesPainter` as the live TUI.
+/// For the bench's "bytes per steady frame" figure. Not thread-safe; use from one thread, one counter at a time
+/// (curses has one current screen), and never while the live TUI runs in the same process.
+public final class FrameByteCounter {
+    private let screen: OpaquePointer
+    private let output: UnsafeMutablePointer<FILE>
+    private let input: UnsafeMutablePointer<FILE>
+    private var painter = CursesPainter()
+    private var closed = false
+
+    public enum CounterError: Error, CustomStringConvertible {
+        case setup(String)
+        public var description: String {
+            switch self { case .setup(let reason): return "frame byte counter: \(reason)" }
+        }
+    }
+
+    /// - Parameters:
+    ///   - terminalType: a terminfo name (what TERM would be), e.g. "tmux-256color" or "xterm-256color".
+    ///   - theme: the theme whose colours are used (default: the default theme, as the live TUI starts with).
+    public init(width: Int, height: Int, terminalType: String = "tmux-256color", theme: Theme? = nil) throws {
+        let theme = try theme ?? ThemeLoader(searchDirectories: []).load(ThemeLoader.defaultName)
+        setlocale(LC_ALL, "C.UTF-8")   // wide characters need a UTF-8 locale, as the live TUI has
+        var template = Array((NSTemporaryDirectory() + "lassotop-frame-bytes-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw CounterError.setup("mkstemp: \(String(cString: strerror(errno)))") }
+        unlink(String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))   // only the descriptor is needed
+        // Append mode: ncurses writes through the descriptor and we through the FILE; both must land at the end.
+        guard let output = fdopen(fd, "a") else {
+            Glibc.close(fd)
+            throw CounterError.setup("fdopen failed")
+        }
+        guard let input = fopen("/dev/null", "r") else {
+            fclose(output)
+            throw CounterError.setup("cannot open /dev/null")
+        }
+        guard let screen = newterm(terminalType, output, input) else {
+            fclose(output)
+            fclose(input)
+            throw CounterError.setup("newterm(\(terminalType)) failed: unknown terminal type?")
+        }
+        self.screen = screen
+        self.output = output
+        self.input = input
+        set_term(screen)
+        resizeterm(Int32(height), Int32(width))
+        // The same output modes as `CursesScreen.open`: they decide which cursor moves ncurses may use.
+        nonl()
+        curs_set(0)
+        leaveok(cn_stdscr(), true)
+        painter.configureColors(monochrome: false)
+        painter.apply(theme: theme)
+    }
+
+    deinit { close() }
+
+    /// Bytes written to the terminal so far (setup strings included).
+    public var totalBytes: Int {
+        fflush(output)
+        var info = stat()
+        return fstat(fileno(output), &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// Draws `grid` as the live TUI would and returns the bytes that frame wrote (synchronized-output markers
+    /// included). The first frame paints everything; later ones only what changed.
+    @discardableResult
+    public func draw(_ grid: CellGrid) -> Int {
+        precondition(!closed, "FrameByteCounter used after close()")
+        set_term(screen)
+        let before = totalBytes
+        let output = self.output
+        painter.drawFrame(grid) { text in
+            fputs(text, output)
+            fflush(output)
+        }
+        return totalBytes - before
+    }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        set_term(screen)
+        endwin()
+        delscreen(screen)
+        fclose(output)
+        fclose(input)
+    }
+}

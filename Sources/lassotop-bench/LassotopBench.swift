@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LassoBenchmarks
+
+/// `swift run -c release lassotop-bench [--json] [--soak]`: measures the hot paths and prints figure, value,
+/// budget, PASS/FAIL. Budgets live here, never in unit tests. See docs/performance.md.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lassotop-bench",
+                                                    abstract: "lassotop benchmarks with budgets (build with -c release).")
+
+    @Flag(help: "Print JSON instead of the table.")
+    var json = false
+
+    @Flag(help: "Also run the soak (RSS at 1/10, 1/2 and the end of --soak-seconds).")
+    var soak = false
+
+    @Option(help: "Soak duration in seconds.")
+    var soakSeconds: Int = 600
+
+    @Option(help: "Only run figures whose group contains this text (dedup, aggregate, decode, render, poll, idle, soak).")
+    var only: String?
+
+    @Option(help: "The lassotop binary for the idle figure (default: the one next to this binary).")
+    var lassotop: String?
+
+    func run() async throws {
+        var figures: [Figure] = []
+        func wanted(_ key: String) -> Bool { only.map { key.contains($0) } ?? true }
+        func report(_ figure: Figure) {
+            figures.append(figure)
+            if !json { progress("  measured: \(figure.name)") }
+        }
+        if wanted("dedup") { report(FeedBenchmarks.dedupIngest()); report(FeedBenchmarks.dedupMemory()) }
+        if wanted("aggregate") { report(CoreBenchmarks.aggregation()) }
+        if wanted("decode") { for figure in try CoreBenchmarks.decodeFigures() { report(figure) } }
+        if wanted("render") { for figure in try RenderBenchmarks.all() { report(figure) } }
+        if wanted("poll") { for figure in try await PollBenchmarks.fanOut(counts: [50, 200]) { report(figure) } }
+        if wanted("idle") {
+            let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
+            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop") { report(figure) }
+        }
+        if soak {
+            let quiet = json
+            for figure in try await SoakBenchmark.run(seconds: Double(soakSeconds), progress: { if !quiet { progress("  " + $0) } }) {
+                report(figure)
+            }
+        }
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(figures))
+            print()
+        } else {
+            print(BenchTable.render(figures))
+        }
+        if figures.contains(where: { $0.pass == false }) { throw ExitCode(1) }
+    }
+}
+
+func progress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+@testable import LassoBenchmarks
+import LassoCore
+import LassoTUI
+
+/// Runs the render, poll, idle and soak bodies once on tiny inputs so the bench cannot rot. No timing is asserted.
+final class RenderBenchmarkSmokeTests: XCTestCase {
+    func testDashboardSnapshotRendersAFullOverview() {
+        let snapshot = Workloads.dashboardSnapshot(feedEvents: 20)
+        let state = Workloads.overviewState(width: 200, height: 60, snapshot: snapshot)
+        let grid = Renderer.render(state: state, snapshot: snapshot, size: GridSize(width: 200, height: 60), caps: RenderCaps(),
+                                   nowMs: Workloads.dashboardNowMs)
+        XCTAssertTrue(grid.text.contains("Coverage: 7/8"))
+        XCTAssertTrue(grid.text.contains("ethereum_provider_1"), grid.text)
+    }
+
+    func testSteadyFramePairDiffersInExactlyOneRow() {
+        let (old, new) = RenderBenchmarks.steadyFramePair(width: 120, height: 40)
+        XCTAssertEqual(GridDiff.between(old, new).changedRows.count, 1)
+    }
+
+    func testRenderBodiesRunTiny() throws {
+        XCTAssertNotNil(RenderBenchmarks.render(width: 80, height: 24, callsPerRun: 2, runs: 1).pass)
+        XCTAssertNotNil(RenderBenchmarks.diff(width: 80, height: 24, callsPerRun: 2, runs: 1).pass)
+        let bytes = try RenderBenchmarks.steadyFrameBytes(width: 80, height: 24)
+        XCTAssertGreaterThan(bytes.median, 0, "a changed row must write something")
+    }
+
+    func testFrameByteCounterCountsOnlyWhatChanged() throws {
+        var grid = CellGrid(width: 40, height: 10)
+        grid.put("hello", x: 0, y: 0)
+        let counter = try FrameByteCounter(width: 40, height: 10, terminalType: "xterm-256color")
+        defer { counter.close() }
+        let first = counter.draw(grid)
+        let markers = 16   // ESC[?2026h + ESC[?2026l
+        XCTAssertEqual(counter.draw(grid), markers, "an identical frame writes only the synchronized-output markers")
+        var changed = grid
+        changed.put("world", x: 10, y: 5)
+        let second = counter.draw(changed)
+        XCTAssertGreaterThan(second, markers + 4)
+        XCTAssertGreaterThan(first, second)
+    }
+}
+
+final class SystemBenchmarkSmokeTests: XCTestCase {
+    func testPollFanOutAgainstTwoDemoNodes() async throws {
+        let figures = try await PollBenchmarks.fanOut(nodes: 2, rounds: 1, eventRate: 5)
+        XCTAssertEqual(figures.count, 3)
+        XCTAssertFalse(figures[0].note?.contains("FAILED") ?? false, figures[0].note ?? "")
+        XCTAssertTrue(figures[2].note?.contains("coverage 2/2") ?? false, figures[2].note ?? "")
+    }
+
+    func testSoakRunsBriefly() async throws {
+        let figures = try await SoakBenchmark.run(seconds: 1.5, nodes: 2, eventsPerSecond: 2_000)
+        XCTAssertEqual(figures.count, 1)
+        XCTAssertTrue(figures[0].note?.contains("unique") ?? false)
+    }
+
+    func testProcReadersSeeThisProcess() {
+        XCTAssertNotNil(IdleBenchmark.cpuTicks(pid: getpid()))
+        XCTAssertGreaterThan(IdleBenchmark.peakRSS(pid: getpid()) ?? 0, 1 << 20)
+    }
+
+    /// The idle body against the debug binary for a few seconds (skipped without tmux, htop or a built lassotop).
+    func testIdleRunsBriefly() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = root.appendingPathComponent(".build/debug/lassotop").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("no debug lassotop built") }
+        guard IdleBenchmark.which("htop") != nil, IdleBenchmark.which("tmux") != nil else { throw XCTSkip("needs tmux and htop") }
+        let figures = try IdleBenchmark.run(lassotopPath: binary, seconds: 2)
+        XCTAssertEqual(figures.count, 2)
+        XCTAssertGreaterThan(figures[1].median, 1, "peak RSS in MB")
+    }
+}
