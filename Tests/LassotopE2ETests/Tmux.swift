@@ -22,7 +22,7 @@ final class TmuxSession {
         return repositoryRoot.appendingPathComponent(".build/debug/lassotop").path
     }
 
-    static var tmuxAvailable: Bool { (try? run(["tmux", "-V"]).status) == 0 }
+    static var tmuxAvailable: Bool { (try? run(["tmux", "-V"], capture: false).status) == 0 }
 
     init(width: Int = 120, height: Int = 40, command: String, environment: [String: String] = [:]) throws {
         name = "lassotop-e2e-\(UUID().uuidString.prefix(8))"
@@ -33,8 +33,9 @@ final class TmuxSession {
         env.merge(environment) { $1 }
         let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         // A shell runs the command so the pane returns to a prompt afterwards (and we can read $?).
+        // new-session may fork the tmux server, which would hold a captured pipe open forever: no capture here.
         let result = try Self.run(["tmux", "-L", socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
-                                   "env \(exports) bash --norc --noprofile"])
+                                   "env \(exports) bash --norc --noprofile"], capture: false)
         guard result.status == 0 else { throw XCTSkip("tmux new-session failed: \(result.output)") }
         try send(text: "PS1='PROMPT$ '; stty -g > \(Self.sttyFile(name, "before")); \(command); echo EXIT=$?; stty -g > \(Self.sttyFile(name, "after"))")
         try sendKeys("Enter")
@@ -78,22 +79,32 @@ final class TmuxSession {
     }
 
     func kill() {
-        _ = try? Self.run(["tmux", "-L", socket, "kill-session", "-t", name])
+        _ = try? Self.run(["tmux", "-L", socket, "kill-session", "-t", name], capture: false)
     }
 
     deinit { kill() }
 
+    /// posix_spawn + waitpid, output through a temp file: Foundation's Process can wait forever when a child
+    /// (the tmux server) outlives the command and inherits its pipe.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String], capture: Bool = true) throws -> (status: Int32, output: String) {
+        let outputPath = NSTemporaryDirectory() + "lassotop-e2e-run-\(UUID().uuidString)"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, capture ? outputPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw XCTSkip("cannot run \(arguments[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let output = capture ? ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "") : ""
+        return (exitCode, output)
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+
+/// Issue #6's end-to-end checks: the real `lassotop` binary in a tmux pane, watching its embedded demo cluster,
+/// driven with keys and read back with capture-pane.
+final class DashboardE2ETests: XCTestCase {
+    override func setUp() async throws {
+        guard TmuxSession.tmuxAvailable else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        guard FileManager.default.isExecutableFile(atPath: TmuxSession.binary) else {
+            throw XCTSkip("build the binary first: swift build (make test does)")
+        }
+    }
+
+    func start(_ arguments: String = "", width: Int = 120, height: Int = 40) throws -> TmuxSession {
+        try TmuxSession(width: width, height: height, command: "\(TmuxSession.binary) \(arguments)")
+    }
+
+    func testFirstFrameShowsFullCoverageAndQuitRestoresTheShell() throws {
+        let tmux = try start()
+        let screen = try tmux.waitFor(text: "Coverage: 3/3")
+        XCTAssertTrue(screen.contains("DEMO"), screen)
+        XCTAssertTrue(screen.contains("iad-1") && screen.contains("fra-1") && screen.contains("sin-1"), screen)
+        try tmux.sendKeys("q")
+        let after = try tmux.waitFor(text: "EXIT=0")
+        XCTAssertTrue(after.contains("PROMPT$"), "the pane is back at a shell prompt:\n\(after)")
+        XCTAssertFalse(after.contains("Coverage:"), "the alternate screen was left:\n\(after)")
+        _ = try tmux.waitFor("stty saved after exit") { _ in tmux.stty("after") != nil }
+        XCTAssertEqual(tmux.stty("before"), tmux.stty("after"), "terminal modes restored")
+    }
+
+    func testInjectedDownShowsTwoOfThreeWithinTwoHealthIntervals() throws {
+        let tmux = try start()
+        try tmux.waitFor(text: "Coverage: 3/3")
+        // The demo panel: select the first node (sorted by name: fra-1) and take it down.
+        try tmux.sendKeys("6")
+        try tmux.waitFor(text: "fra-1")
+        try tmux.sendKeys("g")
+        try tmux.sendKeys("d")
+        let injected = Date()
+        // Default health interval 2 s: 2/3 within two intervals (plus the connect timeout of a poll in flight).
+        let screen = try tmux.waitFor(text: "Coverage: 2/3", timeout: 10)
+        let elapsed = Date().timeIntervalSince(injected)
+        XCTAssertLessThanOrEqual(elapsed, 2 * 2.0 + 1.5, "2/3 shown after \(elapsed)s")
+        try tmux.sendKeys("1")
+        let overview = try tmux.waitFor(text: "down")
+        XCTAssertTrue(overview.contains("fra-1"), overview)
+        _ = screen
+        try tmux.sendKeys("q")
+        try tmux.waitFor(text: "EXIT=0")
+    }
+
+    func testEnterOnProviderShowsPerNodeRows() throws {
+        let tmux = try start("--metrics-interval 1")
+        try tmux.waitFor(text: "Coverage: 3/3")
+        // Wait until the selected provider row (›) is reported by every node, so the drill-down has three rows.
+        try tmux.waitFor("the selected provider reported by 3/3 nodes", timeout: 20) { screen in
+            screen.split(separator: "\n").contains { $0.contains("│›") && $0.contains(" 3/3 ") }
+        }
+        try tmux.sendKeys("Enter")
+        let detail = try tmux.waitFor(text: "Per node")
+        for node in ["iad-1", "fra-1", "sin-1"] { XCTAssertTrue(detail.contains(node), "\(node) row missing:\n\(detail)") }
+        XCTAssertTrue(detail.contains("P95") || detail.contains("p95"), detail)
+        try tmux.sendKeys("Escape")
+        try tmux.waitFor(text: "Nodes 3/3")
+        try tmux.sendKeys("q")
+        try tmux.waitFor(text: "EXIT=0")
+    }
+
+    func testSlashFilterNarrowsTheFeed() throws {
+        let tmux = try start()
+        try tmux.waitFor(text: "Coverage: 3/3")
+        try tmux.sendKeys("3")
+        try tmux.waitFor("feed showing base events") { $0.contains(" base ") }
+        try tmux.send(text: "/")
+        try tmux.send(text: "chain:ethereum")
+        try tmux.sendKeys("Enter")
+        let filtered = try tmux.waitFor(text: "/chain:ethereum")
+        let rows = filtered.split(separator: "\n").filter { $0.range(of: #"^\│? ?\d\d:\d\d:\d\d"#, options: .regularExpression) != nil }
+        XCTAssertFalse(rows.isEmpty, filtered)
+        XCTAssertFalse(rows.contains { $0.contains(" base ") }, "only ethereum rows after the filter:\n\(filtered)")
+        try tmux.sendKeys("q")
+        try tmux.waitFor(text: "EXIT=0")
+    }
+
+    func testRefusesWhenStdoutIsNotATerminal() throws {
+        let result = try TmuxSession.run(["sh", "-c", "\(TmuxSession.binary) --node http://127.0.0.1:9 | cat; exit ${PIPESTATUS:-0}"])
+        XCTAssertTrue(result.output.contains("lassotop snapshot"), result.output)
+    }
+}
