@@ -61,6 +61,16 @@ public enum Measure {
                       direction: direction, note: note)
     }
 
+    /// RSS after asking glibc to give freed pages back (`malloc_trim(0)`), so memory that earlier work freed but malloc
+    /// kept does not hide or fake growth. malloc_trim is looked up at run time (Swift's Glibc module omits malloc.h).
+    public static func trimmedResidentBytes() -> Int? {
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        return residentBytes()
+    }
+
     /// Resident set size of this process in bytes (Linux /proc).
     public static func residentBytes(pid: Int32 = getpid()) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

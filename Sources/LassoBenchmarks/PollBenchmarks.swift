@@ -57,6 +57,11 @@ public enum PollBenchmarks {
                                note: String(format: "p50 %.1f ms, max %.1f ms over %d requests", Percentile.nearestRank(latencies, 50) ?? 0,
                                             latencies.max() ?? 0, latencies.count)),
             ]
+            if !failures.isEmpty {
+                // A round that "finishes fast" because requests failed must not pass.
+                figures.append(Measure.figure("poll failed requests, \(count) nodes", unit: "requests", values: [Double(failures.count)],
+                                              budget: 0, .atMost, note: failures.first))
+            }
             await http.shutdown()
             figures.append(try await monitorRound(targets: targets, rounds: rounds))
             for cluster in clusters { await cluster.stop() }
@@ -83,7 +88,8 @@ public enum PollBenchmarks {
         guard case .ok(let body, _) = await http.get(target.url + "/api/chains") else {
             throw BenchError.setup("GET /api/chains failed on \(target.url)")
         }
-        return try ChainsResponse.decode(body).chains.map(\.name)
+        // The metrics path takes the `chain_name` key, as the monitor uses it.
+        return try ChainsResponse.decode(body).chains.map(\.chainName)
     }
 
     /// Every node's /api/health and /api/metrics/:chain at once, each body decoded as the monitor decodes it.
@@ -95,7 +101,8 @@ public enum PollBenchmarks {
                 for target in targets {
                     group.addTask { await fetch(http, target.url + "/api/health") { _ = try HealthResponse.decode($0) } }
                     for chain in chains {
-                        group.addTask { await fetch(http, target.url + "/api/metrics/" + chain) { _ = try MetricsResponse.decode($0) } }
+                        let path = "/api/metrics/" + (chain.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? chain)
+                        group.addTask { await fetch(http, target.url + path) { _ = try MetricsResponse.decode($0) } }
                     }
                 }
                 for await (latency, failure) in group {
