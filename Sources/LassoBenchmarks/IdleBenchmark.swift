@@ -17,7 +17,10 @@ public enum IdleBenchmark {
         guard let htop = which("htop") else { throw BenchError.setup("htop not installed (apt-get install -y htop)") }
         guard which("tmux") != nil else { throw BenchError.setup("tmux not installed (apt-get install -y tmux)") }
         let tmux = Tmux(socket: "lassotop-bench-\(getpid())")
-        defer { tmux.killServer() }
+        var started: [Int32] = []
+        // Observed on this machine: after kill-server the tmux server lingered with its panes alive (htop ignoring
+        // SIGTERM), so the bench ends what it started itself, by pid.
+        defer { tmux.shutDown(panes: started) }
         let home = NSTemporaryDirectory() + "lassotop-bench-home-\(getpid())"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -25,7 +28,9 @@ public enum IdleBenchmark {
         let environment = "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=\(home) XDG_CONFIG_HOME=\(home)/config XDG_STATE_HOME=\(home)/state"
         let lassotopPID = try tmux.start(session: "lassotop", width: width, height: height,
                                          command: "exec env \(environment) \(lassotopPath)")
+        started.append(lassotopPID)
         let htopPID = try tmux.start(session: "htop", width: width, height: height, command: "exec env \(environment) \(htop)")
+        started.append(htopPID)
         // Measure steady state: lassotop's demo must be up and drawn, not its start-up.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, !tmux.capture(session: "lassotop").contains("Coverage: 3/3") { Thread.sleep(forTimeInterval: 0.25) }
@@ -75,7 +80,7 @@ public enum IdleBenchmark {
     static func statusField(_ name: String, pid: Int32) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(name) {
-            return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
         }
         return nil
     }
@@ -105,6 +110,17 @@ struct Tmux {
     func capture(session: String) -> String { run(["capture-pane", "-p", "-t", session]).output }
 
     func killServer() { _ = run(["kill-server"]) }
+
+    /// Ends the pane processes (SIGTERM, then SIGKILL after 1 s), then the server, then the server by pid if it lingers.
+    func shutDown(panes: [Int32]) {
+        let serverPID = Int32(run(["display-message", "-p", "#{pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines))
+        for pid in panes { kill(pid, SIGTERM) }
+        Thread.sleep(forTimeInterval: 1)
+        for pid in panes where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        killServer()
+        Thread.sleep(forTimeInterval: 0.5)
+        if let serverPID, serverPID > 0, kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
+    }
 
     /// posix_spawn + waitpid with output through a temp file: with Foundation's Process and a pipe, the tmux server
     /// that `new-session` forks inherits the pipe and `readDataToEndOfFile` never returns.
