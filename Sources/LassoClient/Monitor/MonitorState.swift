@@ -18,8 +18,8 @@ actor MonitorState {
     private var previousChains: [ChainAggregate] = []
     private var lastAlertEvaluationMs: Int64 = 0
     private var pollObservations: [PollObservation] = []
-    /// Per chain, the `fetchedAtMs` of the cache entry whose per-node metrics errors were already noted.
-    private var notedMetricsRefresh: [String: Int64] = [:]
+    /// Per node and chain, the `fetchedAtMs` of the cache entry whose metrics error was already noted for that node.
+    private var notedMetricsRefresh: [String: [String: Int64]] = [:]
     private(set) var dirty = true
     let fixedChains: Bool
 
@@ -42,6 +42,7 @@ actor MonitorState {
             trackers[target.name] = NodeTracker(name: target.name, url: target.url)
         }
         for name in removed {
+            notedMetricsRefresh[name] = nil
             trackers[name] = nil
             targets[name] = nil
             cursors[name] = nil
@@ -120,12 +121,12 @@ actor MonitorState {
     /// Logs each refresh's per-node metrics errors once in the node's error log (only for nodes whose health
     /// answers: a down node's health error already says why).
     private func noteMetricsErrors(_ cache: [String: MetricsCache.Entry], nowMs: Int64) {
-        for (chain, entry) in cache where notedMetricsRefresh[chain] != entry.fetchedAtMs {
-            notedMetricsRefresh[chain] = entry.fetchedAtMs
-            for (node, message) in entry.nodeErrors.sorted(by: { $0.key < $1.key }) {
+        for (chain, entry) in cache {
+            for (node, message) in entry.nodeErrors where notedMetricsRefresh[node]?[chain] != entry.fetchedAtMs {
                 guard var tracker = trackers[node], tracker.status.state == .up || tracker.status.state == .stale else { continue }
                 tracker.recordNote(Self.metricsNote(chain: chain, message), nowMs: nowMs)
                 trackers[node] = tracker
+                notedMetricsRefresh[node, default: [:]][chain] = entry.fetchedAtMs
             }
         }
     }
