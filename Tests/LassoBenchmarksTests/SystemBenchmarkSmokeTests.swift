@@ -12,7 +12,8 @@ final class RenderBenchmarkSmokeTests: XCTestCase {
         let grid = Renderer.render(state: state, snapshot: snapshot, size: GridSize(width: 200, height: 60), caps: RenderCaps(),
                                    nowMs: Workloads.dashboardNowMs)
         XCTAssertTrue(grid.text.contains("Coverage: 7/8"))
-        XCTAssertTrue(grid.text.contains("ethereum_provider_1"), grid.text)
+        XCTAssertTrue(grid.text.contains("Provider 12"), "providers table filled")
+        XCTAssertTrue(grid.text.contains("ECONNREFUSED"), "the down node shows its error")
     }
 
     func testSteadyFramePairDiffersInExactlyOneRow() {
