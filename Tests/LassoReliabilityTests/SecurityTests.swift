@@ -21,7 +21,9 @@ final class SecurityTests: XCTestCase {
         }
         var addresses: [String] = []
         for table in ["/proc/\(pid)/net/tcp", "/proc/\(pid)/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // Read to EOF: procfs files report size 0, and a size-based read can stop after the first page.
+            guard let data = FileHandle(forReadingAtPath: table)?.readDataToEndOfFile() else { continue }
+            let text = String(decoding: data, as: UTF8.self)
             for line in text.split(separator: "\n").dropFirst() {
                 let columns = line.split(separator: " ")
                 guard columns.count > 9, columns[3] == "0A", inodes.contains(String(columns[9])) else { continue }
@@ -69,7 +71,14 @@ final class SecurityTests: XCTestCase {
     func testDemoClusterListensOnLoopbackOnly() async throws {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: 3, seed: 1))
         try await cluster.start()
-        let listening = Self.listeningAddresses(pid: getpid())
+        // `start` returns when the servers are set up; the kernel may list a socket as listening a moment later.
+        var listening = Self.listeningAddresses(pid: getpid())
+        let deadline = Date().addingTimeInterval(3)
+        while !cluster.nodes.allSatisfy({ node in listening.contains { $0.hasSuffix(String(format: ":%04X", node.port)) } }),
+              Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            listening = Self.listeningAddresses(pid: getpid())
+        }
         let external = Self.nonLoopbackIPv4()
         var reachable: [Int] = []
         for node in cluster.nodes {
@@ -96,8 +105,9 @@ final class SecurityTests: XCTestCase {
         let state = try Binary.temporaryDirectory("demo")
         process.environment = ["PATH": "/usr/bin:/bin", "XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "HOME": state]
         let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        process.standardError = err
         try process.run()
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGINT) }
@@ -111,12 +121,18 @@ final class SecurityTests: XCTestCase {
             text += String(decoding: chunk, as: UTF8.self)
         }
         XCTAssertTrue(text.contains("demo cluster running"), text)
-        let listening = Self.listeningAddresses(pid: process.processIdentifier)
+        var listening = Self.listeningAddresses(pid: process.processIdentifier)
+        let listenDeadline = Date().addingTimeInterval(3)
+        while listening.count < 2, Date() < listenDeadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            listening = Self.listeningAddresses(pid: process.processIdentifier)
+        }
         XCTAssertEqual(listening.count, 2, "two nodes, nothing else listening: \(listening)")
         XCTAssertTrue(listening.allSatisfy(Self.isLoopback), "\(listening)")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "SIGINT stops the demo cleanly: \(stderr)")
     }
 
     // MARK: secrets
