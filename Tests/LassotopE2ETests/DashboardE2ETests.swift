@@ -21,8 +21,12 @@ final class DashboardE2ETests: XCTestCase {
         XCTAssertTrue(screen.contains("DEMO"), screen)
         XCTAssertTrue(screen.contains("iad-1") && screen.contains("fra-1") && screen.contains("sin-1"), screen)
         try tmux.sendKeys("q")
-        let after = try tmux.waitFor(text: "EXIT=0")
-        XCTAssertTrue(after.contains("PROMPT$"), "the pane is back at a shell prompt:\n\(after)")
+        // The typed command line contains "PROMPT$" and "EXIT=$?": only a real exit status and a fresh prompt on
+        // the last line count.
+        let after = try tmux.waitFor("EXIT=0 and a fresh shell prompt") { screen in
+            let lastLine = screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+            return screen.contains("EXIT=0") && lastLine.hasPrefix("PROMPT$")
+        }
         XCTAssertFalse(after.contains("Coverage:"), "the alternate screen was left:\n\(after)")
         _ = try tmux.waitFor("stty saved after exit") { _ in tmux.stty("after") != nil }
         XCTAssertEqual(tmux.stty("before"), tmux.stty("after"), "terminal modes restored")

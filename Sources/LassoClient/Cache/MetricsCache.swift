@@ -140,7 +140,10 @@ public actor MetricsCache {
             case .success(let metrics):
                 reports.append(NodeChainReport(node: fetch.node, metrics: metrics))
                 var counters: [String: Int] = [:]
-                for provider in metrics.providers { counters[chain + "/" + provider.id] = provider.totalCalls }
+                // First entry wins on a duplicate provider id, as in the aggregation, so rate and figures agree.
+                for provider in metrics.providers where counters[chain + "/" + provider.id] == nil {
+                    counters[chain + "/" + provider.id] = provider.totalCalls
+                }
                 let observed = rates.observe(node: fetch.node, counters: counters, atMs: fetch.atMs, uptimeSeconds: fetch.uptimeSeconds)
                 for (key, rate) in observed.rates {
                     if let rate { nodeRates[fetch.node, default: [:]][String(key.dropFirst(chain.count + 1))] = rate }

@@ -116,7 +116,7 @@ struct Context {
         if critical > 0 { segments.append(Segment(text: "\(critical) critical", role: .alertCritical, priority: 1, attributes: [.bold])) }
         if warning > 0 { segments.append(Segment(text: "\(warning) warning", role: .alertWarning, priority: 2)) }
         if critical == 0 && warning == 0 { segments.append(Segment(text: "no alerts", role: .textDim, priority: 4)) }
-        if snapshot.insecure { segments.append(Segment(text: "TLS UNVERIFIED", role: .alertWarning, priority: 3)) }
+        if snapshot.insecure { segments.append(Segment(text: "TLS UNVERIFIED", role: .alertWarning, priority: 0, attributes: [.bold])) }   // a security warning is never dropped
 
         let clock = Format.clock(nowMs, offsetSeconds: caps.utcOffsetSeconds)
         let available = width - CellWidth.of(clock) - 1
