@@ -7,7 +7,7 @@ public enum FeedBenchmarks {
     /// A stream of `count` routing events at `ratePerSecond`: 70 % unique, 30 % re-deliveries of a recent event
     /// with another relay node, 10 % of the unique ones arriving up to 2 s late.
     public static func stream(count: Int, ratePerSecond: Int = 10_000, seed: UInt64 = 42) -> [(event: FeedEvent, nowMs: Int64)] {
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let providers = (0..<6).map { "ethereum_provider_\($0)" }
         let methods = ["eth_call", "eth_blockNumber", "eth_getLogs", "eth_getBalance", "eth_chainId"]
         let nodes = ["iad-1", "fra-1", "sin-1"]
@@ -86,14 +86,4 @@ public enum FeedBenchmarks {
                                            Double(feedBytesAtFill) / 1e6, Double(after - before) / 1e6, perIdentity))
     }
 
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

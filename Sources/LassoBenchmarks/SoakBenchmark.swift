@@ -64,7 +64,7 @@ public enum SoakBenchmark {
     /// Routing events from `nodes`: 70 % new, 30 % a recent event relayed again by another node (PubSub copies).
     struct EventGenerator {
         let nodes: [String]
-        var rng: FeedBenchmarks.SplitMix
+        var rng: SeededGenerator
         var recent: [FeedEvent] = []
         var unique = 0
         static let methods = ["eth_call", "eth_blockNumber", "eth_getLogs", "eth_getBalance", "eth_chainId"]
@@ -72,7 +72,7 @@ public enum SoakBenchmark {
 
         init(nodes: [String], seed: UInt64) {
             self.nodes = nodes
-            rng = FeedBenchmarks.SplitMix(state: seed)
+            rng = SeededGenerator(seed: seed)
         }
 
         mutating func batch(count: Int, nowMs: Int64) -> [FeedEvent] {

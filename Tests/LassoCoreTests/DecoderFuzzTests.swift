@@ -6,16 +6,6 @@ import XCTest
 /// is a `LassoDecodeError`. `LASSOTOP_FUZZ_ITERATIONS` raises the count for a longer run (the default keeps
 /// `swift test` fast); the count tried is printed.
 final class DecoderFuzzTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let seeds: [(name: String, body: String)] = [
         ("health", """
@@ -34,7 +24,7 @@ final class DecoderFuzzTests: XCTestCase {
     static let tokens: [String] = ["null", "-1", "1e308", "-0", "NaN", "Infinity", "\"\u{1B}[31m\"", "[]", "{}", "true",
                                    "\"\\ud800\"", "9223372036854775808", "1.5", "\"x\"", ",", ":", "\"", "}", "]"]
 
-    static func mutate(_ bytes: [UInt8], using rng: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
         var out = bytes
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             guard !out.isEmpty else { break }
@@ -70,7 +60,7 @@ final class DecoderFuzzTests: XCTestCase {
 
     func testMutatedBodiesNeverCrash() {
         let iterations = Int(ProcessInfo.processInfo.environment["LASSOTOP_FUZZ_ITERATIONS"] ?? "") ?? 2_000
-        var rng = SplitMix64(state: 0xC0FFEE)
+        var rng = SeededGenerator(seed: 0xC0FFEE)
         var accepted = 0
         var rejected = 0
         for seed in Self.seeds {

@@ -6,16 +6,6 @@ import XCTest
 /// through a `FeedBuffer`: no crash, no hang, every outcome an event, a `FeedLineError` or a skipped blank line.
 /// `LASSOTOP_FUZZ_ITERATIONS` (per seed line) raises the count for a longer run; the count tried is printed.
 final class JSONLinesFuzzTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Real-shaped lines of every accepted format (docs/feed.md, "JSON lines").
     static let seeds: [String] = [
@@ -30,7 +20,7 @@ final class JSONLinesFuzzTests: XCTestCase {
                                    "\"\\ud800\"", "9223372036854775808", "-9223372036854775809", "1.5", "\"x\"", ",", ":", "\"",
                                    "}", "]", "\"event\"", "\"rpc.request.completed\"", "\u{202E}", "\u{FF}", "\n", "\\"]
 
-    static func mutate(_ bytes: [UInt8], using rng: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
         var out = bytes
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             guard !out.isEmpty else { break }
@@ -54,7 +44,7 @@ final class JSONLinesFuzzTests: XCTestCase {
 
     func testMutatedLinesNeverCrash() {
         let iterations = Int(ProcessInfo.processInfo.environment["LASSOTOP_FUZZ_ITERATIONS"] ?? "") ?? 1_500
-        var rng = SplitMix64(state: 0x1A55_0708)
+        var rng = SeededGenerator(seed: 0x1A55_0708)
         var feed = FeedBuffer()
         let now: Int64 = 1_786_788_760_000
         var accepted = 0, rejected = 0, blank = 0

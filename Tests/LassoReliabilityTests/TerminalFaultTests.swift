@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 import XCTest
 
 /// Issue #8, terminal faults, with the real binary in tmux (the approach of LassotopE2ETests/Tmux.swift): a resize
@@ -110,16 +111,6 @@ final class TerminalFaultTests: XCTestCase {
         }
     }
 
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static var lassotop: String { "'\(Binary.path)'" }
 
@@ -127,7 +118,7 @@ final class TerminalFaultTests: XCTestCase {
         try Binary.requireBinary()
         let pane = try Pane(command: "\(Self.lassotop) --demo-seed 3")
         try pane.waitFor("the dashboard") { $0.contains("Coverage:") }
-        var rng = SplitMix64(state: 50)
+        var rng = SeededGenerator(seed: 50)
         let started = Date()
         for index in 0..<50 {
             // Include sizes below the 80×24 minimum: the "too small" screen must come and go as well.
@@ -148,7 +139,7 @@ final class TerminalFaultTests: XCTestCase {
 
     func testSignalsAtRandomMomentsAlwaysRestoreTerminal() throws {
         try Binary.requireBinary()
-        var rng = SplitMix64(state: 0x5167)
+        var rng = SeededGenerator(seed: 0x5167)
         let rounds = FaultsOverTimeTests.soak ? 6 : 2
         var tried: [String] = []
         for _ in 0..<rounds {
