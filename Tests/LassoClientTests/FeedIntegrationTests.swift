@@ -16,6 +16,7 @@ final class FeedIntegrationTests: XCTestCase {
         let monitor = try ClusterMonitor(config: MonitorConfig(
             targets: targets, http: HTTPOptions(timeout: .seconds(2)),
             feed: FeedOptions(displayCapacity: 100_000, successBudgetPerSecond: 1_000_000)))
+        let roundStartMs = Int64(Date().timeIntervalSince1970 * 1000)
         let snapshot = await monitor.collectOnce()
         await monitor.stop()
 
@@ -47,13 +48,12 @@ final class FeedIntegrationTests: XCTestCase {
         XCTAssertEqual(stats.received, stats.unique + stats.duplicatesDropped)
         XCTAssertEqual(stats.malformed, 0)
         XCTAssertEqual(stats.sampledOut, 0)
-        // Every copy beyond the first of each event was dropped: with three nodes that is two per fully relayed event.
-        let nonRoutingUnique = stats.unique - snapshot.feed.filter { $0.kind == .routing }.count
-        let expectedCopies = routing.reduce(0) { total, event in
-            total + min(copiesOnNodes[event.requestID ?? ""] ?? 1, 3) - 1
-        }
-        XCTAssertGreaterThanOrEqual(nonRoutingUnique, 0)
-        XCTAssertEqual(Double(stats.duplicatesDropped), Double(expectedCopies), accuracy: Double(routing.count) * 0.05,
-                       "duplicates dropped ≈ relayed copies received (events generated mid-fetch may miss a node)")
+        // Every copy beyond the first of each event was dropped. The demo relays synchronously, so an event made
+        // well before the round was on all three nodes when each was read: exactly two dropped copies each. Events
+        // made during the round may have reached only some of the pages; they add between zero and two.
+        let settled = routing.filter { $0.ts < roundStartMs - 500 }.count
+        XCTAssertGreaterThan(settled, 50)
+        XCTAssertGreaterThanOrEqual(stats.duplicatesDropped, 2 * settled)
+        XCTAssertLessThanOrEqual(stats.duplicatesDropped, 2 * stats.unique)
     }
 }
