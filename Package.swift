@@ -23,6 +23,8 @@ let package = Package(
         // Already in the graph through async-http-client; named so the client can set timeouts and TLS roots.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Already in the graph through Hummingbird; named to stop servers by graceful shutdown (docs/reliability.md).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -46,6 +48,7 @@ let package = Package(
             dependencies: [
                 "LassoCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .systemLibrary(
@@ -66,6 +69,7 @@ let package = Package(
                 "LassoCore", "LassoClient", "LassoDemo", "LassoTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Benchmark workloads live in a library so a unit test can run each body once on tiny inputs.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LassoCore
+import ServiceLifecycle
 import Synchronization
 
 /// A simulated Lasso cluster: `nodeCount` real HTTP servers on 127.0.0.1, fed by one seeded traffic generator, with
@@ -70,10 +71,20 @@ public final class DemoCluster: Sendable {
             throw error
         }
         let generator = Task<Void, Never> { [weak self] in await self?.runGenerator() }
-        control.withLock { control in
+        let stoppedMeanwhile = control.withLock { control -> Bool in
+            control.starting = false
+            if control.stopped { return true }
             control.started = true
             control.startInstant = now
             control.generator = generator
+            return false
+        }
+        // stop() ran while the servers were binding: it may have missed servers bound after it; none may outlive it.
+        if stoppedMeanwhile {
+            generator.cancel()
+            await generator.value
+            await supervisor.stopAll()
+            throw DemoClusterError.stopped
         }
         for node in nodeList where node.fault == .down {
             try? await supervisor.reconcile(node: node, cluster: self)
@@ -158,9 +169,8 @@ public final class DemoCluster: Sendable {
             return NodeServer.json(.notFound, DemoEncoding.error("unknown node \(targetID)"))
         }
         apply(mode, to: target)
-        let closesItself = target === receiver && mode == .down
+        // A node may close itself: its graceful shutdown lets this reply go out before the connection closes.
         Task { [weak self] in
-            if closesItself { try? await Task.sleep(for: .milliseconds(100)) }
             guard let self else { return }
             try? await self.supervisor.reconcile(node: target, cluster: self)
         }
@@ -344,34 +354,55 @@ public final class DemoCluster: Sendable {
     }
 }
 
-/// Owns the server tasks. An actor so binds and stops never interleave for the same node.
+/// Owns the node servers. An actor so binds and stops never interleave for the same node.
+///
+/// Each server runs in a `ServiceGroup` and is stopped by graceful shutdown, never by cancelling its task: a
+/// cancelled Hummingbird server can drop a connection it accepted but had not handed out yet, and NIO traps on that
+/// connection's unfinished writer ("Deinited NIOAsyncWriter without calling finish()"). Graceful shutdown closes the
+/// listening socket first, serves every accepted connection to the end of its request, then returns.
 actor ServerSupervisor {
-    private var tasks: [Int: Task<Void, Never>] = [:]
+    private struct Running {
+        var group: ServiceGroup
+        var task: Task<Void, Never>
+    }
+
+    private var servers: [Int: Running] = [:]
     private var active = false
+
+    /// How long a graceful shutdown may take before the group cancels what is left (a client that never finishes
+    /// sending its request). By then the listening socket is long closed, so no accepted connection can be dropped.
+    static let gracefulShutdownLimit: Duration = .seconds(3)
 
     func start(nodes: [DemoNode], cluster: DemoCluster) async throws {
         active = true
-        for node in nodes { try await bind(node: node, cluster: cluster) }
+        for node in nodes {
+            guard active else { throw DemoClusterError.stopped }
+            try await bind(node: node, cluster: cluster)
+        }
     }
 
     /// Brings the node's server in line with its fault: closed when `down`, listening otherwise.
     func reconcile(node: DemoNode, cluster: DemoCluster) async throws {
         guard active else { return }
         let wantsRunning = node.fault != .down
-        if wantsRunning, tasks[node.index] == nil {
+        if wantsRunning, servers[node.index] == nil {
             try await bind(node: node, cluster: cluster)
-        } else if !wantsRunning, let task = tasks.removeValue(forKey: node.index) {
-            task.cancel()
-            await task.value
+        } else if !wantsRunning, let running = servers.removeValue(forKey: node.index) {
+            await Self.shutDown(running)
         }
     }
 
     func stopAll() async {
         active = false
-        let running = tasks
-        tasks = [:]
-        for task in running.values { task.cancel() }
-        for task in running.values { await task.value }
+        let running = Array(servers.values)
+        servers = [:]
+        for server in running { await server.group.triggerGracefulShutdown() }
+        for server in running { await server.task.value }
+    }
+
+    private static func shutDown(_ running: Running) async {
+        await running.group.triggerGracefulShutdown()
+        await running.task.value
     }
 
     private func bind(node: DemoNode, cluster: DemoCluster) async throws {
@@ -382,14 +413,18 @@ actor ServerSupervisor {
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "lassotop-demo/\(node.id)"),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
             logger: NodeServer.quietLogger)
+        var configuration = ServiceGroupConfiguration(services: [app], logger: NodeServer.quietLogger)
+        configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+        let group = ServiceGroup(configuration: configuration)
         let task = Task.detached {
             do {
-                try await app.run()
+                try await group.run()
             } catch {
                 continuation.yield(.failure(error))
             }
             continuation.finish()
         }
+        let running = Running(group: group, task: task)
         var result: Result<Int, any Error> = .failure(DemoClusterError.bindFailed(node: node.id, port: port, reason: "server ended"))
         for await first in bound {
             result = first
@@ -398,10 +433,14 @@ actor ServerSupervisor {
         switch result {
         case .success(let actual):
             node.state.withLock { $0.port = actual }
-            tasks[node.index] = task
+            // stopAll() may have run while this bind was suspended: this server must not outlive it.
+            guard active else {
+                await Self.shutDown(running)
+                throw DemoClusterError.stopped
+            }
+            servers[node.index] = running
         case .failure(let error):
-            task.cancel()
-            await task.value
+            await Self.shutDown(running)
             throw DemoClusterError.bindFailed(node: node.id, port: port, reason: "\(error)")
         }
     }

@@ -4,6 +4,7 @@ import Hummingbird
 import LassoCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The HTTP face of one demo node: Lasso's three monitoring endpoints, the events endpoint v1 and the demo control
 /// endpoint. Faults apply to `/api/*` only, so a faulty node can always be repaired through `/_demo/fault`.
@@ -59,8 +60,12 @@ enum NodeServer {
                         _ body: @Sendable () -> (HTTPResponse.Status, String)) async -> Response {
         var fault = node.fault
         if fault == .slow {
-            // Cancelled when the server stops (down, stop()): the connection is then closed without a reply.
-            try? await Task.sleep(for: cluster.config.slowDelay)
+            // Cut short when the server shuts down (down, stop()) and answered 503 at once, so a stop never waits out
+            // the delay.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: cluster.config.slowDelay) }
+            if Task.isShuttingDownGracefully {
+                return json(.serviceUnavailable, DemoEncoding.error("node shutting down"))
+            }
             fault = node.fault == .slow ? .ok : node.fault
         }
         switch fault {
