@@ -69,10 +69,7 @@ public enum SnapshotTable {
 
 public enum Format {
     public static func duration(_ seconds: Int) -> String {
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s" }
-        if seconds < 86_400 { return "\(seconds / 3600)h\(String(format: "%02d", (seconds % 3600) / 60))m" }
-        return "\(seconds / 86_400)d\(String(format: "%02d", (seconds % 86_400) / 3600))h"
+        Units.duration(seconds: Int64(seconds), style: .upToDays)
     }
 
     public static func eventLine(_ e: FeedEvent) -> String {

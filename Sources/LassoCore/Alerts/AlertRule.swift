@@ -117,10 +117,7 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
 public enum AlertFormat {
     /// "45s", "2m05s", "1h02m". Negative durations (clock skew) show as 0s.
     public static func duration(ms: Int64) -> String {
-        let seconds = max(ms, 0) / 1000
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return "\(seconds / 60)m" + twoDigits(seconds % 60) + "s" }
-        return "\(seconds / 3600)h" + twoDigits((seconds % 3600) / 60) + "m"
+        Units.duration(ms: max(ms, 0), style: .upToHours)
     }
 
     /// Whole numbers without a fraction ("2000"), others with one decimal ("0.5").
@@ -141,6 +138,4 @@ public enum AlertFormat {
         guard fraction.isFinite else { return String(describing: fraction) }
         return String(format: "%.1f%%", fraction * 100)
     }
-
-    private static func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 
 /// Number and time formatting for cells. Fixed rules, no locale, so goldens are stable.
 enum Format {
@@ -38,10 +39,7 @@ enum Format {
 
     static func uptime(_ seconds: Int?, dash: String = "—") -> String {
         guard let seconds, seconds >= 0 else { return dash }
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return String(format: "%dm%02ds", seconds / 60, seconds % 60) }
-        if seconds < 86_400 { return String(format: "%dh%02dm", seconds / 3600, (seconds % 3600) / 60) }
-        return String(format: "%dd%02dh", seconds / 86_400, (seconds % 86_400) / 3600)
+        return Units.duration(seconds: Int64(seconds), style: .upToDays)
     }
 
     /// Age of a timestamp relative to now, e.g. "12s", "3m05s".
