@@ -74,10 +74,10 @@ public enum Format {
 
     public static func eventLine(_ e: FeedEvent) -> String {
         let time = SnapshotDocument.iso8601(e.ts).dropFirst(11).prefix(12)
-        let node = TerminalText.line(e.sourceNodeID ?? e.relayNode ?? "-", limit: 20)
+        let node = TerminalText.line(e.nodeLabel ?? "-", limit: 20)
         switch e.kind {
         case .routing:
-            let chain = TerminalText.line(e.chain ?? e.chainID.map(String.init) ?? "-", limit: 20)
+            let chain = TerminalText.line(e.chainLabel ?? "-", limit: 20)
             let failover = e.failoverCount > 0 ? " failover×\(e.failoverCount)" : ""
             return "\(time) \(node) \(chain) \(TerminalText.line(e.method ?? "-", limit: 40)) → \(TerminalText.line(e.providerID ?? "-", limit: 40)) \(e.durationMs.map { "\($0)ms" } ?? "-") \(e.result ?? "-")\(failover)"
         case .circuit:

@@ -73,6 +73,13 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         }
     }
 
+    /// The node to show for this event: the node that handled it, else the node lassotop fetched it from.
+    /// nil when neither is known; each caller picks its own placeholder.
+    public var nodeLabel: String? { sourceNodeID ?? relayNode }
+
+    /// The chain to show for this event: its name, else its numeric id. nil when neither is known.
+    public var chainLabel: String? { chain ?? chainID.map(String.init) }
+
     /// A cluster entry derived by lassotop.
     public static func cluster(ts: Int64, severity: Severity, message: String, node: String? = nil,
                                chain: String? = nil, providerID: String? = nil, reason: String? = nil) -> FeedEvent {
