@@ -63,44 +63,22 @@ public enum Exporter {
         ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func number(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "" }
-        return String(format: "%.4g", value)
+    /// A table's CSV: header and fields from its column definitions (Table/), rows in display order.
+    static func csv<Row>(_ table: TableDefinition<Row>, _ rows: [Row], env: CellEnv = CellEnv()) -> String {
+        csv(table.exportHeader, rows.map { table.exportRow($0, env) })
     }
 
-    static func feedCSV(_ events: [FeedEvent]) -> String {
-        csv(["ts_ms", "kind", "node", "chain", "method", "provider", "duration_ms", "result", "failovers", "from", "to", "message", "request_id"],
-            events.map { e in
-                [String(e.ts), e.kind.rawValue, e.sourceNodeID ?? e.relayNode ?? "", e.chain ?? e.chainID.map(String.init) ?? "", e.method ?? "",
-                 e.providerID ?? "", e.durationMs.map(String.init) ?? "", e.result ?? e.severity?.rawValue ?? "", String(e.failoverCount),
-                 e.from ?? "", e.to ?? "", e.message ?? e.reason ?? "", e.requestID ?? ""]
-            })
-    }
+    static func feedCSV(_ events: [FeedEvent]) -> String { csv(FeedColumns.table, events) }
 
-    static func nodesCSV(_ nodes: [NodeStatus]) -> String {
-        csv(["node", "url", "region", "state", "poll_ms", "version", "uptime_s", "view_responding", "view_connected", "poll_ok", "poll_failed", "flaps", "last_error"],
-            nodes.map { n in
-                [n.name, n.url, n.region ?? "", n.state.rawValue, number(n.latencyMs), n.version ?? "", n.uptimeSeconds.map(String.init) ?? "",
-                 n.cluster.map { String($0.nodesResponding) } ?? "", n.cluster.map { String($0.nodesConnected) } ?? "",
-                 String(n.successCount), String(n.failureCount), String(n.flaps), n.lastError ?? ""]
-            })
-    }
+    static func nodesCSV(_ nodes: [NodeStatus]) -> String { csv(NodeColumns.all, nodes) }
 
     static func providersCSV(chain: String, _ providers: [ProviderAggregate]) -> String {
-        csv(["chain", "provider_id", "provider", "calls", "calls_per_s", "avg_latency_ms", "success_rate", "score", "p95_worst_ms", "p95_worst_node",
-             "nodes_reporting", "cold_start"],
-            providers.map { p in
-                [chain, p.id, p.displayName, String(p.totalCalls), number(p.callsPerSecond), number(p.avgLatencyMs), number(p.successRate),
-                 number(p.score), number(p.p95LatencyMsMax), p.p95WorstNode ?? "", String(p.nodesReporting), p.coldStart ? "true" : "false"]
-            })
+        var env = CellEnv()
+        env.chainName = chain
+        return csv(ProviderColumns.table, providers, env: env)
     }
 
-    static func alertsCSV(_ alerts: [Alert]) -> String {
-        csv(["level", "state", "rule", "subject", "value", "threshold", "started_at_ms", "explanation"],
-            alerts.map { a in
-                [a.level.rawValue, a.state.rawValue, a.rule, a.subject ?? "", number(a.value), number(a.threshold), String(a.startedAtMs), a.explanation]
-            })
-    }
+    static func alertsCSV(_ alerts: [Alert]) -> String { csv(AlertColumns.table, alerts) }
 
     // MARK: JSON
 

@@ -129,30 +129,15 @@ public enum Keymap {
         return list
     }()
 
-    /// Contexts that apply in this state, most specific first.
-    public static func activeContexts(_ state: UIState, isDemo: Bool) -> [KeyContext] {
-        if state.filterEditing { return [.filter] }
-        if state.helpShown { return [.help] }
-        var contexts: [KeyContext] = []
-        switch state.page {
-        case .view(.demo) where isDemo, .node where isDemo: contexts.append(.demo)
-        case .view(.feed), .view(.overview): contexts.append(.feed)
-        default: break
-        }
-        contexts += [.navigation, .global]
-        return contexts
+    /// The first binding of `action` (in `context`, when given).
+    public static func binding(for action: Action, in context: KeyContext? = nil) -> KeyBinding? {
+        entries.first { $0.action == action && (context == nil || $0.context == context) }
     }
 
-    /// The action for a key in this state, or nil when the key means nothing here.
-    public static func action(for key: Key, state: UIState, isDemo: Bool) -> Action? {
-        if case .resize = key { return nil }
-        for context in activeContexts(state, isDemo: isDemo) {
-            for binding in entries where binding.context == context {
-                if binding.keys.contains(key) { return binding.action }
-                if binding.keys.contains(.printable), case .char(let c) = key { return .filterInput(c) }
-            }
-        }
-        return nil
+    /// The key a footer or banner names for an action: the first key of its first binding, e.g. "?" for help.
+    /// The footer and banners take key names from here, so they follow the table.
+    public static func hint(_ action: Action, in context: KeyContext? = nil) -> String {
+        binding(for: action, in: context)?.keys.first?.label ?? "?"
     }
 
     /// Human-readable keys of one binding, e.g. "↑ / k".

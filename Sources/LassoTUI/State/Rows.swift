@@ -8,15 +8,16 @@ public struct NodeProviderRow: Equatable, Sendable {
     public var figures: ProviderNodeFigures
 }
 
-/// Sortable columns per pane. The first is the default; its natural direction is listed with it.
+/// Sortable columns per pane, in the `s` key's order (index = `SortSpec.column`; the first is the default). They
+/// come from the pane's table definition in Table/.
 public enum SortColumns {
     public static func columns(_ pane: Pane) -> [String] {
         switch pane {
-        case .nodes, .opsNodes, .demoNodes: return ["name", "state", "poll", "uptime"]
-        case .providers: return ["score", "calls", "calls/s", "latency", "success", "p95", "name"]
-        case .providerNodes: return ["node", "calls", "latency", "success", "p95"]
-        case .providerMethods: return ["calls", "method", "p95", "success"]
-        case .alerts: return ["level", "age", "rule"]
+        case .nodes, .opsNodes, .demoNodes: return NodeColumns.all.sortNames
+        case .providers: return ProviderColumns.table.sortNames
+        case .providerNodes: return ProviderNodeColumns.table.sortNames
+        case .providerMethods: return MethodColumns.table.sortNames
+        case .alerts: return AlertColumns.table.sortNames
         default: return []
         }
     }
@@ -30,42 +31,13 @@ public enum Rows {
         return snapshot.chains[min(max(0, state.chainIndex), snapshot.chains.count - 1)]
     }
 
-    static func stateRank(_ state: NodeState) -> Int {
-        switch state {
-        case .down: return 0
-        case .bad: return 1
-        case .stale: return 2
-        case .pending: return 3
-        case .up: return 4
-        }
-    }
-
     public static func nodes(_ state: UIState, _ snapshot: ClusterSnapshot, pane: Pane = .nodes) -> [NodeStatus] {
-        let spec = state.sortSpec(pane)
-        var rows = snapshot.nodes
-        switch spec.column {
-        case 1: rows.sort { (stateRank($0.state), $0.name) < (stateRank($1.state), $1.name) }
-        case 2: rows.sort { ($1.latencyMs ?? -1, $0.name) < ($0.latencyMs ?? -1, $1.name) }
-        case 3: rows.sort { ($1.uptimeSeconds ?? -1, $0.name) < ($0.uptimeSeconds ?? -1, $1.name) }
-        default: rows.sort { $0.name < $1.name }
-        }
-        return spec.reversed ? rows.reversed() : rows
+        NodeColumns.all.sorted(snapshot.nodes, by: state.sortSpec(pane))
     }
 
     public static func providers(_ state: UIState, _ snapshot: ClusterSnapshot) -> [ProviderAggregate] {
         guard let chain = chain(state, snapshot) else { return [] }
-        let spec = state.sortSpec(.providers)
-        var rows = chain.providers
-        switch spec.column {
-        case 1: rows.sort { ($0.totalCalls, $1.id) > ($1.totalCalls, $0.id) }
-        case 2: rows.sort { ($0.callsPerSecond ?? -1, $1.id) > ($1.callsPerSecond ?? -1, $0.id) }
-        case 3: rows.sort { ($0.avgLatencyMs, $0.id) < ($1.avgLatencyMs, $1.id) }
-        case 4: rows.sort { ($0.successRate, $1.id) > ($1.successRate, $0.id) }
-        case 5: rows.sort { ($0.p95LatencyMsMax, $0.id) < ($1.p95LatencyMsMax, $1.id) }
-        case 6: rows.sort { ($0.displayName, $0.id) < ($1.displayName, $1.id) }
-        default: break   // aggregation order: score, then calls
-        }
-        return spec.reversed ? rows.reversed() : rows
+        return ProviderColumns.table.sorted(chain.providers, by: state.sortSpec(.providers))
     }
 
     /// The feed shown: frozen while paused, filtered by the filter text, oldest first.
@@ -81,29 +53,12 @@ public enum Rows {
 
     public static func providerNodes(_ state: UIState, _ snapshot: ClusterSnapshot, chain: String, id: String) -> [ProviderNodeFigures] {
         guard let provider = provider(snapshot, chain: chain, id: id) else { return [] }
-        let spec = state.sortSpec(.providerNodes)
-        var rows = provider.byNode
-        switch spec.column {
-        case 1: rows.sort { ($0.totalCalls, $1.node) > ($1.totalCalls, $0.node) }
-        case 2: rows.sort { ($0.avgLatencyMs, $0.node) < ($1.avgLatencyMs, $1.node) }
-        case 3: rows.sort { ($0.successRate, $1.node) > ($1.successRate, $0.node) }
-        case 4: rows.sort { ($0.p95, $0.node) < ($1.p95, $1.node) }
-        default: rows.sort { $0.node < $1.node }
-        }
-        return spec.reversed ? rows.reversed() : rows
+        return ProviderNodeColumns.table.sorted(provider.byNode, by: state.sortSpec(.providerNodes))
     }
 
     public static func providerMethods(_ state: UIState, _ snapshot: ClusterSnapshot, chain: String, id: String) -> [MethodAggregate] {
         guard let provider = provider(snapshot, chain: chain, id: id) else { return [] }
-        let spec = state.sortSpec(.providerMethods)
-        var rows = provider.methods
-        switch spec.column {
-        case 1: rows.sort { $0.method < $1.method }
-        case 2: rows.sort { ($0.p95, $0.method) > ($1.p95, $1.method) }
-        case 3: rows.sort { ($0.successRate, $0.method) < ($1.successRate, $1.method) }
-        default: break   // aggregation order: calls descending
-        }
-        return spec.reversed ? rows.reversed() : rows
+        return MethodColumns.table.sorted(provider.methods.map { MethodLine(method: $0) }, by: state.sortSpec(.providerMethods)).map(\.method)
     }
 
     public static func providerEvents(_ snapshot: ClusterSnapshot, chain: String, id: String) -> [FeedEvent] {
@@ -114,7 +69,7 @@ public enum Rows {
     public static func circuitStates(_ snapshot: ClusterSnapshot, chain: String, id: String) -> [(node: String, state: String, ts: Int64)] {
         var latest: [String: (String, Int64)] = [:]
         for event in snapshot.feed where event.kind == .circuit && event.providerID == id && (event.chain == nil || event.chain == chain) {
-            let node = event.sourceNodeID ?? event.relayNode ?? "?"
+            let node = event.nodeLabel ?? "?"
             if let previous = latest[node], previous.1 > event.ts { continue }
             latest[node] = (event.to ?? "?", event.ts)
         }
@@ -138,18 +93,7 @@ public enum Rows {
     }
 
     public static func alerts(_ state: UIState, _ snapshot: ClusterSnapshot) -> [Alert] {
-        let spec = state.sortSpec(.alerts)
-        var rows = snapshot.alerts
-        switch spec.column {
-        case 1: rows.sort { ($0.startedAtMs, $0.rule) < ($1.startedAtMs, $1.rule) }
-        case 2: rows.sort { ($0.rule, $0.subject ?? "") < ($1.rule, $1.subject ?? "") }
-        default:
-            rows.sort { a, b in
-                if a.level != b.level { return a.level > b.level }
-                return (a.startedAtMs, a.rule) < (b.startedAtMs, b.rule)
-            }
-        }
-        return spec.reversed ? rows.reversed() : rows
+        AlertColumns.table.sorted(snapshot.alerts, by: state.sortSpec(.alerts))
     }
 
     /// Number of selectable rows in a pane on the current page.

@@ -1,21 +1,5 @@
 import LassoCore
 
-/// Top-level views, reachable with the number keys and Tab/Shift-Tab.
-public enum TopView: Int, CaseIterable, Sendable, Hashable {
-    case overview = 1, nodes, feed, ops, alerts, demo
-
-    public var title: String {
-        switch self {
-        case .overview: return "Overview"
-        case .nodes: return "Nodes"
-        case .feed: return "Feed"
-        case .ops: return "Ops"
-        case .alerts: return "Alerts"
-        case .demo: return "Demo"
-        }
-    }
-}
-
 /// One page of the k9s-style page stack.
 public enum Page: Equatable, Sendable, Hashable {
     case view(TopView)
@@ -117,35 +101,6 @@ public struct UIState: Equatable, Sendable {
 
     /// Rows a page-up/page-down moves: roughly one screen of a full-height table.
     public var pageStep: Int { max(1, screenHeight - 8) }
-}
-
-/// What a key asks for. Pure: the reducer turns it into a new state plus effects.
-public enum Action: Equatable, Sendable, Hashable {
-    case quit
-    case toggleHelp
-    case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
-    case focusNext, focusPrevious
-    case nextView, previousView
-    case showView(TopView)
-    case drillIn
-    case back
-    case startFilter
-    case filterInput(Character)
-    case filterBackspace
-    case filterApply
-    case filterCancel
-    case nextSortColumn
-    case reverseSort
-    case nextChain
-    case togglePause
-    case toggleFollow
-    case refreshNow
-    case intervalUp, intervalDown
-    case nextTheme
-    case export
-    case redraw
-    case injectFault(mode: String)
-    case resize(width: Int, height: Int)
 }
 
 /// What the run loop must do outside the pure reducer.

@@ -38,17 +38,6 @@ struct Rect {
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
 }
 
-/// One table column. Columns with lower `priority` survive narrow terminals; `grow` takes the spare width.
-struct Column {
-    var title: String
-    var width: Int
-    var right: Bool = false
-    var grow: Bool = false
-    var priority: Int = 0
-    /// The pane's sort column index this column shows, for the ▲/▼ marker.
-    var sortIndex: Int? = nil
-}
-
 struct TableCell {
     var text: String
     var role: StyleRole?
@@ -56,13 +45,6 @@ struct TableCell {
         self.text = text
         self.role = role
     }
-}
-
-struct TableRow {
-    var cells: [TableCell]
-    var role: StyleRole = .text
-    /// Sub-rows (expanded methods) are drawn but not selectable.
-    var selectable: Bool = true
 }
 
 struct Painter {
@@ -103,34 +85,21 @@ struct Painter {
         }
     }
 
-    /// Chooses the columns that fit `width` (dropping high-priority numbers first) and their final widths.
-    static func layout(_ columns: [Column], width: Int) -> [(index: Int, width: Int)] {
-        var chosen = Array(columns.indices)
-        func total(_ set: [Int]) -> Int { set.reduce(0) { $0 + columns[$1].width } + max(0, set.count - 1) }
-        while total(chosen) > width, chosen.count > 1 {
-            guard let drop = chosen.max(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) else { break }
-            chosen.removeAll { $0 == drop }
-        }
-        var widths = chosen.map { columns[$0].width }
-        let spare = width - total(chosen)
-        if spare > 0, let grower = chosen.firstIndex(where: { columns[$0].grow }) {
-            widths[grower] += spare
-        }
-        return zip(chosen, widths).map { ($0, $1) }
-    }
-
-    /// Header row plus rows, with the selected row highlighted when the pane is focused and kept in view.
-    mutating func table(_ rect: Rect, columns: [Column], rows: [TableRow], selected: Int?, focused: Bool,
-                        sort: SortSpec? = nil, emptyText: String = "") {
+    /// Header row plus the rows that fit, with the selected row highlighted when the pane is focused and kept in
+    /// view. Only the visible rows' cells are built.
+    mutating func table<Row>(_ rect: Rect, _ definition: TableDefinition<Row>, rows: [Row], env: CellEnv, selected: Int?,
+                             focused: Bool, sort: SortSpec? = nil, emptyText: String = "") {
         guard rect.height >= 1, rect.width >= 4 else { return }
-        let layout = Self.layout(columns, width: rect.width - 2)
+        let columns = definition.drawnColumns(tableWidth: rect.width)
+        let layout = TableLayout.layout(columns.map(\.layoutColumn), width: rect.width - 2)
         var x = rect.x + 1
         for (index, width) in layout {
-            var title = columns[index].title
-            if let sort, let sortIndex = columns[index].sortIndex, sortIndex == sort.column {
+            let column = columns[index]
+            var title = column.title ?? ""
+            if definition.sortMarkers, let sort, let rank = column.sort?.rank, rank == sort.column {
                 title += caps.unicode ? (sort.reversed ? "▲" : "▼") : (sort.reversed ? "^" : "v")
             }
-            grid.put(CellWidth.fit(title, to: width, alignRight: columns[index].right, ascii: ascii), x: x, y: rect.y,
+            grid.put(CellWidth.fit(title, to: width, alignRight: column.alignment == .right, ascii: ascii), x: x, y: rect.y,
                      role: .tableHeader, attributes: [.bold])
             x += width + 1
         }
@@ -144,7 +113,7 @@ struct Painter {
         var selectedRow: Int?
         if let selected {
             var seen = -1
-            for (i, row) in rows.enumerated() where row.selectable {
+            for (i, row) in rows.enumerated() where definition.isSelectable(row) {
                 seen += 1
                 if seen == selected { selectedRow = i; break }
             }
@@ -155,14 +124,16 @@ struct Painter {
             let rowIndex = offset + line
             guard rowIndex < rows.count else { break }
             let row = rows[rowIndex]
+            let rowRole = definition.rowRole(row, env)
             let y = rect.y + 1 + line
             let isSelected = focused && rowIndex == selectedRow
             var cx = rect.x + 1
             for (index, width) in layout {
-                let cell = index < row.cells.count ? row.cells[index] : TableCell("")
+                let column = columns[index]
+                let cell = column.cell?(row, env) ?? TableCell("")
                 let safe = Sanitizer.clean(cell.text)
-                text(CellWidth.fit(safe, to: width, alignRight: columns[index].right, ascii: ascii), x: cx, y: y, width: width,
-                     role: cell.role ?? row.role, clean: false)
+                text(CellWidth.fit(safe, to: width, alignRight: column.alignment == .right, ascii: ascii), x: cx, y: y, width: width,
+                     role: cell.role ?? rowRole, clean: false)
                 cx += width + 1
             }
             if isSelected {

@@ -1,0 +1,47 @@
+// Keys/ sits below State/: the keymap, its actions and the help text derived from it know nothing of UIState;
+// State/KeyDispatch.swift picks the binding for a key in a given state.
+
+/// Top-level views, reachable with the number keys and Tab/Shift-Tab.
+public enum TopView: Int, CaseIterable, Sendable, Hashable {
+    case overview = 1, nodes, feed, ops, alerts, demo
+
+    public var title: String {
+        switch self {
+        case .overview: return "Overview"
+        case .nodes: return "Nodes"
+        case .feed: return "Feed"
+        case .ops: return "Ops"
+        case .alerts: return "Alerts"
+        case .demo: return "Demo"
+        }
+    }
+}
+
+/// What a key asks for. Pure: the reducer turns it into a new state plus effects.
+public enum Action: Equatable, Sendable, Hashable {
+    case quit
+    case toggleHelp
+    case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
+    case focusNext, focusPrevious
+    case nextView, previousView
+    case showView(TopView)
+    case drillIn
+    case back
+    case startFilter
+    case filterInput(Character)
+    case filterBackspace
+    case filterApply
+    case filterCancel
+    case nextSortColumn
+    case reverseSort
+    case nextChain
+    case togglePause
+    case toggleFollow
+    case refreshNow
+    case intervalUp, intervalDown
+    case nextTheme
+    case export
+    case redraw
+    case injectFault(mode: String)
+    case resize(width: Int, height: Int)
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LassoCore
+
+/// The event feed table (Overview, Feed view, provider detail) and the feed export.
+enum FeedColumns {
+    typealias Column = TableColumn<FeedEvent>
+
+    /// What the METHOD / EVENT, PROVIDER, DUR and RESULT cells show for an event.
+    struct Description {
+        var what: String
+        var provider: String
+        var duration = ""
+        var result = ""
+    }
+
+    static func describe(_ event: FeedEvent, _ env: CellEnv) -> Description {
+        let provider = event.providerID ?? ""
+        switch event.kind {
+        case .routing:
+            var result = event.result == "error" ? "ERR" : (event.result == "success" ? "ok" : (event.result ?? ""))
+            if event.failoverCount > 0 { result += env.unicode ? " ↻\(event.failoverCount)" : " F\(event.failoverCount)" }
+            return Description(what: event.method ?? "?", provider: provider.isEmpty ? provider : env.arrow + " " + provider,
+                               duration: event.durationMs.map { Format.ms(Double($0)) } ?? "", result: result)
+        case .circuit:
+            return Description(what: "circuit \(event.from ?? "?") \(env.arrow) \(event.to ?? "?")" + (event.reason.map { " (\($0))" } ?? ""),
+                               provider: provider, result: event.to == "open" ? "OPEN" : "")
+        case .cluster:
+            return Description(what: event.message ?? "", provider: provider,
+                               result: ["info": "info", "warning": "warn", "critical": "crit"][(event.severity ?? .info).rawValue] ?? "")
+        }
+    }
+
+    static func rowRole(_ event: FeedEvent) -> StyleRole {
+        if event.isError { return .feedError }
+        switch event.kind {
+        case .routing: return .text
+        case .circuit: return .feedInfo
+        case .cluster: return (event.severity ?? .info) >= .warning ? .alertWarning : .feedInfo
+        }
+    }
+
+    static let table = TableDefinition<FeedEvent>([
+        Column("time", title: "TIME", width: .fixed(8), priority: 1, export: [ExportField("ts_ms") { e, _ in String(e.ts) }]) { e, env in
+            TableCell(Format.clock(e.ts, offsetSeconds: env.caps.utcOffsetSeconds), e.isError ? nil : .textDim)
+        },
+        .exportOnly([ExportField("kind") { e, _ in e.kind.rawValue }]),
+        Column("node", title: "NODE", width: .fixed(9), priority: 2, export: [ExportField("node") { e, _ in e.nodeLabel ?? "" }]) { e, env in
+            TableCell(e.nodeLabel ?? env.dash)
+        },
+        Column("chain", title: "CHAIN", width: .fixed(9), priority: 3, export: [ExportField("chain") { e, _ in e.chainLabel ?? "" }]) { e, env in
+            TableCell(e.chainLabel ?? env.dash)
+        },
+        Column("what", title: "METHOD / EVENT", width: .flexible(min: 16), priority: 0,
+               export: [ExportField("method") { e, _ in e.method ?? "" }]) { e, env in TableCell(describe(e, env).what) },
+        Column("provider", title: "PROVIDER", width: .fixed(12), priority: 0,
+               export: [ExportField("provider") { e, _ in e.providerID ?? "" }]) { e, env in TableCell(describe(e, env).provider) },
+        Column("duration", title: "DUR", width: .fixed(6), align: .right, priority: 1,
+               export: [ExportField("duration_ms") { e, _ in e.durationMs.map(String.init) ?? "" }]) { e, env in
+            TableCell(describe(e, env).duration)
+        },
+        Column("result", title: "RESULT", width: .fixed(6), priority: 0,
+               export: [ExportField("result") { e, _ in e.result ?? e.severity?.rawValue ?? "" }]) { e, env in TableCell(describe(e, env).result) },
+        .exportOnly([ExportField("failovers") { e, _ in String(e.failoverCount) }, ExportField("from") { e, _ in e.from ?? "" },
+                     ExportField("to") { e, _ in e.to ?? "" }, ExportField("message") { e, _ in e.message ?? e.reason ?? "" },
+                     ExportField("request_id") { e, _ in e.requestID ?? "" }]),
+    ], rowRole: { e, _ in rowRole(e) })
+}

@@ -1,0 +1,249 @@
+import Foundation
+import LassoCore
+
+/// How a column gets its width when a table is laid out.
+public enum ColumnWidth: Equatable, Sendable {
+    /// Always this many cells.
+    case fixed(Int)
+    /// At least `min` cells; the spare width of the table is shared between flexible columns in proportion to
+    /// `share`, each up to `max` (nil: no cap).
+    case flexible(min: Int, max: Int? = nil, share: Int = 1)
+
+    /// The width the column needs before any spare width is handed out.
+    public var minimum: Int {
+        switch self {
+        case .fixed(let width): return width
+        case .flexible(let min, _, _): return min
+        }
+    }
+}
+
+public enum ColumnAlignment: Sendable {
+    case left, right
+}
+
+/// What a cell closure may use besides its row: the terminal's capabilities and what the whole table shares
+/// (the chain the providers table shows, the sparkline width, circuit states of a provider's nodes).
+struct CellEnv {
+    let caps: RenderCaps
+    let nowMs: Int64
+    var chain: ChainAggregate?
+    /// The chain name exports write ("none" when no chain is known).
+    var chainName: String = "none"
+    /// The snapshot being drawn (histories live there).
+    var snapshot: ClusterSnapshot?
+    var sparklineWidth: Int = 0
+    /// Circuit state by node (provider detail).
+    var circuits: [String: String] = [:]
+
+    init(caps: RenderCaps = RenderCaps(), nowMs: Int64 = 0) {
+        self.caps = caps
+        self.nowMs = nowMs
+        dash = caps.unicode ? "—" : "-"
+        arrow = caps.unicode ? "→" : "->"
+    }
+
+    let dash: String
+    let arrow: String
+    var ascii: Bool { !caps.unicode }
+    var unicode: Bool { caps.unicode }
+
+    /// Lasso reports 0 for a percentile with no samples: show a dash, not a fake 0 ms.
+    func percentileMs(_ value: Double) -> String { value > 0 ? Format.ms(value) : dash }
+}
+
+/// A sortable column: the name the "sorted by …" message uses, its place in the `s` key's cycle (0: the pane's
+/// default order), and how two rows compare (nil: keep the order the rows come in, i.e. the aggregation order).
+struct ColumnSort<Row>: Sendable {
+    var name: String
+    var rank: Int
+    var inIncreasingOrder: (@Sendable (Row, Row) -> Bool)?
+
+    init(_ name: String, rank: Int, by inIncreasingOrder: (@Sendable (Row, Row) -> Bool)?) {
+        self.name = name
+        self.rank = rank
+        self.inIncreasingOrder = inIncreasingOrder
+    }
+}
+
+/// One field of a CSV export: its header and its raw value (unformatted: the file is data, not a screen).
+struct ExportField<Row>: Sendable {
+    var name: String
+    var value: @Sendable (Row, CellEnv) -> String
+
+    init(_ name: String, _ value: @Sendable @escaping (Row, CellEnv) -> String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One column of a table: everything the header, the rows, the sort and the export need to know about it.
+/// A column without a title is not drawn; it only adds export fields (kept in column order).
+struct TableColumn<Row>: Sendable {
+    var id: String
+    var title: String?
+    var width: ColumnWidth
+    /// The width policy when the table is wider than its definition's `wideAbove`.
+    var wideWidth: ColumnWidth?
+    var alignment: ColumnAlignment
+    /// Columns with a higher priority number are dropped first on narrow terminals.
+    var priority: Int
+    var sort: ColumnSort<Row>?
+    var cell: (@Sendable (Row, CellEnv) -> TableCell)?
+    var export: [ExportField<Row>]
+
+    init(_ id: String, title: String, width: ColumnWidth, wide: ColumnWidth? = nil, align: ColumnAlignment = .left,
+         priority: Int = 0, sort: ColumnSort<Row>? = nil, export: [ExportField<Row>] = [],
+         cell: @Sendable @escaping (Row, CellEnv) -> TableCell) {
+        self.id = id
+        self.title = title
+        self.width = width
+        self.wideWidth = wide
+        self.alignment = align
+        self.priority = priority
+        self.sort = sort
+        self.cell = cell
+        self.export = export
+    }
+
+    /// A column that is only exported, never drawn.
+    static func exportOnly(_ fields: [ExportField<Row>]) -> TableColumn {
+        var column = TableColumn(fields.first?.name ?? "export", title: "", width: .fixed(0), export: fields) { _, _ in TableCell("") }
+        column.title = nil
+        column.cell = nil
+        return column
+    }
+
+    var isDrawn: Bool { title != nil && cell != nil }
+
+    /// The same column under another title or drop priority (the node tables share one set of node columns).
+    func with(title: String? = nil, priority: Int? = nil) -> TableColumn {
+        var copy = self
+        if let title { copy.title = title }
+        if let priority { copy.priority = priority }
+        return copy
+    }
+}
+
+/// A table: its columns in order (drawn columns left to right; export fields in the same order), plus how its
+/// rows are styled. Header, rows, sort and export all come from here.
+struct TableDefinition<Row>: Sendable {
+    var columns: [TableColumn<Row>]
+    /// Tables wider than this use each column's `wideWidth` (nil: never).
+    var wideAbove: Int?
+    /// Whether the header marks the sorted column with ▼/▲.
+    var sortMarkers: Bool
+    var rowRole: @Sendable (Row, CellEnv) -> StyleRole
+    /// Sub-rows (expanded methods) are drawn but not selectable.
+    var isSelectable: @Sendable (Row) -> Bool
+
+    init(_ columns: [TableColumn<Row>], wideAbove: Int? = nil, sortMarkers: Bool = true,
+         rowRole: @Sendable @escaping (Row, CellEnv) -> StyleRole = { _, _ in .text },
+         isSelectable: @Sendable @escaping (Row) -> Bool = { _ in true }) {
+        self.columns = columns
+        self.wideAbove = wideAbove
+        self.sortMarkers = sortMarkers
+        self.rowRole = rowRole
+        self.isSelectable = isSelectable
+    }
+
+    // MARK: sort
+
+    /// The sortable columns in `s` order: index = `SortSpec.column`.
+    var sortCycle: [ColumnSort<Row>] {
+        columns.compactMap(\.sort).sorted { $0.rank < $1.rank }
+    }
+
+    var sortNames: [String] { sortCycle.map(\.name) }
+
+    /// Rows in the order `spec` asks for; an unknown index keeps the default order.
+    func sorted(_ rows: [Row], by spec: SortSpec) -> [Row] {
+        let cycle = sortCycle
+        var out = rows
+        let sort = spec.column >= 0 && spec.column < cycle.count ? cycle[spec.column] : cycle.first
+        if let compare = sort?.inIncreasingOrder { out.sort(by: compare) }
+        return spec.reversed ? out.reversed() : out
+    }
+
+    // MARK: layout
+
+    /// The drawn columns with the width policy that applies at this table width.
+    func drawnColumns(tableWidth: Int) -> [TableColumn<Row>] {
+        let wide = wideAbove.map { tableWidth > $0 } ?? false
+        return columns.filter(\.isDrawn).map { column in
+            var copy = column
+            if wide, let wideWidth = column.wideWidth { copy.width = wideWidth }
+            return copy
+        }
+    }
+
+    /// The laid-out width of the column `id` in a table `tableWidth` cells wide (0 when it does not fit).
+    func width(of id: String, tableWidth: Int) -> Int {
+        let drawn = drawnColumns(tableWidth: tableWidth)
+        guard let index = drawn.firstIndex(where: { $0.id == id }) else { return 0 }
+        return TableLayout.layout(drawn.map(\.layoutColumn), width: tableWidth - 2).first { $0.index == index }?.width ?? 0
+    }
+
+    // MARK: export
+
+    var exportHeader: [String] { columns.flatMap { $0.export.map(\.name) } }
+
+    func exportRow(_ row: Row, _ env: CellEnv) -> [String] {
+        columns.flatMap { $0.export.map { $0.value(row, env) } }
+    }
+}
+
+extension TableColumn {
+    var layoutColumn: LayoutColumn { LayoutColumn(width: width, priority: priority) }
+}
+
+/// What the layout needs of a column.
+struct LayoutColumn: Equatable {
+    var width: ColumnWidth
+    var priority: Int
+}
+
+enum TableLayout {
+    /// Chooses the columns that fit `width` (dropping high-priority numbers first) and their final widths: each
+    /// keeps its minimum, and the spare width goes to the flexible columns by share, up to their maximum.
+    static func layout(_ columns: [LayoutColumn], width: Int) -> [(index: Int, width: Int)] {
+        var chosen = Array(columns.indices)
+        func total(_ set: [Int]) -> Int { set.reduce(0) { $0 + columns[$1].width.minimum } + max(0, set.count - 1) }
+        var used = total(chosen)
+        while used > width, chosen.count > 1 {
+            guard let drop = chosen.max(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) else { break }
+            chosen.removeAll { $0 == drop }
+            used = total(chosen)
+        }
+        var widths = chosen.map { columns[$0].width.minimum }
+        var spare = width - used
+        // Hand out the spare width in rounds: columns that reach their maximum leave the round.
+        var open = chosen.indices.filter { if case .flexible = columns[chosen[$0]].width { return true } else { return false } }
+        while spare > 0 && !open.isEmpty {
+            let shares = open.map { position -> Int in
+                if case .flexible(_, _, let share) = columns[chosen[position]].width { return max(1, share) }
+                return 1
+            }
+            let totalShare = shares.reduce(0, +)
+            var given = 0
+            var stillOpen: [Int] = []
+            for (i, position) in open.enumerated() {
+                // The first open column takes the rounding remainder.
+                var amount = spare * shares[i] / totalShare
+                if i == 0 { amount += spare - open.indices.reduce(0) { $0 + spare * shares[$1] / totalShare } }
+                if case .flexible(_, let maximum?, _) = columns[chosen[position]].width {
+                    amount = min(amount, maximum - widths[position])
+                    if widths[position] + amount < maximum { stillOpen.append(position) }
+                } else {
+                    stillOpen.append(position)
+                }
+                widths[position] += amount
+                given += amount
+            }
+            spare -= given
+            if given == 0 { break }
+            open = stillOpen
+        }
+        return zip(chosen, widths).map { ($0, $1) }
+    }
+}
