@@ -56,7 +56,7 @@ extension Alert {
         var chain: String?
         var provider: String?
         switch ruleID {
-        case .standalone?: node = subject
+        case .standalone?, .nodeView?: node = subject
         case .providerSuccess?:
             // Subject is "chain/provider"; chain names never contain "/".
             if let subject, let slash = subject.firstIndex(of: "/") {

@@ -48,6 +48,17 @@ public struct AlertConfig: Sendable, Equatable, Codable {
 
     /// Warning: partition suspected for `partitionFor`.
     public var partitionFor: Int64 = 60_000
+    /// How long responding nodes must disagree about the cluster before partition is suspected at all (banner,
+    /// feed entry, `check`). nil: `PartitionHold.defaultHoldMs` (3 health intervals, at least 5 s). Node views
+    /// change one after the other when a node leaves or joins; this keeps that transient quiet.
+    public var partitionHoldMs: Int64?
+
+    /// Critical: two or more nodes respond, all clustered, each sees only itself, for `clusterNotFormedFor`.
+    public var clusterNotFormedFor: Int64 = 10_000
+
+    /// Warning: a responding node's own view is degraded/critical or sees fewer nodes than lassotop, for
+    /// `nodeViewFor` (views lag during a join by up to Lasso's 15 s health check).
+    public var nodeViewFor: Int64 = 20_000
 
     /// Warning: a node reporting `standalone` while others see a cluster, for `standaloneFor` (0: at once).
     public var standaloneFor: Int64 = 0
@@ -60,6 +71,11 @@ public struct AlertConfig: Sendable, Equatable, Codable {
     public static let defaults = AlertConfig()
 
     public func isEnabled(_ rule: AlertRule) -> Bool { !disabledRules.contains(rule) }
+
+    /// The partition hold in force at this health interval.
+    public func partitionHold(healthIntervalMs: Int64) -> Int64 {
+        partitionHoldMs ?? PartitionHold.defaultHoldMs(healthIntervalMs: healthIntervalMs)
+    }
 
     // MARK: overrides
 
@@ -75,8 +91,10 @@ public struct AlertConfig: Sendable, Equatable, Codable {
         "cache_hit_rate.min_rate", "cache_hit_rate.for_seconds",
         "event_rate.max_per_second", "event_rate.for_seconds",
         "flaps.max", "flaps.window_seconds", "flaps.for_seconds",
-        "partition.for_seconds",
+        "partition.for_seconds", "partition.hold_seconds",
         "standalone.for_seconds",
+        "cluster_not_formed.for_seconds",
+        "node_view.for_seconds",
     ] + AlertRule.allCases.map { "\($0.rawValue).enabled" }
 
     /// The defaults with `overrides` applied (keys like `"coverage.for_seconds"`; durations in seconds, rates as
@@ -127,7 +145,10 @@ public struct AlertConfig: Sendable, Equatable, Codable {
         case "flaps.window_seconds": flapWindowMs = try Self.window(key, value)
         case "flaps.for_seconds": flapsFor = try Self.milliseconds(key, value)
         case "partition.for_seconds": partitionFor = try Self.milliseconds(key, value)
+        case "partition.hold_seconds": partitionHoldMs = try Self.milliseconds(key, value)
         case "standalone.for_seconds": standaloneFor = try Self.milliseconds(key, value)
+        case "cluster_not_formed.for_seconds": clusterNotFormedFor = try Self.milliseconds(key, value)
+        case "node_view.for_seconds": nodeViewFor = try Self.milliseconds(key, value)
         default: throw .unknownKey(key)
         }
     }

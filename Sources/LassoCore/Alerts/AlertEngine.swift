@@ -151,7 +151,7 @@ public struct AlertEngine: Sendable {
 
         for provider in sample.providers {
             let key = Key(rule: .providerSuccess,
-                          subject: ClusterSnapshot.historyKey(chain: provider.chain, provider: provider.providerID))
+                          subject: ProviderKey(chain: provider.chain, id: provider.providerID).description)
             let busy = provider.callsPerMinute >= config.providerMinCallsPerMinute
             let detail = "\(AlertFormat.percent(provider.successRate)) success on "
                 + "\(AlertFormat.number(provider.callsPerMinute.rounded())) calls/min"
@@ -184,10 +184,24 @@ public struct AlertEngine: Sendable {
 
         result[Key(rule: .flaps)] = flapVerdict(now: now)
 
+        // A cluster that never formed is its own critical verdict, not a partition.
+        let partition = sample.partitionSuspected && !sample.clusterNotFormed
         result[Key(rule: .partition)] = Verdict(
-            holds: sample.partitionSuspected, value: sample.partitionSuspected ? 1 : 0, threshold: 1,
-            detail: sample.partitionSuspected ? "responding nodes disagree on how many nodes are connected"
+            holds: partition, value: partition ? 1 : 0, threshold: 1,
+            detail: partition ? "responding nodes disagree on how many nodes are connected"
                 : "responding nodes agree on the cluster size")
+
+        result[Key(rule: .clusterNotFormed)] = Verdict(
+            holds: sample.clusterNotFormed, value: sample.clusterNotFormed ? 1 : 0, threshold: 1,
+            detail: sample.clusterNotFormed ? "every node sees only itself (\(responding) responding)"
+                : "the nodes see each other")
+
+        for finding in sample.nodeViews {
+            // Same subject listed twice (duplicate names): the first wins, as in the snapshot's node order.
+            let key = Key(rule: .nodeView, subject: finding.node)
+            guard result[key] == nil else { continue }
+            result[key] = Verdict(holds: true, value: 1, threshold: 1, detail: finding.detail)
+        }
 
         for node in Set(sample.standaloneNodes) {
             let others = sample.clusteredNodes

@@ -9,12 +9,14 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
     case pollSuccess = "poll_success"
     case offline
     case providerSuccess = "provider_success"
+    case clusterNotFormed = "cluster_not_formed"
     // warning
     case cacheHitRate = "cache_hit_rate"
     case eventRate = "event_rate"
     case flaps
     case partition
     case standalone
+    case nodeView = "node_view"
 
     public static func < (a: AlertRule, b: AlertRule) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -22,8 +24,8 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
 
     public var level: Alert.Level {
         switch self {
-        case .coverage, .pollLatency, .pollSuccess, .offline, .providerSuccess: return .critical
-        case .cacheHitRate, .eventRate, .flaps, .partition, .standalone: return .warning
+        case .coverage, .pollLatency, .pollSuccess, .offline, .providerSuccess, .clusterNotFormed: return .critical
+        case .cacheHitRate, .eventRate, .flaps, .partition, .standalone, .nodeView: return .warning
         }
     }
 
@@ -40,6 +42,8 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
         case .flaps: return config.flapsFor
         case .partition: return config.partitionFor
         case .standalone: return config.standaloneFor
+        case .clusterNotFormed: return config.clusterNotFormedFor
+        case .nodeView: return config.nodeViewFor
         }
     }
 
@@ -81,12 +85,27 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
                 + "\(AlertFormat.duration(ms: config.flapWindowMs)). Unstable nodes churn the cluster membership "
                 + "(seed warning: >5 node flaps in 10 minutes)."
         case .partition:
-            return "Responding nodes disagree about how many nodes they are connected to\(forText): the BEAM "
-                + "distribution looks split while HTTP still answers, so each side aggregates only its own metrics."
+            return "Responding nodes disagree about how many nodes they are connected to\(forText) (the suspicion "
+                + "itself is raised only after the disagreement held for \(partitionHoldText(config)), so a node "
+                + "leaving or joining does not count): the BEAM distribution looks split while HTTP still answers, "
+                + "so each side aggregates only its own metrics."
+        case .clusterNotFormed:
+            return "Two or more nodes answer and run clustering, but every one sees only itself (nodes_connected 1)"
+                + "\(forText). The BEAM cluster never formed: each node serves local-only metrics and routing state. "
+                + "Check node names, cookies and DNS/epmd reachability; the seed's rollback trigger is a cluster "
+                + "that won't form within 2 minutes."
+        case .nodeView:
+            return "A responding node's own view of the cluster is worse than lassotop's\(forText): Lasso reports "
+                + "it degraded or critical, or it sees fewer nodes responding than lassotop does. It routes and "
+                + "aggregates with the peers it can see, so check its connectivity to the others."
         case .standalone:
             return "A node reports `standalone` while other nodes see a cluster: its topology lookup failed or it "
                 + "never joined, so it serves local-only metrics (lasso-api: treat standalone as a warning)."
         }
+    }
+
+    private func partitionHoldText(_ config: AlertConfig) -> String {
+        config.partitionHoldMs.map { AlertFormat.duration(ms: $0) } ?? "3 health intervals and at least 5s"
     }
 
     /// "< 2", "> 2000 ms" …; nil for yes/no rules.
@@ -97,7 +116,7 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
         case .pollSuccess, .cacheHitRate, .providerSuccess: return "< \(AlertFormat.percent(threshold))"
         case .eventRate: return "> \(AlertFormat.number(threshold))/s"
         case .flaps: return "> \(AlertFormat.number(threshold))"
-        case .partition, .standalone: return nil
+        case .partition, .standalone, .clusterNotFormed, .nodeView: return nil
         }
     }
 
@@ -108,7 +127,7 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
         case .pollLatency: return "\(AlertFormat.number(value)) ms"
         case .pollSuccess, .cacheHitRate, .providerSuccess: return AlertFormat.percent(value)
         case .eventRate: return "\(AlertFormat.decimal(value))/s"
-        case .partition, .standalone: return value > 0 ? "yes" : "no"
+        case .partition, .standalone, .clusterNotFormed, .nodeView: return value > 0 ? "yes" : "no"
         }
     }
 }

@@ -54,11 +54,16 @@ public struct AlertSample: Sendable, Equatable {
     /// How many responding nodes see a cluster; only used in the standalone alert's text.
     public var clusteredNodes: Int
     public var providers: [ProviderObservation]
+    /// Two or more nodes respond, all clustered, each sees only itself (`ClusterVerdicts.notFormed`).
+    public var clusterNotFormed: Bool
+    /// Responding nodes whose own view is worse than lassotop's (`ClusterVerdicts.nodeViews`).
+    public var nodeViews: [NodeViewFinding]
 
     public init(nowMs: Int64, respondingNodes: Int, expectedNodes: Int, polls: [PollObservation] = [],
                 cacheHitRate: Double? = nil, eventRate: Double? = nil, flapCounts: [String: Int] = [:],
                 partitionSuspected: Bool = false, standaloneNodes: [String] = [], clusteredNodes: Int = 0,
-                providers: [ProviderObservation] = []) {
+                providers: [ProviderObservation] = [], clusterNotFormed: Bool = false,
+                nodeViews: [NodeViewFinding] = []) {
         self.nowMs = nowMs
         self.respondingNodes = respondingNodes
         self.expectedNodes = expectedNodes
@@ -70,11 +75,14 @@ public struct AlertSample: Sendable, Equatable {
         self.standaloneNodes = standaloneNodes
         self.clusteredNodes = clusteredNodes
         self.providers = providers
+        self.clusterNotFormed = clusterNotFormed
+        self.nodeViews = nodeViews
     }
 
     /// Everything a `ClusterSnapshot` already holds, plus the polls since the previous sample.
     /// Standalone detection uses nodes whose latest health poll succeeded (`up` or `stale`).
     public init(snapshot: ClusterSnapshot, polls: [PollObservation]) {
+        let verdicts = ClusterVerdicts.judge(snapshot.nodes)
         let views = snapshot.nodes.compactMap { node -> (name: String, view: ClusterView)? in
             guard node.state == .up || node.state == .stale, let view = node.cluster else { return nil }
             return (node.name, view)
@@ -83,10 +91,11 @@ public struct AlertSample: Sendable, Equatable {
                   expectedNodes: snapshot.coverage.total, polls: polls, cacheHitRate: snapshot.cache.hitRate,
                   eventRate: snapshot.eventRate,
                   flapCounts: Dictionary(snapshot.nodes.map { ($0.name, $0.flaps) }, uniquingKeysWith: max),
-                  partitionSuspected: snapshot.coverage.partitionSuspected,
+                  partitionSuspected: snapshot.coverage.partitionSuspected && !verdicts.notFormed,
                   standaloneNodes: Self.standaloneNodes(views: views),
                   clusteredNodes: views.filter { !$0.view.isStandalone }.count,
-                  providers: Self.providers(chains: snapshot.chains))
+                  providers: Self.providers(chains: snapshot.chains), clusterNotFormed: verdicts.notFormed,
+                  nodeViews: verdicts.nodeViews)
     }
 
     /// Nodes whose view is standalone while at least one other node's view is a cluster. All standalone (or one
