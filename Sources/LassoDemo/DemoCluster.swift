@@ -177,6 +177,43 @@ public final class DemoCluster: Sendable {
         return NodeServer.json(.ok, "{\"node_id\":\(JSONText.string(target.id)),\"mode\":\"\(target.fault.rawValue)\"}")
     }
 
+    /// Replaces parts of the node's `/api/health` reply (see `DemoHealthOverride`); `DemoHealthOverride()` restores
+    /// the simulation.
+    public func setHealthOverride(_ override: DemoHealthOverride, node id: String) throws {
+        guard let node = nodeList.first(where: { $0.id == id }) else { throw DemoClusterError.unknownNode(id) }
+        node.state.withLock { $0.healthOverride = override }
+    }
+
+    /// `POST /_demo/health` with `{"node": "<optional id>", "version": "0.3.0", "delay_ms": 5500,
+    /// "view": {"enabled": true, "nodes_connected": 1, "nodes_responding": 1, "status": "healthy"}}`. Every field is
+    /// optional; omitted ones follow the simulation again, so `{}` restores the node.
+    func handleHealthRequest(from receiver: DemoNode, body: Data) -> Response {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            return NodeServer.json(.badRequest, DemoEncoding.error("expected a JSON object"))
+        }
+        let targetID = (object["node"] as? String) ?? receiver.id
+        guard let target = nodeList.first(where: { $0.id == targetID }) else {
+            return NodeServer.json(.notFound, DemoEncoding.error("unknown node \(targetID)"))
+        }
+        var override = DemoHealthOverride()
+        override.version = object["version"] as? String
+        if let delay = object["delay_ms"] as? Double {
+            guard delay >= 0, delay <= 600_000 else {
+                return NodeServer.json(.badRequest, DemoEncoding.error("delay_ms must be between 0 and 600000"))
+            }
+            override.delay = .milliseconds(Int64(delay))
+        }
+        if let view = object["view"] {
+            guard let data = try? JSONSerialization.data(withJSONObject: view),
+                  let decoded = try? JSONDecoder().decode(ClusterView.self, from: data) else {
+                return NodeServer.json(.badRequest, DemoEncoding.error("view must be a Lasso cluster block"))
+            }
+            override.view = decoded
+        }
+        target.state.withLock { $0.healthOverride = override }
+        return NodeServer.json(.ok, "{\"node_id\":\(JSONText.string(target.id))}")
+    }
+
     // MARK: Bodies
 
     /// This node's view of the cluster. Peers count as connected unless `down` or `partition`ed; connected peers
@@ -202,10 +239,11 @@ public final class DemoCluster: Sendable {
     }
 
     func healthBody(for node: DemoNode) -> (HTTPResponse.Status, String) {
-        let startedAt = node.state.withLock { $0.startedAt }
+        let (startedAt, override) = node.state.withLock { ($0.startedAt, $0.healthOverride) }
         let uptime = Int((clock.now - startedAt).components.seconds)
         let micros = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        return (.ok, DemoEncoding.health(uptimeSeconds: max(0, uptime), view: clusterView(for: node), nowMicros: micros))
+        return (.ok, DemoEncoding.health(uptimeSeconds: max(0, uptime), view: override.view ?? clusterView(for: node),
+                                         nowMicros: micros, version: override.version ?? DemoEncoding.version))
     }
 
     func metricsBody(for node: DemoNode, chain requested: String) -> (HTTPResponse.Status, String) {

@@ -10,6 +10,8 @@ struct NodeState: Sendable {
     var chains: [ChainStats]
     /// Times this node was reset by a `restart` fault.
     var restarts = 0
+    /// Replaces parts of `/api/health` (kept across restarts, like a deployed version).
+    var healthOverride = DemoHealthOverride()
 
     init(port: Int, bufferCapacity: Int, now: ContinuousClock.Instant) {
         self.port = port
@@ -45,4 +47,5 @@ final class DemoNode: Sendable {
     }
 
     var fault: DemoFault { state.withLock { $0.fault } }
+    var healthOverride: DemoHealthOverride { state.withLock { $0.healthOverride } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 
 /// A fault injected into one demo node, at runtime (`POST /_demo/fault` or `DemoCluster.setFault`).
 public enum DemoFault: String, CaseIterable, Sendable, Codable {
@@ -28,6 +29,22 @@ public enum DemoFault: String, CaseIterable, Sendable, Codable {
         case .restart: return "reset counters, sequence and uptime"
         case .partition: return "cut off from peers"
         }
+    }
+}
+
+/// What one demo node's `/api/health` says instead of the simulation (`POST /_demo/health`,
+/// `DemoCluster.setHealthOverride`): a node's own view of the cluster, its version during a rolling deploy, and a
+/// slow reply (Lasso's topology call falls back to `standalone` after a 5 s timeout, so real replies can take just
+/// over 5 s). nil fields follow the simulation. Applies to `/api/health` only.
+public struct DemoHealthOverride: Sendable, Equatable {
+    public var version: String?
+    public var view: ClusterView?
+    public var delay: Duration?
+
+    public init(version: String? = nil, view: ClusterView? = nil, delay: Duration? = nil) {
+        self.version = version
+        self.view = view
+        self.delay = delay
     }
 }
 

@@ -31,9 +31,9 @@ enum DemoEncoding {
         "{\"node_id\":\(JSONText.string(nodeID)),\"next\":\(next),\"events\":[" + events.joined(separator: ",") + "]}"
     }
 
-    static func health(uptimeSeconds: Int, view: ClusterView, nowMicros: Int64) -> String {
+    static func health(uptimeSeconds: Int, view: ClusterView, nowMicros: Int64, version: String = version) -> String {
         "{\"status\":\"healthy\",\"timestamp\":\(JSONText.string(JSONText.isoTimestamp(microsecondsSinceEpoch: nowMicros))),"
-            + "\"uptime_seconds\":\(uptimeSeconds),\"version\":\"\(version)\",\"cluster\":{"
+            + "\"uptime_seconds\":\(uptimeSeconds),\"version\":\(JSONText.string(version)),\"cluster\":{"
             + "\"enabled\":\(view.enabled),\"nodes_connected\":\(view.nodesConnected),"
             + "\"nodes_responding\":\(view.nodesResponding),\"nodes_total\":\(view.nodesTotal),"
             + "\"regions\":\(JSONText.array(view.regions.map(JSONText.string))),\"status\":\(JSONText.string(view.status))}}"

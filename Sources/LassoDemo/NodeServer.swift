@@ -19,7 +19,11 @@ enum NodeServer {
         let router = Router()
         router.add(middleware: LassoEnvelope())
         router.get("/api/health") { _, _ in
-            await faulted(node: node, cluster: cluster) { cluster.healthBody(for: node) }
+            if let delay = node.healthOverride.delay {
+                // Like Lasso waiting on its topology call; cancelled when the server stops.
+                try? await Task.sleep(for: delay)
+            }
+            return await faulted(node: node, cluster: cluster) { cluster.healthBody(for: node) }
         }
         router.get("/api/chains") { _, _ in
             await faulted(node: node, cluster: cluster) { (.ok, DemoEncoding.chains()) }
@@ -41,6 +45,11 @@ enum NodeServer {
             var request = request
             let body = try await request.collectBody(upTo: 16_384)
             return cluster.handleFaultRequest(from: node, body: Data(buffer: body))
+        }
+        router.post("/_demo/health") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 16_384)
+            return cluster.handleHealthRequest(from: node, body: Data(buffer: body))
         }
         return router
     }
