@@ -23,6 +23,7 @@ let package = Package(
         // Already in the graph through async-http-client; named so the client can set timeouts and TLS roots.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Already in the graph through Hummingbird; named to stop servers by graceful shutdown (docs/reliability.md).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
@@ -63,10 +64,20 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // Hub mode: `lassotop serve` (HTTP API, Prometheus exposition) and the client viewers use to read it.
+        .target(
+            name: "LassoHub",
+            dependencies: [
+                "LassoCore", "LassoClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "lassotop",
             dependencies: [
-                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI",
+                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,7 +86,7 @@ let package = Package(
         // Benchmark workloads live in a library so a unit test can run each body once on tiny inputs.
         .target(
             name: "LassoBenchmarks",
-            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI"]
+            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoHub"]
         ),
         .executableTarget(
             name: "lassotop-bench",
@@ -88,6 +99,8 @@ let package = Package(
         .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
         .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
+        // Hub mode over real HTTP, with a real Prometheus and promtool (`make deps` installs them).
+        .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks"]),
         .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore"]),
         // Bad input, faults over time, terminal injection, security: issue #8's suite.
         .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI"]),
