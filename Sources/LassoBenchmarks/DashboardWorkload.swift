@@ -24,8 +24,8 @@ extension Workloads {
                               latencyHistory: (0..<60).map { 8 + Double((index * 7 + $0 * 5) % 23) })
         }
         var chains: [ChainAggregate] = []
-        var latencyHistory: [String: [Double]] = [:]
-        var rateHistory: [String: [Double]] = [:]
+        var latencyHistory: [ProviderKey: [Double]] = [:]
+        var rateHistory: [ProviderKey: [Double]] = [:]
         for (chain, providers, methods) in [("ethereum", 14, 8), ("base", 6, 5), ("arbitrum", 5, 4)] {
             let reports = up.map { index in
                 NodeChainReport(node: dashboardNodes[index],

@@ -129,8 +129,8 @@ enum Fixtures {
             Aggregation.aggregate(chain: "ethereum", reports: ethereumReports, totalNodes: 3, rates: rates),
             Aggregation.aggregate(chain: "base", reports: baseReports, totalNodes: 3, rates: rates),
         ]
-        var latencyHistory: [String: [Double]] = [:]
-        var rateHistory: [String: [Double]] = [:]
+        var latencyHistory: [ProviderKey: [Double]] = [:]
+        var rateHistory: [ProviderKey: [Double]] = [:]
         for (offset, spec) in (specs + baseSpecs).enumerated() {
             let chain = spec.id == "base-official" ? "base" : "ethereum"
             let key = ClusterSnapshot.historyKey(chain: chain, provider: spec.id)

@@ -1,35 +1,15 @@
 import LassoCore
+import Synchronization
 
-/// One node's answer to `/api/metrics/:chain` within a refresh.
-public struct NodeMetricsFetch: Sendable {
-    public var node: String
-    public var result: Result<MetricsResponse, NodeFetchError>
-    /// The node's uptime from its latest health poll, to detect restarts between metrics polls.
-    public var uptimeSeconds: Int?
-    public var atMs: Int64
-
-    public init(node: String, result: Result<MetricsResponse, NodeFetchError>, uptimeSeconds: Int?, atMs: Int64) {
-        self.node = node
-        self.result = result
-        self.uptimeSeconds = uptimeSeconds
-        self.atMs = atMs
-    }
-}
-
-public struct NodeFetchError: Error, Sendable, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-}
-
-/// The client-side ClusterMetricsCache of the seed (lasso-api.md §3.3): stale-while-revalidate, single flight per
-/// key, and a generation counter so results fetched for an older node set never land.
-public actor MetricsCache {
+/// Caches one value per key (the monitor: one `ChainMetrics` per chain) and nothing else: a TTL,
+/// stale-while-revalidate, a single refresh in flight per key, and a generation counter so results fetched for an
+/// older node set never land. What a value is made of is the caller's: `fetch` does the slow part off the cache,
+/// `land` turns a fetched result into the cached value, on the cache and only while that result is still current.
+public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
     public enum Freshness: String, Sendable { case fresh, stale, loading }
 
     public struct Entry: Sendable {
-        public var aggregate: ChainAggregate
-        /// Per-node fetch errors of the refresh that produced this entry.
-        public var nodeErrors: [String: String]
+        public var value: Value
         public var fetchedAtMs: Int64
         public var generation: Int
     }
@@ -39,66 +19,65 @@ public actor MetricsCache {
         public var freshness: Freshness
     }
 
-    public typealias Fetcher = @Sendable (_ chain: String) async -> [NodeMetricsFetch]
+    /// Everything a reader needs in one call, so entries, counters and refresh state agree with each other.
+    public struct Reading: Sendable {
+        public var entries: [String: Entry]
+        public var stats: CacheStats
+        /// When the oldest running refresh started (for the UI's "updating…" mark).
+        public var oldestRefreshStartMs: Int64?
+    }
 
-    private let fetcher: Fetcher
+    public typealias Fetch = @Sendable (_ key: String) async -> Fetched
+    public typealias Land = @Sendable (_ key: String, _ fetched: Fetched) -> Value
+
+    private let fetch: Fetch
+    private let land: Land
     private let now: @Sendable () -> Int64
     public var ttlMs: Int64
-    private let options: AggregationOptions
     private var entries: [String: Entry] = [:]
     private var inFlight: [String: (generation: Int, task: Task<Entry?, Never>, startedMs: Int64)] = [:]
     private var generation = 0
-    private var totalNodes = 0
     private var counters = CacheStats()
-    private var rates = RateTracker()
-    private var latencyHistory: [String: [Double]] = [:]
-    private var rateHistory: [String: [Double]] = [:]
-    public static let historyLimit = 60
 
-    public init(ttlMs: Int64, options: AggregationOptions = AggregationOptions(), now: @escaping @Sendable () -> Int64,
-                fetcher: @escaping Fetcher) {
+    public init(ttlMs: Int64, now: @escaping @Sendable () -> Int64, fetch: @escaping Fetch, land: @escaping Land) {
         self.ttlMs = ttlMs
-        self.options = options
         self.now = now
-        self.fetcher = fetcher
+        self.fetch = fetch
+        self.land = land
     }
 
     /// Returns immediately with what is cached. A stale or missing entry starts a refresh (unless one is running).
     /// With `wait`, a caller that finds no entry waits for that single refresh instead of getting `loading`.
-    public func get(_ chain: String, wait: Bool = false) async -> Lookup {
+    public func get(_ key: String, wait: Bool = false) async -> Lookup {
         let nowMs = now()
-        if let entry = entries[chain] {
+        if let entry = entries[key] {
             if nowMs - entry.fetchedAtMs < ttlMs {
                 counters.hits += 1
                 return Lookup(entry: entry, freshness: .fresh)
             }
             counters.staleHits += 1
-            startRefresh(chain)
+            startRefresh(key)
             return Lookup(entry: entry, freshness: .stale)
         }
         counters.misses += 1
-        let task = startRefresh(chain)
+        let task = startRefresh(key)
         guard wait else { return Lookup(entry: nil, freshness: .loading) }
         counters.waitingCallers += 1
         let entry = await task.value
         counters.waitingCallers -= 1
-        return Lookup(entry: entry ?? entries[chain], freshness: entry == nil && entries[chain] == nil ? .loading : .fresh)
+        return Lookup(entry: entry ?? entries[key], freshness: entry == nil && entries[key] == nil ? .loading : .fresh)
     }
 
     /// Forces a refresh now (Ctrl-R) unless one is already running for that key.
     @discardableResult
-    public func refresh(_ chain: String) -> Task<Entry?, Never> { startRefresh(chain) }
+    public func refresh(_ key: String) -> Task<Entry?, Never> { startRefresh(key) }
 
     /// The node set changed (discovery, config): wipe, and discard results of refreshes started before.
-    public func setNodeCount(_ count: Int, nodeSetChanged: Bool) {
-        totalNodes = count
-        guard nodeSetChanged else { return }
+    public func invalidateAll() {
         generation += 1
         entries.removeAll()
         inFlight.removeAll()
     }
-
-    public func forget(node: String) { rates.forget(node: node) }
 
     public func setTTL(_ ms: Int64) { ttlMs = ms }
 
@@ -109,63 +88,50 @@ public actor MetricsCache {
         return stats
     }
 
-    public func cachedEntries() -> [String: Entry] { entries }
-
-    public func histories() -> (latency: [String: [Double]], rate: [String: [Double]]) { (latencyHistory, rateHistory) }
-
-    /// When the oldest running refresh started (for the UI's "updating…" mark).
-    public func oldestRefreshStartMs() -> Int64? { inFlight.values.map(\.startedMs).min() }
+    public func reading() -> Reading {
+        Reading(entries: entries, stats: stats(), oldestRefreshStartMs: inFlight.values.map(\.startedMs).min())
+    }
 
     @discardableResult
-    private func startRefresh(_ chain: String) -> Task<Entry?, Never> {
-        if let running = inFlight[chain], running.generation == generation { return running.task }
+    private func startRefresh(_ key: String) -> Task<Entry?, Never> {
+        if let running = inFlight[key], running.generation == generation { return running.task }
         let startGeneration = generation
-        let fetcher = self.fetcher
+        let fetch = self.fetch
         let task = Task<Entry?, Never> {
-            let fetches = await fetcher(chain)
-            return self.complete(chain: chain, fetches: fetches, generation: startGeneration)
+            let fetched = await fetch(key)
+            return self.complete(key: key, fetched: fetched, generation: startGeneration)
         }
-        inFlight[chain] = (startGeneration, task, now())
+        inFlight[key] = (startGeneration, task, now())
         return task
     }
 
-    private func complete(chain: String, fetches: [NodeMetricsFetch], generation started: Int) -> Entry? {
+    private func complete(key: String, fetched: Fetched, generation started: Int) -> Entry? {
         guard started == generation else { return nil }   // node set changed meanwhile: discard
-        inFlight[chain] = nil
-        var reports: [NodeChainReport] = []
-        var errors: [String: String] = [:]
-        var nodeRates: [String: [String: Double]] = [:]
-        for fetch in fetches {
-            switch fetch.result {
-            case .success(let metrics):
-                reports.append(NodeChainReport(node: fetch.node, metrics: metrics))
-                var counters: [String: Int] = [:]
-                // First entry wins on a duplicate provider id, as in the aggregation, so rate and figures agree.
-                for provider in metrics.providers where counters[chain + "/" + provider.id] == nil {
-                    counters[chain + "/" + provider.id] = provider.totalCalls
-                }
-                let observed = rates.observe(node: fetch.node, counters: counters, atMs: fetch.atMs, uptimeSeconds: fetch.uptimeSeconds)
-                for (key, rate) in observed.rates {
-                    if let rate { nodeRates[fetch.node, default: [:]][String(key.dropFirst(chain.count + 1))] = rate }
-                }
-            case .failure(let error):
-                errors[fetch.node] = error.message
-            }
-        }
-        let aggregate = Aggregation.aggregate(chain: chain, reports: reports, totalNodes: max(totalNodes, fetches.count),
-                                              rates: nodeRates, options: options)
-        for provider in aggregate.providers {
-            let key = ClusterSnapshot.historyKey(chain: chain, provider: provider.id)
-            append(&latencyHistory[key, default: []], provider.avgLatencyMs)
-            if let rate = provider.callsPerSecond { append(&rateHistory[key, default: []], rate) }
-        }
-        let entry = Entry(aggregate: aggregate, nodeErrors: errors, fetchedAtMs: now(), generation: generation)
-        entries[chain] = entry
+        inFlight[key] = nil
+        let entry = Entry(value: land(key, fetched), fetchedAtMs: now(), generation: generation)
+        entries[key] = entry
         return entry
     }
+}
 
-    private func append(_ history: inout [Double], _ value: Double) {
-        history.append(value)
-        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+/// The monitor's cache: per chain, the metrics every node sent in one refresh, landed through a `MetricsPipeline`.
+public typealias ChainMetricsCache = MetricsCache<[NodeMetricsFetch], ChainMetrics>
+
+/// A `MetricsPipeline` shared between the cache (which lands refreshes) and the monitor (which forgets nodes and
+/// sets the node count). Landing is synchronous, so a refresh lands whole or not at all.
+public final class SharedMetricsPipeline: Sendable {
+    private let pipeline: Mutex<MetricsPipeline>
+
+    public init(_ pipeline: MetricsPipeline) { self.pipeline = Mutex(pipeline) }
+
+    public func land(chain: String, fetches: [NodeMetricsFetch]) -> ChainMetrics {
+        pipeline.withLock { $0.land(chain: chain, fetches: fetches) }
     }
+
+    public func setTotalNodes(_ count: Int) { pipeline.withLock { $0.totalNodes = count } }
+
+    public func forget(node: String) { pipeline.withLock { $0.forget(node: node) } }
+
+    /// A copy of the pipeline as it is now.
+    public func current() -> MetricsPipeline { pipeline.withLock { $0 } }
 }

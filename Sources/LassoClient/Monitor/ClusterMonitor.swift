@@ -10,7 +10,8 @@ public final class ClusterMonitor: Sendable {
     public let config: MonitorConfig
     let http: NodeHTTPClient
     let state: MonitorState
-    let cache: MetricsCache
+    let cache: ChainMetricsCache
+    let pipeline: SharedMetricsPipeline
     let resolver: any AddressResolver
     let logger: Logger
     let clock: @Sendable () -> Int64
@@ -34,9 +35,13 @@ public final class ClusterMonitor: Sendable {
         let http = self.http
         let state = self.state
         let timeoutMs = config.http.timeout
-        self.cache = MetricsCache(ttlMs: config.metricsIntervalMs, options: config.aggregation, now: clock) { chain in
+        let pipeline = SharedMetricsPipeline(MetricsPipeline(options: config.aggregation))
+        self.pipeline = pipeline
+        self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, fetch: { chain in
             await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
-        }
+        }, land: { chain, fetches in
+            pipeline.land(chain: chain, fetches: fetches)
+        })
         self.published = Mutex(ClusterSnapshot(
             generatedAtMs: clock(), clusterName: config.clusterName, isDemo: config.isDemo,
             coverage: Coverage(responding: 0, total: max(config.targets.count, config.expected ?? 0), status: .offline,
@@ -50,10 +55,6 @@ public final class ClusterMonitor: Sendable {
     public func latestSnapshot() -> ClusterSnapshot { published.withLock { $0 } }
 
     public func healthIntervalMs() -> Int64 { healthInterval.load(ordering: .relaxed) }
-
-    public func cacheStats() async -> CacheStats { await cache.stats() }
-
-    public func metricsCache() -> MetricsCache { cache }
 
     // MARK: control
 
@@ -113,20 +114,21 @@ public final class ClusterMonitor: Sendable {
             targets = NodeTarget.uniqued(targets + discovery.targets(for: addresses))
         }
         _ = await state.setTargets(targets)
-        await cache.setNodeCount(targets.count, nodeSetChanged: true)
+        await setNodeCount(targets.count, nodeSetChanged: true)
+        // Freshness is judged at the start of this round: every node was polled in it, so a node that answered is
+        // current however long the slowest node (or a later metrics step) took. Judged at the end, a node that ran
+        // into a timeout longer than two health intervals made every fast node look stale.
+        let healthRoundStarted = clock()
         await withTaskGroup(of: Void.self) { group in
             for target in targets { group.addTask { _ = await self.pollHealth(target) } }
         }
-        // Freshness is judged when the health round ended: the later steps of a one-shot round (a slow node's
-        // metrics timing out) must not make the health answers look stale.
-        let healthRoundEnded = clock()
         await refreshChainList()
         let chains = await state.chains
         await withTaskGroup(of: Void.self) { group in
             for chain in chains { group.addTask { _ = await self.cache.get(chain, wait: true) } }
             for target in targets { group.addTask { _ = await self.pollEvents(target) } }
         }
-        return await publish(freshnessAtMs: healthRoundEnded)
+        return await publish(freshnessAtMs: healthRoundStarted)
     }
 
     // MARK: loops
@@ -146,13 +148,19 @@ public final class ClusterMonitor: Sendable {
         for name in removed {
             cancelTasks("health:" + name)
             cancelTasks("events:" + name)
-            await cache.forget(node: name)
+            pipeline.forget(node: name)
         }
-        await cache.setNodeCount(await state.order.count, nodeSetChanged: !added.isEmpty || !removed.isEmpty)
+        await setNodeCount(await state.order.count, nodeSetChanged: !added.isEmpty || !removed.isEmpty)
         for target in added {
             spawn("health:" + target.name) { [self] in await healthLoop(target) }
             spawn("events:" + target.name) { [self] in await eventsLoop(target) }
         }
+    }
+
+    /// Chains count every node watched; a changed node set wipes the cache and discards refreshes already running.
+    private func setNodeCount(_ count: Int, nodeSetChanged: Bool) async {
+        pipeline.setTotalNodes(count)
+        if nodeSetChanged { await cache.invalidateAll() }
     }
 
     /// Sleeps up to `ms`, waking early on `refreshNow` or an interval change. Returns false when cancelled.
@@ -290,18 +298,14 @@ public final class ClusterMonitor: Sendable {
 
     @discardableResult
     func publish(freshnessAtMs: Int64? = nil) async -> ClusterSnapshot {
-        let entries = await cache.cachedEntries()
-        let stats = await cache.stats()
-        let histories = await cache.histories()
-        let refreshing = await cache.oldestRefreshStartMs()
-        let snapshot = await state.snapshot(config: config, healthIntervalMs: healthIntervalMs(), cache: entries,
-                                            cacheStats: stats, histories: histories, refreshingSinceMs: refreshing,
-                                            nowMs: clock(), freshnessAtMs: freshnessAtMs)
+        let metrics = await cache.reading()
+        let snapshot = await state.snapshot(metrics: metrics, healthIntervalMs: healthIntervalMs(), nowMs: clock(),
+                                            freshnessAtMs: freshnessAtMs)
         published.withLock { $0 = snapshot }
         return snapshot
     }
 
-    // MARK: metrics fan-out
+    // MARK: metrics fan-out (fetch → decode; the cache lands the result through the pipeline)
 
     static func fetchMetrics(chain: String, http: NodeHTTPClient, state: MonitorState, clock: @escaping @Sendable () -> Int64,
                              timeout: Duration) async -> [NodeMetricsFetch] {

@@ -13,17 +13,18 @@ actor MonitorState {
     private var feed: FeedBuffer
     private var alertEngine: AlertEngine
     private var alerts: [Alert] = []
-    private var previousNodes: [NodeStatus] = []
-    private var previousCoverage: Coverage?
-    private var previousChains: [ChainAggregate] = []
+    /// The figures of the previous snapshot, to derive cluster events from what changed.
+    private var previousFigures: ClusterFigures?
     private var lastAlertEvaluationMs: Int64 = 0
     private var pollObservations: [PollObservation] = []
     /// Per node and chain, the `fetchedAtMs` of the cache entry whose metrics error was already noted for that node.
     private var notedMetricsRefresh: [String: [String: Int64]] = [:]
     private(set) var dirty = true
     let fixedChains: Bool
+    let config: MonitorConfig
 
     init(config: MonitorConfig) {
+        self.config = config
         chains = config.chains
         fixedChains = !config.chains.isEmpty
         feed = FeedBuffer(options: config.feed)
@@ -116,84 +117,61 @@ actor MonitorState {
 
     // MARK: freezing
 
-    static func metricsNote(chain: String, _ message: String) -> String { "metrics \(chain): \(message)" }
-
     /// Logs each refresh's per-node metrics errors once in the node's error log (only for nodes whose health
     /// answers: a down node's health error already says why).
-    private func noteMetricsErrors(_ cache: [String: MetricsCache.Entry], nowMs: Int64) {
-        for (chain, entry) in cache {
-            for (node, message) in entry.nodeErrors where notedMetricsRefresh[node]?[chain] != entry.fetchedAtMs {
+    private func noteMetricsErrors(_ entries: [String: ChainMetricsCache.Entry], nowMs: Int64) {
+        for (chain, entry) in entries {
+            for (node, message) in entry.value.nodeErrors where notedMetricsRefresh[node]?[chain] != entry.fetchedAtMs {
                 guard var tracker = trackers[node], tracker.status.state == .up || tracker.status.state == .stale else { continue }
-                tracker.recordNote(Self.metricsNote(chain: chain, message), nowMs: nowMs)
+                tracker.recordNote(ClusterFigures.metricsNote(chain: chain, message), nowMs: nowMs)
                 trackers[node] = tracker
                 notedMetricsRefresh[node, default: [:]][chain] = entry.fetchedAtMs
             }
         }
     }
 
-    /// Builds the snapshot; also derives cluster feed entries and evaluates alerts (at most once per health interval).
-    func snapshot(config: MonitorConfig, healthIntervalMs: Int64, cache: [String: MetricsCache.Entry],
-                  cacheStats: CacheStats, histories: (latency: [String: [Double]], rate: [String: [Double]]),
-                  refreshingSinceMs: Int64?, nowMs: Int64, freshnessAtMs: Int64? = nil) -> ClusterSnapshot {
+    /// Freezes the state and the cache's reading into a snapshot, one way: node trackers (aged, metrics errors
+    /// noted) → `ClusterFigures` → derived cluster events → alerts (at most once per health interval) → snapshot.
+    func snapshot(metrics: ChainMetricsCache.Reading, healthIntervalMs: Int64, nowMs: Int64,
+                  freshnessAtMs: Int64? = nil) -> ClusterSnapshot {
         dirty = false
         let freshnessNow = freshnessAtMs ?? nowMs
         for name in order { trackers[name]?.age(nowMs: freshnessNow, healthIntervalMs: healthIntervalMs) }
-        noteMetricsErrors(cache, nowMs: nowMs)
-        var metricsErrors: [String: String] = [:]
-        for chain in chains {
-            for (node, message) in cache[chain]?.nodeErrors ?? [:] where metricsErrors[node] == nil {
-                metricsErrors[node] = Self.metricsNote(chain: chain, message)
-            }
-        }
-        // A node whose health answers but whose metrics were rejected stays `up` (it responds), and says why its
-        // figures are missing from the aggregates.
-        let nodes = order.compactMap { name -> NodeStatus? in
-            guard var status = trackers[name]?.status else { return nil }
-            if status.lastError == nil, status.state == .up || status.state == .stale, let note = metricsErrors[name] {
-                status.lastError = note
-            }
-            return status
-        }
-        let samples = order.compactMap { trackers[$0]?.healthSample }
-        let coverage = CoverageRules.compute(nodes: samples, expected: config.expected, now: freshnessNow,
-                                             healthIntervalMs: healthIntervalMs)
-        let chainAggregates: [ChainAggregate] = chains.map { chain in
-            cache[chain]?.aggregate ?? ChainAggregate(chain: chain, chainID: chainIDs[chain], responding: 0,
-                                                      total: coverage.total, providers: [])
-        }
-        .map { aggregate in
-            var copy = aggregate
-            copy.total = max(copy.total, coverage.total)
-            return copy
-        }
+        noteMetricsErrors(metrics.entries, nowMs: nowMs)
 
-        let derived = DerivedEvents.diff(previousNodes: previousNodes, nodes: nodes, previousCoverage: previousCoverage,
-                                         coverage: coverage, previousChains: previousChains, chains: chainAggregates,
+        let chainMetrics = metrics.entries.mapValues(\.value)
+        let figures = ClusterFigures.build(statuses: order.compactMap { trackers[$0]?.status }, chainNames: chains,
+                                           metrics: chainMetrics, chainIDs: chainIDs, expected: config.expected,
+                                           nowMs: freshnessNow, healthIntervalMs: healthIntervalMs)
+
+        let derived = DerivedEvents.diff(previousNodes: previousFigures?.nodes ?? [], nodes: figures.nodes,
+                                         previousCoverage: previousFigures?.coverage, coverage: figures.coverage,
+                                         previousChains: previousFigures?.chains ?? [], chains: figures.chains,
                                          nowMs: nowMs)
         for event in derived { _ = feed.ingest(event, nowMs: nowMs) }
-        previousNodes = nodes
-        previousCoverage = coverage
-        previousChains = chainAggregates
+        previousFigures = figures
+        // Event rates are read before alert transitions enter the feed: the alert sample sees the same rate the
+        // snapshot shows.
+        let eventRates = feed.rates(nowMs: nowMs)
 
-        let rates = feed.rates(nowMs: nowMs)
-        let stale = nodes.contains { $0.state == .stale }
-        let slowRefresh = refreshingSinceMs.map { nowMs - $0 > 1_000 } ?? false
-        var snapshot = ClusterSnapshot(
-            generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: coverage,
-            nodes: nodes, chains: chainAggregates, feed: [], feedStats: feed.stats,
-            eventRate: rates.trueRate, shownEventRate: rates.shownRate, sampling: rates.sampling, alerts: alerts,
-            cache: cacheStats, updating: stale || slowRefresh, latencyHistory: histories.latency,
-            rateHistory: histories.rate, insecure: config.http.insecure)
         if nowMs - lastAlertEvaluationMs >= healthIntervalMs {
             lastAlertEvaluationMs = nowMs
-            let update = alertEngine.evaluate(AlertSample(snapshot: snapshot, polls: pollObservations))
+            let sample = figures.alertSample(nowMs: nowMs, cache: metrics.stats, eventRate: eventRates.trueRate,
+                                             polls: pollObservations)
+            let update = alertEngine.evaluate(sample)
             pollObservations.removeAll(keepingCapacity: true)
             alerts = update.active
             for transition in update.transitions { _ = feed.ingest(transition.feedEvent(), nowMs: nowMs) }
-            snapshot.alerts = alerts
         }
-        snapshot.feed = feed.events
-        snapshot.feedStats = feed.stats
-        return snapshot
+
+        let history = ClusterSnapshot.historyColumns(chainMetrics.values.lazy.flatMap(\.history))
+        let stale = figures.nodes.contains { $0.state == .stale }
+        let slowRefresh = metrics.oldestRefreshStartMs.map { nowMs - $0 > 1_000 } ?? false
+        return ClusterSnapshot(
+            generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: figures.coverage,
+            nodes: figures.nodes, chains: figures.chains, feed: feed.events, feedStats: feed.stats,
+            eventRate: eventRates.trueRate, shownEventRate: eventRates.shownRate, sampling: eventRates.sampling,
+            alerts: alerts, cache: metrics.stats, updating: stale || slowRefresh, latencyHistory: history.latency,
+            rateHistory: history.rate, insecure: config.http.insecure)
     }
 }

@@ -19,17 +19,17 @@ public struct ClusterSnapshot: Sendable, Equatable {
     public var cache: CacheStats
     /// A refresh has run longer than 1 s, or data is stale.
     public var updating: Bool
-    /// Per "chain/provider": average latency history (ms) and calls/s history, oldest first.
-    public var latencyHistory: [String: [Double]]
-    public var rateHistory: [String: [Double]]
+    /// Per provider of a chain: average latency history (ms) and calls/s history, oldest first (`ProviderHistory`).
+    public var latencyHistory: [ProviderKey: [Double]]
+    public var rateHistory: [ProviderKey: [Double]]
     /// TLS verification disabled by --insecure.
     public var insecure: Bool
 
     public init(generatedAtMs: Int64, clusterName: String? = nil, isDemo: Bool = false, coverage: Coverage,
                 nodes: [NodeStatus], chains: [ChainAggregate], feed: [FeedEvent] = [], feedStats: FeedStats = FeedStats(),
                 eventRate: Double = 0, shownEventRate: Double = 0, sampling: Bool = false, alerts: [Alert] = [],
-                cache: CacheStats = CacheStats(), updating: Bool = false, latencyHistory: [String: [Double]] = [:],
-                rateHistory: [String: [Double]] = [:], insecure: Bool = false) {
+                cache: CacheStats = CacheStats(), updating: Bool = false, latencyHistory: [ProviderKey: [Double]] = [:],
+                rateHistory: [ProviderKey: [Double]] = [:], insecure: Bool = false) {
         self.generatedAtMs = generatedAtMs
         self.clusterName = clusterName
         self.isDemo = isDemo
@@ -49,10 +49,24 @@ public struct ClusterSnapshot: Sendable, Equatable {
         self.insecure = insecure
     }
 
-    public static func historyKey(chain: String, provider: String) -> String { chain + "/" + provider }
+    public static func historyKey(chain: String, provider: String) -> ProviderKey { ProviderKey(chain: chain, id: provider) }
+
+    /// Splits per-provider histories into the snapshot's two columns. A provider without any known rate has no
+    /// `rateHistory` entry (readers treat a missing entry as empty).
+    public static func historyColumns<Histories: Sequence>(_ histories: Histories)
+        -> (latency: [ProviderKey: [Double]], rate: [ProviderKey: [Double]])
+        where Histories.Element == (key: ProviderKey, value: ProviderHistory) {
+        var latency: [ProviderKey: [Double]] = [:]
+        var rate: [ProviderKey: [Double]] = [:]
+        for (key, history) in histories {
+            latency[key] = history.latencyMs
+            if !history.callsPerSecond.isEmpty { rate[key] = history.callsPerSecond }
+        }
+        return (latency, rate)
+    }
 }
 
-/// The metrics cache's counters (the seed's ClusterMetricsCache.stats()).
+/// The metrics cache's counters.
 public struct CacheStats: Codable, Equatable, Sendable {
     public var entries: Int = 0
     public var pendingRefreshes: Int = 0

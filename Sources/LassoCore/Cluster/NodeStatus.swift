@@ -64,6 +64,11 @@ public struct NodeStatus: Codable, Equatable, Sendable {
 
     public var latencyP50: Double? { Percentile.nearestRank(latencyHistory, 50) }
     public var latencyP95: Double? { Percentile.nearestRank(latencyHistory, 95) }
+
+    /// What coverage needs of this node: whether its latest health poll answered, when, and its cluster view.
+    public var healthSample: NodeHealthSample {
+        NodeHealthSample(name: name, latestOK: state == .up || state == .stale, lastSuccessMs: lastSuccessMs, view: cluster)
+    }
 }
 
 public enum Percentile {

@@ -86,10 +86,7 @@ public struct NodeTracker: Sendable, Equatable {
         return healthIntervalMs * min(factor, 4)
     }
 
-    public var healthSample: NodeHealthSample {
-        NodeHealthSample(name: status.name, latestOK: status.state == .up || status.state == .stale,
-                         lastSuccessMs: status.lastSuccessMs, view: status.cluster)
-    }
+    public var healthSample: NodeHealthSample { status.healthSample }
 
     private mutating func appendLatency(_ value: Double) {
         status.latencyHistory.append(value)

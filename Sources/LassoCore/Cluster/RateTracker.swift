@@ -1,21 +1,25 @@
+/// A rate tracker over plain string counter keys.
+public typealias RateTracker = KeyedRateTracker<String>
+
 /// Turns Lasso's cumulative counters into rates (calls/s = Δcalls/Δt between successive metrics polls).
 /// A counter or `uptime_seconds` that goes down means the node restarted: the baseline resets and that interval
 /// has no rate — never a negative or spiked value.
-public struct RateTracker: Sendable {
+/// Counters are keyed by `Key` per node (the monitor uses `ProviderKey`, so one node's chains share its uptime).
+public struct KeyedRateTracker<Key: Hashable & Sendable>: Sendable {
     struct Sample: Sendable {
         var calls: Int
         var atMs: Int64
     }
 
-    private var samples: [String: [String: Sample]] = [:]   // node → counter key → last sample
+    private var samples: [String: [Key: Sample]] = [:]      // node → counter key → last sample
     private var uptimes: [String: Int] = [:]                // node → uptime at its last observation
 
     public init() {}
 
     /// Records one metrics poll of `node` and returns the rate per counter key (nil = no rate this interval).
     /// Returns `restarted: true` when the node's uptime or any counter went backwards.
-    public mutating func observe(node: String, counters: [String: Int], atMs: Int64, uptimeSeconds: Int?)
-        -> (rates: [String: Double?], restarted: Bool) {
+    public mutating func observe(node: String, counters: [Key: Int], atMs: Int64, uptimeSeconds: Int?)
+        -> (rates: [Key: Double?], restarted: Bool) {
         var restarted = false
         if let uptime = uptimeSeconds {
             if let previous = uptimes[node], uptime < previous {
@@ -25,7 +29,7 @@ public struct RateTracker: Sendable {
             uptimes[node] = uptime
         }
         var nodeSamples = samples[node] ?? [:]
-        var rates: [String: Double?] = [:]
+        var rates: [Key: Double?] = [:]
         for (key, calls) in counters {
             defer { nodeSamples[key] = Sample(calls: calls, atMs: atMs) }
             guard let previous = nodeSamples[key] else {
