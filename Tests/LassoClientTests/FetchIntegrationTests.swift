@@ -113,7 +113,8 @@ final class FetchIntegrationTests: XCTestCase {
         let maxPending = Locked(0)
         let http = try NodeHTTPClient(options: HTTPOptions(timeout: .seconds(2)))
         let nodes = targets()
-        let cache = MetricsCache(ttlMs: 60_000, now: { Int64(Date().timeIntervalSince1970 * 1000) }) { chain in
+        let pipeline = SharedMetricsPipeline(MetricsPipeline(totalNodes: nodes.count))
+        let cache = ChainMetricsCache(ttlMs: 60_000, now: { Int64(Date().timeIntervalSince1970 * 1000) }, fetch: { chain in
             await withTaskGroup(of: NodeMetricsFetch.self) { group in
                 for node in nodes {
                     group.addTask {
@@ -129,9 +130,8 @@ final class FetchIntegrationTests: XCTestCase {
                 for await fetch in group { all.append(fetch) }
                 return all
             }
-        }
-        await cache.setNodeCount(nodes.count, nodeSetChanged: false)
-        let results = await withTaskGroup(of: MetricsCache.Lookup.self) { group in
+        }, land: { pipeline.land(chain: $0, fetches: $1) })
+        let results = await withTaskGroup(of: ChainMetricsCache.Lookup.self) { group in
             for _ in 0..<50 {
                 group.addTask {
                     let lookup = await cache.get("ethereum", wait: true)
@@ -140,13 +140,13 @@ final class FetchIntegrationTests: XCTestCase {
                     return lookup
                 }
             }
-            var all: [MetricsCache.Lookup] = []
+            var all: [ChainMetricsCache.Lookup] = []
             for await lookup in group { all.append(lookup) }
             return all
         }
         await http.shutdown()
         XCTAssertEqual(results.count, 50)
-        XCTAssertTrue(results.allSatisfy { $0.entry?.aggregate.responding == 3 }, "every caller gets the aggregated result")
+        XCTAssertTrue(results.allSatisfy { $0.entry?.value.aggregate.responding == 3 }, "every caller gets the aggregated result")
         XCTAssertEqual(hits.withLock { $0 }, ["iad-1": 1, "fra-1": 1, "sin-1": 1], "each node's metrics endpoint hit exactly once")
         XCTAssertLessThanOrEqual(maxPending.withLock { $0 }, 1)
         let stats = await cache.stats()
@@ -158,18 +158,20 @@ final class FetchIntegrationTests: XCTestCase {
 
     func testGenerationBumpDiscardsOlderResults() async throws {
         let release = Locked<CheckedContinuation<Void, Never>?>(nil)
-        let cache = MetricsCache(ttlMs: 60_000, now: { 0 }) { _ in
+        let pipeline = SharedMetricsPipeline(MetricsPipeline())
+        let cache = ChainMetricsCache(ttlMs: 60_000, now: { 0 }, fetch: { _ in
             await withCheckedContinuation { continuation in release.withLock { $0 = continuation } }
             return [NodeMetricsFetch(node: "a", result: .success(MetricsResponse(chain: "x", chainID: 1, timestamp: 0, totalCalls: 0,
                                                                                  providers: [], lastUpdated: 1)),
                                      uptimeSeconds: nil, atMs: 0)]
-        }
+        }, land: { pipeline.land(chain: $0, fetches: $1) })
         let task = await cache.refresh("x")
         while release.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
-        await cache.setNodeCount(2, nodeSetChanged: true)
+        await cache.invalidateAll()
         release.withLock { $0?.resume() }
         let entry = await task.value
         XCTAssertNil(entry, "a result from before the node set changed must not land")
+        XCTAssertTrue(pipeline.current().chains.isEmpty, "nor reach the aggregation and its history")
         let stats = await cache.stats()
         XCTAssertEqual(stats.entries, 0)
     }
