@@ -1,7 +1,7 @@
 import Foundation
 import LassoClient
 import LassoCore
-import LassoDemo
+@testable import LassoDemo
 import LassoTUI
 import XCTest
 
@@ -9,6 +9,9 @@ import XCTest
 /// HTTP on 127.0.0.1. Each bad node must be marked bad/down with a short message, the good nodes' figures must not
 /// change, garbage must never enter an aggregate, and only printable text may be drawn.
 final class BadInputTests: XCTestCase {
+    /// LassoDemo (imported @testable for its catalog) has an internal type of the same name.
+    typealias NodeState = LassoCore.NodeState
+
     var cluster: DemoCluster!
     var hostile: [HostileNode] = []
 
@@ -53,6 +56,31 @@ final class BadInputTests: XCTestCase {
         var url: String
         var states: Set<NodeState>
         var message: String
+    }
+
+    /// The good nodes' figures are compared provider by provider, so each good node must have served every ethereum
+    /// provider at least once: wait for that state (bounded), never for a fixed time.
+    func waitForTrafficOnEveryProvider() async throws {
+        let http = try NodeHTTPClient(options: HTTPOptions(timeout: .seconds(2)))
+        defer { Task { await http.shutdown() } }
+        var lastSeen: [String: Int] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            var sets: [Set<String>] = []
+            for node in cluster.nodes {
+                guard case .ok(let body, _) = await http.get(node.url + "/api/metrics/ethereum"),
+                      let metrics = try? MetricsResponse.decode(body) else { continue }
+                sets.append(Set(metrics.providers.filter { $0.totalCalls > 0 }.map(\.id)))
+                lastSeen[node.id] = sets.last?.count
+            }
+            let all = Set(DemoCatalog.chains.first { $0.slug == "ethereum" }?.providers.map(\.id) ?? [])
+            if sets.count == cluster.nodes.count, !all.isEmpty, sets.allSatisfy({ $0.isSuperset(of: all) }) {
+                await http.shutdown()
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        XCTFail("the demo nodes never all served every ethereum provider: \(lastSeen)")
     }
 
     func testManyBadNodesBesideGoodOnes() async throws {
@@ -119,6 +147,7 @@ final class BadInputTests: XCTestCase {
                         ("many", many), ("injection", injection)]
         for (name, node) in accepted { targets.append(NodeTarget(name: "m-" + name, url: node.url)) }
 
+        try await waitForTrafficOnEveryProvider()
         let monitor = try ClusterMonitor(config: MonitorConfig(
             targets: targets, chains: ["ethereum"], healthIntervalMs: 1_000, metricsIntervalMs: 5_000,
             http: HTTPOptions(timeout: .seconds(1))))

@@ -4,6 +4,7 @@ import LassoCore
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// Options for every request lassotop makes to a node.
 public struct HTTPOptions: Sendable {
@@ -27,8 +28,9 @@ public struct HTTPOptions: Sendable {
         self.insecure = insecure
     }
 
-    /// AsyncHTTPClient reports a refused connection only once its connect timeout expires, so keep it short.
-    var connectTimeout: Duration { min(timeout, .seconds(1)) }
+    /// AsyncHTTPClient reports a refused connection only once its connect timeout expires, so keep it short, and
+    /// well inside the whole-request deadline so a refused node is reported as refused, not as a timeout.
+    var connectTimeout: Duration { min(timeout / 2, .seconds(1)) }
 }
 
 /// The outcome of one GET: a body, or a failure already classified for `NodeTracker`.
@@ -41,6 +43,11 @@ public enum FetchResult: Sendable {
 public final class NodeHTTPClient: Sendable {
     let client: HTTPClient
     let options: HTTPOptions
+
+    /// Checks what `init` would reject (the CA file) without starting anything, for usage checks before start-up.
+    public static func validate(_ options: HTTPOptions) throws {
+        if let path = options.caCertPath { _ = try NIOSSLCertificate.fromPEMFile(path) }
+    }
 
     public init(options: HTTPOptions) throws {
         self.options = options
@@ -59,9 +66,24 @@ public final class NodeHTTPClient: Sendable {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// Set once `shutdown()` has begun, so a second call and the deinit leave the client alone.
+    private let shutDown = Atomic<Bool>(false)
+
+    /// Closes every pooled connection and returns when they are closed. Idempotent. Call it after the last request
+    /// has returned (ClusterMonitor.stop cancels and awaits its pollers first).
     public func shutdown() async {
+        guard !shutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? await client.shutdown()
     }
+
+    /// A client dropped without `shutdown()` (a start-up path that threw) would trap in AsyncHTTPClient's debug
+    /// deinit; shut it down in the background instead. The HTTPClient keeps itself alive until that finishes.
+    deinit {
+        if !shutDown.exchange(true, ordering: .acquiringAndReleasing) {
+            client.shutdown { _ in }
+        }
+    }
+
 
     public func get(_ url: String) async -> FetchResult {
         let start = ContinuousClock.now
@@ -74,17 +96,40 @@ public final class NodeHTTPClient: Sendable {
         request.headers.add(name: "accept", value: "application/json")
         request.headers.add(name: "user-agent", value: "lassotop")
         for header in options.headers { request.headers.add(name: header.name, value: header.value) }
+        let client = client
+        let options = options
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(options.timeout))
-            let body = try await response.body.collect(upTo: options.maxBodyBytes)
+            let (status, headers, body) = try await Self.withDeadline(options.timeout) { [request] in
+                let response = try await client.execute(request, timeout: TimeAmount(options.timeout))
+                let body = try await response.body.collect(upTo: options.maxBodyBytes)
+                return (response.status, response.headers, body)
+            }
             let latency = elapsed()
-            guard response.status == .ok else {
-                let message = "HTTP \(response.status.code)\(Self.hint(body, response.headers))"
+            guard status == .ok else {
+                let message = "HTTP \(status.code)\(Self.hint(body, headers))"
                 return .failed(.bad(Self.redact(message, options: options)), latencyMs: latency)
             }
             return .ok(Data(body.readableBytesView), latencyMs: latency)
         } catch {
             return .failed(Self.classify(error, options: options), latencyMs: elapsed())
+        }
+    }
+
+    struct DeadlineExceeded: Error {}
+
+    /// Runs `operation`, cancelled once `timeout` has passed. AsyncHTTPClient's own deadline ends with the response
+    /// head, so without this a node trickling its body slower than the read timeout holds the poll indefinitely.
+    static func withDeadline<T: Sendable>(_ timeout: Duration,
+                                          _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
+            return value
         }
     }
 
@@ -128,6 +173,9 @@ public final class NodeHTTPClient: Sendable {
     static func classify(_ error: any Error, options: HTTPOptions) -> NodeTracker.Failure {
         let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
         let timeoutText = String(format: "timeout after %.1fs", seconds)
+        if error is DeadlineExceeded {
+            return .unreachable(timeoutText)
+        }
         if error is NIOTooManyBytesError {
             return .bad("body larger than \(options.maxBodyBytes / (1 << 20)) MiB")
         }
