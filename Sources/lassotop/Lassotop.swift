@@ -4,6 +4,7 @@ import LassoClient
 import LassoCore
 import LassoDemo
 import Logging
+import ServiceLifecycle
 
 @main
 struct Lassotop: AsyncParsableCommand {
@@ -14,40 +15,87 @@ struct Lassotop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Top.self, Snapshot.self, Check.self, Demo.self],
         defaultSubcommand: Top.self)
+
+    /// ArgumentParser's own entry point, except that a usage error is one line on stderr and exit 64 (its default
+    /// adds the usage text); help, --version and explicit exit codes behave as usual.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if !(error is ExitCode), exitCode(for: error) == .validationFailure {
+                let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                FileHandle.standardError.write(Data("lassotop: \(text) (see lassotop --help)\n".utf8))
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
-/// Shared start-up: config file, logging, the demo cluster when nothing is configured, the monitor.
+
+/// What a command will run, resolved from flags, config file, nodes file and headers file. Building it has no side
+/// effect (no server, poller, thread, log file or terminal mode), so every usage error is found before anything starts.
+struct SessionPlan {
+    let file: ConfigFile
+    /// In demo mode the targets are placeholders until the demo cluster has bound its ports.
+    let config: MonitorConfig
+    let demo: DemoConfig?
+    let events: JSONLinesSource?
+    let logName: String
+
+    static func make(_ sources: SourceOptions, allowDemo: Bool, logName: String) throws -> SessionPlan {
+        let file = try sources.loadConfigFile()
+        var demo: DemoConfig?
+        var placeholders: [NodeTarget]?
+        if allowDemo && sources.wantsDemo && file.defaultCluster == nil {
+            guard (1...500).contains(sources.demoNodes) else { throw ValidationError("--demo-nodes must be between 1 and 500") }
+            demo = DemoConfig(nodeCount: sources.demoNodes, seed: sources.demoSeed)
+            placeholders = DemoCluster.nodeIDs(count: sources.demoNodes).map { NodeTarget(name: $0, url: "http://127.0.0.1:0") }
+        }
+        let config = try sources.monitorConfig(file: file, demoTargets: placeholders)
+        do { try NodeHTTPClient.validate(config.http) } catch { throw ValidationError("--cacert: \(error)") }
+        let events = try sources.eventsFrom.map { path in
+            do { return try JSONLinesSource.open(argument: path) } catch { throw ValidationError("--events-from: \(error)") }
+        }
+        return SessionPlan(file: file, config: config, demo: demo, events: events, logName: logName)
+    }
+}
+
+/// The running parts of a command: the demo cluster when nothing is configured, the monitor, the events reader.
+/// Only `Session.with` makes one, and it stops every part on every way out of its body.
 struct Session {
     let monitor: ClusterMonitor
     let demo: DemoCluster?
     let file: ConfigFile
+    private let events: Task<Void, Never>?
 
-    static func start(_ sources: SourceOptions, allowDemo: Bool, logName: String) async throws -> Session {
+    /// Starts the parts in order, runs `body`, then stops them in reverse order whether `body` returned or threw.
+    /// A part that fails to start stops the parts started before it.
+    static func with<T>(_ plan: SessionPlan, _ body: (Session) async throws -> T) async throws -> T {
         let env = ProcessInfo.processInfo.environment
-        FileLogHandler.bootstrap(path: ConfigFile.stateDirectory(environment: env) + "/\(logName).log")
-        let file = try sources.loadConfigFile()
+        FileLogHandler.bootstrap(path: ConfigFile.stateDirectory(environment: env) + "/\(plan.logName).log")
+        var config = plan.config
         var demo: DemoCluster?
-        var demoTargets: [NodeTarget]?
-        if allowDemo && sources.wantsDemo && file.defaultCluster == nil {
-            let cluster = DemoCluster(config: DemoConfig(nodeCount: sources.demoNodes, seed: sources.demoSeed))
-            try await cluster.start()
+        if let demoConfig = plan.demo {
+            let cluster = DemoCluster(config: demoConfig)
             demo = cluster
-            demoTargets = cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) }
+            do { try await cluster.start() } catch {
+                await cluster.stop()
+                throw error
+            }
+            config.targets = cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) }
         }
-        let config: MonitorConfig
-        do {
-            config = try sources.monitorConfig(file: file, demoTargets: demoTargets)
-        } catch {
+        let monitor: ClusterMonitor
+        do { monitor = try ClusterMonitor(config: config, logger: Logger(label: "lassotop.monitor")) } catch {
             await demo?.stop()
             throw error
         }
-        let monitor = try ClusterMonitor(config: config, logger: Logger(label: "lassotop.monitor"))
-        if let path = sources.eventsFrom {
-            let source: JSONLinesSource
-            do { source = try JSONLinesSource.open(argument: path) } catch {
-                await demo?.stop()
-                throw ValidationError("--events-from: \(error)")
-            }
+        let events = plan.events.map { source in
             Task {
                 for await item in source.items() {
                     switch item {
@@ -57,10 +105,18 @@ struct Session {
                 }
             }
         }
-        return Session(monitor: monitor, demo: demo, file: file)
+        let session = Session(monitor: monitor, demo: demo, file: plan.file, events: events)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(session)) } catch { result = .failure(error) }
+        await session.stop()
+        return try result.get()
     }
 
-    func stop() async {
+    /// Reverse start order: nothing is released while something that uses it still runs (the events task feeds the
+    /// monitor; the monitor's pollers talk to the demo servers).
+    private func stop() async {
+        events?.cancel()
+        await events?.value
         await monitor.stop()
         await demo?.stop()
     }
@@ -83,12 +139,18 @@ struct Snapshot: AsyncParsableCommand {
     @Option(help: "With the demo cluster: seconds of traffic to let through before the snapshot.")
     var warmup: Double = 1.5
 
+    func validate() throws {
+        guard warmup.isFinite, warmup >= 0, warmup <= 3_600 else { throw ValidationError("--warmup must be between 0 and 3600 seconds") }
+    }
+
     func run() async throws {
-        let session = try await Session.start(sources, allowDemo: true, logName: "snapshot")
-        if session.demo != nil { try await Task.sleep(for: .milliseconds(Int64(warmup * 1000))) }
-        let snapshot = await session.monitor.collectOnce()
-        await session.stop()
+        let plan = try SessionPlan.make(sources, allowDemo: true, logName: "snapshot")
         let filter = feedFilter.map(FeedFilter.parse)
+        let snapshot = try await Session.with(plan) { session in
+            // The demo needs a moment of traffic before there is anything to aggregate.
+            if session.demo != nil { try await Task.sleep(for: .milliseconds(Int64(warmup * 1000))) }
+            return await session.monitor.collectOnce()
+        }
         switch format {
         case .json:
             var data = try SnapshotDocument(snapshot: snapshot, feedFilter: filter).json()
@@ -122,14 +184,17 @@ struct Check: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try await Session.start(sources, allowDemo: false, logName: "check")
-        var snapshot = await session.monitor.collectOnce()
-        if let watch, watch > 0 {
-            await session.monitor.start()
-            try await Task.sleep(for: .milliseconds(Int64(watch * 1000)))
-            snapshot = session.monitor.latestSnapshot()
+        let plan = try SessionPlan.make(sources, allowDemo: false, logName: "check")
+        let snapshot = try await Session.with(plan) { session in
+            var snapshot = await session.monitor.collectOnce()
+            if let watch, watch > 0 {
+                await session.monitor.start()
+                // --watch is a duration the user asked for: the alert rules need that much time to judge.
+                try await Task.sleep(for: .milliseconds(Int64(watch * 1000)))
+                snapshot = session.monitor.latestSnapshot()
+            }
+            return snapshot
         }
-        await session.stop()
         let report = CheckReport.evaluate(snapshot, minCoverage: minCoverage, alerts: alerts)
         for line in report.failures { print(line) }
         if report.failures.isEmpty {
@@ -158,55 +223,37 @@ struct Demo: AsyncParsableCommand {
     func validate() throws {
         guard (1...500).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 500") }
         guard rate >= 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000") }
-        if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be a TCP port") }
+        if let port, !(1...65_535).contains(port) || port + nodes - 1 > 65_535 {
+            throw ValidationError("--port must be a TCP port, and --port + --nodes - 1 at most 65535")
+        }
     }
 
     func run() async throws {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: nodes, basePort: port, seed: seed, eventRate: rate))
-        try await cluster.start()
+        // SIGINT, SIGTERM and SIGHUP start a graceful shutdown: the servers close their ports, serve the requests
+        // already accepted, and only then does the process exit.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: DemoClusterService(cluster: cluster))],
+            gracefulShutdownSignals: [.sigint, .sigterm, .sighup],
+            logger: Logger(label: "lassotop.demo", factory: { _ in SwiftLogNoOpLogHandler() })))
+        try await group.run()
+        print("stopped")
+    }
+}
+
+/// Runs the demo cluster as a service: started, announced, then stopped when the group shuts down gracefully.
+struct DemoClusterService: Service {
+    let cluster: DemoCluster
+
+    func run() async throws {
+        do { try await cluster.start() } catch {
+            await cluster.stop()
+            throw error
+        }
         for node in cluster.nodes { print("\(node.id) \(node.url)") }
         print("demo cluster running; POST /_demo/fault {\"mode\": \"down\"} on a node to inject faults; Ctrl-C to stop")
         fflush(nil)
-        let signal = await SignalWaiter.wait(for: [SIGINT, SIGTERM])
+        try? await gracefulShutdown()
         await cluster.stop()
-        print("stopped (\(signal == SIGINT ? "SIGINT" : "SIGTERM"))")
     }
-}
-
-/// Waits for one of the given signals without a handler doing any work itself.
-enum SignalWaiter {
-    static func wait(for signals: [Int32]) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let once = OnceFlag()
-            var sources: [DispatchSourceSignal] = []
-            for number in signals {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    if once.claim() { continuation.resume(returning: number) }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            SignalSources.keep(sources)
-        }
-    }
-}
-
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if done { return false }
-        done = true
-        return true
-    }
-}
-
-/// Keeps signal sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) static var retained: [DispatchSourceSignal] = []
-    static func keep(_ sources: [DispatchSourceSignal]) { retained += sources }
 }

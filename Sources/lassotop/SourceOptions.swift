@@ -65,6 +65,8 @@ struct SourceOptions: ParsableArguments {
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     func loadConfigFile() throws -> ConfigFile {
+        // The default file is optional; a file named with --config must exist.
+        if let config, !FileManager.default.fileExists(atPath: config) { throw ValidationError("--config: no such file \(config)") }
         let path = config ?? ConfigFile.configDirectory(environment: environment) + "/config.toml"
         do { return try ConfigFile.load(path: path) } catch { throw ValidationError("\(error)") }
     }

@@ -27,29 +27,42 @@ struct Top: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lassotop: stdout is not a terminal; use `lassotop snapshot` for scripts and pipes\n".utf8))
             throw ExitCode(CheckReport.usage)
         }
-        let session = try await Session.start(sources, allowDemo: true, logName: "lassotop")
-        await session.monitor.start()
+        // Every usage error (flags, config, nodes and headers files, theme) is found here, before any server, poller,
+        // thread or terminal mode starts.
+        let plan = try SessionPlan.make(sources, allowDemo: true, logName: "lassotop")
         let env = ProcessInfo.processInfo.environment
         let options = TUIOptions(
-            theme: theme ?? session.file.theme,
-            noColor: noColor || !(env["NO_COLOR"] ?? "").isEmpty,
+            theme: theme ?? plan.file.theme,
+            noColor: Self.monochrome(flag: noColor, environment: env),
             ascii: ascii,
             themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
             exportDirectory: FileManager.default.currentDirectoryPath)
-        let backend = MonitorBackend(monitor: session.monitor, demo: session.demo)
-        // ncurses is not thread-safe and its loop blocks: it runs on a thread of its own, off the cooperative pool.
-        let result: Result<Int32, any Error>
-        do { result = .success(try await TUIApp.runOnDedicatedThread(backend: backend, options: options)) } catch {
-            result = .failure(error)
+        do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
+            throw ValidationError("\(error)")
         }
-        await session.stop()
+        // The TUI ends on q, Ctrl-C, SIGTERM/SIGHUP (its own handlers: the terminal must be restored first) or an
+        // error; in every case Session.with stops the monitor and then the demo cluster before the process exits.
+        let result = try await Session.with(plan) { session -> Result<Int32, any Error> in
+            await session.monitor.start()
+            let backend = MonitorBackend(monitor: session.monitor, demo: session.demo)
+            // ncurses is not thread-safe and its loop blocks: it runs on a thread of its own, off the cooperative pool.
+            do { return .success(try await TUIApp.runOnDedicatedThread(backend: backend, options: options)) } catch {
+                return .failure(error)
+            }
+        }
         switch result {
         case .success(let code):
             if code != 0 { throw ExitCode(code) }
         case .failure(let error):
-            FileHandle.standardError.write(Data("lassotop: \(error)\n".utf8))
+            let text = "\(error)"
+            FileHandle.standardError.write(Data((text.hasPrefix("lassotop: ") ? text : "lassotop: " + text).utf8 + [0x0A]))
             throw ExitCode(1)
         }
+    }
+
+    /// The one place that decides colour: --no-color, or NO_COLOR set to anything non-empty (no-color.org).
+    static func monochrome(flag: Bool, environment: [String: String]) -> Bool {
+        flag || !(environment["NO_COLOR"] ?? "").isEmpty
     }
 }
 

@@ -203,14 +203,17 @@ final class FaultsOverTimeTests: XCTestCase {
         defer { first.stop(); second.stop(); third.stop() }
         struct ChangingResolver: AddressResolver {
             let answer: Locked<[String]?>
+            let lookups: Locked<Int>
             func resolve(host: String) async throws -> [String] {
+                lookups.withLock { $0 += 1 }
                 guard let records = answer.value else { throw POSIXError(errno: EAI_AGAIN, what: "lookup \(host)") }
                 return records
             }
         }
         let answer = Locked<[String]?>(["127.0.0.2", "127.0.0.3"])
+        let lookups = Locked(0)
         let monitor = try monitor([], discovery: DiscoverySpec(host: "lasso.internal", port: port),
-                                  resolver: ChangingResolver(answer: answer))
+                                  resolver: ChangingResolver(answer: answer, lookups: lookups))
         await monitor.start()
         defer { Task { await monitor.stop() } }
         func names(_ s: ClusterSnapshot) -> [String] { s.nodes.map(\.name).sorted() }
@@ -225,7 +228,11 @@ final class FaultsOverTimeTests: XCTestCase {
         }
         XCTAssertEqual(moved.coverage.total, 2)
         answer.withLock { $0 = nil }   // DNS failure: keep watching what we had
-        try await Task.sleep(for: .milliseconds(1_000))
+        // Wait for two failed lookups (each one a chance to drop the set), not for a fixed time.
+        let failedFrom = lookups.value
+        let deadline = Date().addingTimeInterval(15)
+        while lookups.value < failedFrom + 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        XCTAssertGreaterThanOrEqual(lookups.value, failedFrom + 2, "discovery kept looking up")
         XCTAssertEqual(names(monitor.latestSnapshot()), ["127.0.0.3:\(port)", "127.0.0.4:\(port)"])
         XCTAssertEqual(monitor.latestSnapshot().coverage.responding, 2)
     }

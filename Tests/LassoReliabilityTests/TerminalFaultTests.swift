@@ -175,9 +175,13 @@ final class TerminalFaultTests: XCTestCase {
     /// /dev/tty, and the piped event is in the feed.
     func testClosingStdinPipeKeepsDashboardRunning() throws {
         try Binary.requireBinary()
-        let pane = try Pane(command: "(printf '%s\\n' '\(Self.probeLine("pipe-probe-tui"))'; sleep 1) | \(Self.lassotop) --demo-seed 5 --events-from -")
+        // The producer marks its exit in a file once the pipe's write end is closed: wait for that, not for time.
+        let pane = try Pane(command: "(printf '%s\\n' '\(Self.probeLine("pipe-probe-tui"))'; exec 1>&-; touch \"$HOME/producer-done\") | \(Self.lassotop) --demo-seed 5 --events-from -")
         try pane.waitFor("the dashboard") { $0.contains("Coverage:") }
-        Thread.sleep(forTimeInterval: 2)   // the pipe is closed by now
+        let closed = pane.directory + "/producer-done"
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: closed) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: closed), "the producer never closed the pipe")
         XCTAssertNotNil(pane.lassotopPID(), "EOF on stdin must not end the dashboard")
         try pane.tmux(["send-keys", "-t", pane.name, "3"])
         try pane.tmux(["send-keys", "-t", pane.name, "-l", "/method:eth_pipeProbe"])
