@@ -1,6 +1,7 @@
 import Foundation
 import LassoCore
 import LassoTUI
+import LassoTerminal
 
 /// 4. Render: a full frame of the overview (state → cell grid), the diff to the previous frame, and the bytes ncurses
 /// writes for a steady frame where one row changes.

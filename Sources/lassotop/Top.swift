@@ -4,6 +4,7 @@ import LassoClient
 import LassoCore
 import LassoDemo
 import LassoTUI
+import LassoTerminal
 
 /// The default command: the full-screen dashboard.
 struct Top: AsyncParsableCommand {

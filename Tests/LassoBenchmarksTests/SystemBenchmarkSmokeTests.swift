@@ -3,6 +3,7 @@ import XCTest
 @testable import LassoBenchmarks
 import LassoCore
 import LassoTUI
+import LassoTerminal
 
 /// Runs the render, poll, idle and soak bodies once on tiny inputs so the bench cannot rot. No timing is asserted.
 final class RenderBenchmarkSmokeTests: XCTestCase {

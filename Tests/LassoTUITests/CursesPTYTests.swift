@@ -2,6 +2,7 @@ import Foundation
 import LassoCore
 import XCTest
 @testable import LassoTUI
+@testable import LassoTerminal
 
 /// A backend serving a fixed snapshot, so the real ncurses loop can run in a child process on a pseudo-terminal.
 struct FixtureBackend: DashboardBackend {

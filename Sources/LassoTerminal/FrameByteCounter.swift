@@ -1,5 +1,6 @@
 import CNCurses
 import Foundation
+import LassoTUI
 import Glibc
 
 /// Counts the bytes ncurses writes to the terminal per frame: a curses screen opened with `newterm` on a temporary

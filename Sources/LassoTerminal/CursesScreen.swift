@@ -1,9 +1,10 @@
 import CNCurses
 import Foundation
+import LassoTUI
 
 /// The thin ncursesw layer: opens the terminal, turns a CellGrid into one `doupdate` per frame, reads keys.
 /// Every curses call happens on the thread that runs `TUIApp.run`.
-final class CursesScreen {
+final class CursesScreen: TerminalScreen {
     private let screen: OpaquePointer
     private let input: UnsafeMutablePointer<FILE>?
     private var painter = CursesPainter()
@@ -54,8 +55,8 @@ final class CursesScreen {
         if let input { fclose(input) }
     }
 
-    func size() -> (width: Int, height: Int) {
-        (Int(getmaxx(cn_stdscr())), Int(getmaxy(cn_stdscr())))
+    func size() -> GridSize {
+        GridSize(width: Int(getmaxx(cn_stdscr())), height: Int(getmaxy(cn_stdscr())))
     }
 
     func configureColors(monochrome: Bool) { painter.configureColors(monochrome: monochrome) }

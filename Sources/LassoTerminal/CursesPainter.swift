@@ -1,5 +1,6 @@
 import CNCurses
 import Foundation
+import LassoTUI
 
 /// CellGrid → curses window: colour setup, theme styles, and one frame per `doupdate`. Shared by the live
 /// `CursesScreen` and `FrameByteCounter`, so the bench counts the bytes of exactly the drawing code users run.

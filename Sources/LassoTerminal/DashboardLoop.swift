@@ -1,0 +1,86 @@
+import Foundation
+import LassoCore
+import LassoTUI
+
+/// The thin run loop: read the newest snapshot, render when it (or the second) changed, read one key, reduce,
+/// hand the effects to the interpreter. No curses here: the screen is any `TerminalScreen`.
+public struct DashboardLoop {
+    public let screen: any TerminalScreen
+    public let backend: any DashboardBackend
+    public let interpreter: EffectInterpreter
+    public var caps: RenderCaps
+    /// Wall clock in ms, the local UTC offset, resident memory: injected so a test controls them.
+    public var nowMs: () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    public var utcOffsetSeconds: () -> Int = { TimeZone.current.secondsFromGMT() }
+    public var memoryBytes: () -> Int? = { nil }
+    /// A signal number that asked us to stop, or 0.
+    public var pendingSignal: () -> Int32 = { 0 }
+
+    public init(screen: any TerminalScreen, backend: any DashboardBackend, interpreter: EffectInterpreter, caps: RenderCaps) {
+        self.screen = screen
+        self.backend = backend
+        self.interpreter = interpreter
+        self.caps = caps
+    }
+
+    /// Runs until q (0) or a signal (128 + signal).
+    public mutating func run(state initial: UIState) -> Int32 {
+        var state = initial
+        var size = screen.size()
+        state = Reducer.reduce(state, .resize(width: size.width, height: size.height), backend.latestSnapshot()).0
+        var lastSnapshotKey: SnapshotKey?
+        var lastSecond: Int64 = -1
+        var lastGrid: CellGrid?
+        var needsRedraw = true
+
+        while true {
+            let signal = pendingSignal()
+            if signal != 0 { return 128 + signal }
+
+            let snapshot = backend.latestSnapshot()
+            let now = nowMs()
+            let key = SnapshotKey(snapshot)
+            if key != lastSnapshotKey || now / 1000 != lastSecond { needsRedraw = true }
+            if needsRedraw {
+                lastSnapshotKey = key
+                lastSecond = now / 1000
+                caps.utcOffsetSeconds = utcOffsetSeconds()
+                let runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes())
+                let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps, nowMs: now, runtime: runtime)
+                if grid != lastGrid {
+                    screen.draw(grid)
+                    lastGrid = grid
+                }
+                needsRedraw = false
+            }
+
+            guard let input = screen.readKey() else { continue }   // timeout: ~100 ms
+            if input == .resize {
+                size = screen.size()
+                state = Reducer.reduce(state, .resize(width: size.width, height: size.height), snapshot).0
+                lastGrid = nil
+                needsRedraw = true
+                continue
+            }
+            guard let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) else { continue }
+            let (next, effects) = Reducer.reduce(state, action, snapshot)
+            state = next
+            needsRedraw = true
+            let outcome = interpreter.run(effects, state: &state, snapshot: snapshot, screen: screen)
+            if outcome.quit { return 0 }
+            if outcome.repaint { lastGrid = nil }
+        }
+    }
+
+    /// What decides "the snapshot changed": a new publication or a change of the updating mark.
+    struct SnapshotKey: Equatable {
+        var generatedAtMs: Int64
+        var updating: Bool
+        var feedCount: Int
+        init(_ snapshot: ClusterSnapshot) {
+            generatedAtMs = snapshot.generatedAtMs
+            updating = snapshot.updating
+            feedCount = snapshot.feedStats.unique
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import CNCurses
+import Foundation
+import LassoCore
+import LassoTUI
+import Synchronization
+
+/// What the TUI needs from the fetch layer. Every call must return at once: the UI never waits on the network.
+public protocol DashboardBackend: Sendable {
+    /// Non-blocking read of the newest published snapshot.
+    func latestSnapshot() -> ClusterSnapshot
+    /// Fire-and-forget Ctrl-R.
+    func refreshNow()
+    /// +/- keys; the backend clamps.
+    func changeHealthInterval(by deltaMs: Int64)
+    func healthIntervalMs() -> Int64
+    /// Demo only (modes: ok down slow garbage error500 restart partition).
+    func injectFault(node: String, mode: String)
+    /// Empty when not watching the embedded demo.
+    var demoNodeNames: [String] { get }
+}
+
+public struct TUIOptions: Sendable {
+    /// A theme name or a path to a .toml file; nil = default-dark.
+    public var theme: String?
+    /// Monochrome. The caller decides (lassotop: --no-color or NO_COLOR); the TUI does not read the environment.
+    public var noColor: Bool
+    /// --ascii: ASCII borders and sparklines even in a UTF-8 locale.
+    public var ascii: Bool
+    /// Searched before the shipped Themes/ (the lead passes $XDG_CONFIG_HOME/lassotop/themes).
+    public var themeSearchDirs: [String]
+    /// Where `e` writes its CSV/JSON files.
+    public var exportDirectory: String
+
+    public init(theme: String? = nil, noColor: Bool = false, ascii: Bool = false, themeSearchDirs: [String] = [],
+                exportDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.theme = theme
+        self.noColor = noColor
+        self.ascii = ascii
+        self.themeSearchDirs = themeSearchDirs
+        self.exportDirectory = exportDirectory
+    }
+}
+
+public enum TUIError: Error, CustomStringConvertible, Equatable {
+    case notATerminal
+    case noKeyboard(String)
+    case terminalInit(String)
+
+    public var description: String {
+        switch self {
+        case .notATerminal:
+            return "lassotop: standard output is not a terminal, so the dashboard cannot start. For scripts and pipes use `lassotop snapshot` (add --json for machine-readable output)."
+        case .noKeyboard(let reason): return "lassotop: cannot read the keyboard from /dev/tty: \(reason)"
+        case .terminalInit(let reason): return "lassotop: cannot initialise the terminal: \(reason)"
+        }
+    }
+}
+
+/// Signal number that asked us to stop (0 = none). Handlers only store here; the loop calls endwin.
+let pendingSignal = Atomic<Int32>(0)
+/// True while curses owns the terminal, so the atexit/crash hooks know whether to restore it.
+let cursesActive = Atomic<Bool>(false)
+
+public enum TUIApp {
+    /// Runs the dashboard until q (0) or a signal (128 + signal: Ctrl-C 130, SIGTERM 143, SIGHUP 129).
+    public static func run(backend: any DashboardBackend, options: TUIOptions) throws -> Int32 {
+        guard isatty(STDOUT_FILENO) == 1 else { throw TUIError.notATerminal }
+        let loader = ThemeLoader(searchDirectories: options.themeSearchDirs)
+        let theme = try loader.load(options.theme ?? ThemeLoader.defaultName)   // a bad theme fails before the screen changes
+
+        setlocale(LC_ALL, "")
+        let screen = try CursesScreen.open()
+        defer { screen.close() }
+        installSignalHandlers()
+
+        let noColor = options.noColor   // decided once by the caller (NO_COLOR, --no-color: Sources/lassotop/Top.swift)
+        let codeset = String(cString: cn_codeset())
+        let unicode = !options.ascii && (codeset.uppercased() == "UTF-8" || codeset.uppercased() == "UTF8")
+        screen.configureColors(monochrome: noColor)
+        screen.apply(theme: theme)
+
+        var loop = DashboardLoop(screen: screen, backend: backend,
+                                 interpreter: EffectInterpreter(backend: backend, themes: loader, exportDirectory: options.exportDirectory),
+                                 caps: RenderCaps(unicode: unicode, monochrome: screen.depth == .monochrome,
+                                                  utcOffsetSeconds: TimeZone.current.secondsFromGMT()))
+        loop.memoryBytes = residentMemoryBytes
+        loop.pendingSignal = { pendingSignal.load(ordering: .relaxed) }
+        return loop.run(state: UIState(themeName: theme.name))
+    }
+
+    /// `run` on a thread of its own, for callers in async code: the loop blocks its thread (ncurses wants every call
+    /// on one thread), and blocking a cooperative-pool thread would starve the pollers on a 2-core machine.
+    public static func runOnDedicatedThread(backend: any DashboardBackend, options: TUIOptions) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try run(backend: backend, options: options) })
+            }
+            thread.name = "lassotop-tui"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    static func installSignalHandlers() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { number in pendingSignal.store(number, ordering: .relaxed) }
+        }
+        // Crash paths: give the terminal back, then die the way we would have.
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+            signal(sig) { number in
+                if cursesActive.load(ordering: .relaxed) { endwin() }
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+
+    /// Resident set size from /proc (Linux); nil elsewhere.
+    static func residentMemoryBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
