@@ -5,8 +5,7 @@ import PackageDescription
 //   LassoCore   pure: wire models, aggregation, coverage, rates, feed dedup, alerts, sanitizing. No I/O, no clock.
 //   LassoClient effects: HTTP polling of nodes, metrics cache, discovery, snapshot/check assembly.
 //   LassoDemo   simulated Lasso nodes as real Hummingbird servers on 127.0.0.1.
-//   LassoTUI    pure view (state -> cell grid), tables, keymap, reducer, themes, export. Cannot import curses.
-//   LassoTerminal the ncursesw backend (screen, painter, frame byte counter) and the run loop + effect interpreter.
+//   LassoTUI    pure view (state -> cell grid), keymap, themes, and the thin ncursesw backend.
 let package = Package(
     name: "lassotop",
     platforms: [.macOS(.v14)],
@@ -61,11 +60,10 @@ let package = Package(
         .target(
             name: "LassoTUI",
             dependencies: [
-                "LassoCore",
+                "LassoCore", "CNCurses",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        .target(name: "LassoTerminal", dependencies: ["LassoTUI", "LassoCore", "CNCurses"]),
         // Hub mode: `lassotop serve` (HTTP API, Prometheus exposition) and the client viewers use to read it.
         .target(
             name: "LassoHub",
@@ -76,10 +74,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Recordings: append-only compressed file of snapshots, seek index, replay (docs/replay.md).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "LassoRecord", dependencies: ["LassoCore", "LassoClient", "CZlib"]),
         .executableTarget(
             name: "lassotop",
             dependencies: [
-                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub",
+                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +89,7 @@ let package = Package(
         // Benchmark workloads live in a library so a unit test can run each body once on tiny inputs.
         .target(
             name: "LassoBenchmarks",
-            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub"]
+            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoHub"]
         ),
         .executableTarget(
             name: "lassotop-bench",
@@ -100,9 +101,10 @@ let package = Package(
         .testTarget(name: "LassoCoreTests", dependencies: ["LassoCore"]),
         .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
-        .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoTerminal", "LassoCore"]),
+        .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
         // Hub mode over real HTTP, with a real Prometheus and promtool (`make deps` installs them).
         .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks"]),
+        .testTarget(name: "LassoRecordTests", dependencies: ["LassoRecord", "LassoClient", "LassoCore", "LassoDemo"]),
         .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore"]),
         // Bad input, faults over time, terminal injection, security: issue #8's suite.
         .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI"]),

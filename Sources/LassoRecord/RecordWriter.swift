@@ -1,0 +1,141 @@
+import Foundation
+import LassoCore
+import Synchronization
+
+public struct RecordWriterOptions: Sendable, Equatable {
+    /// A new block (fresh compression stream, full snapshot) starts at least this often; bounds the work of a seek.
+    public var keyframeIntervalMs: Int64
+    /// Compressed data is flushed to the file at least this often (by record time), so a kill loses at most this.
+    public var flushIntervalMs: Int64
+    public var compressionLevel: Int32
+
+    public init(keyframeIntervalMs: Int64 = 300_000, flushIntervalMs: Int64 = 1_000, compressionLevel: Int32 = 6) {
+        self.keyframeIntervalMs = max(1_000, keyframeIntervalMs)
+        self.flushIntervalMs = max(1, flushIntervalMs)
+        self.compressionLevel = min(max(compressionLevel, 1), 9)
+    }
+}
+
+/// Appends snapshots to a new recording file (format in RecordFormat.swift). Only ever appends with write(2) —
+/// no user-space buffer that a SIGKILL could lose beyond the current chunk. Safe to call from any task.
+public final class RecordWriter: @unchecked Sendable {
+    public let path: String
+    public let header: RecordHeader
+    public let options: RecordWriterOptions
+    private let lock = NSLock()
+    private var fd: Int32
+    private let deflater: Deflater
+    private let codec = SnapshotCodec()
+    private var previous: JSONTree?
+    private var blockStartMs: Int64 = 0
+    private var pending: [UInt8] = []
+    private var pendingFirstMs: Int64?
+    private var pendingLastMs: Int64 = 0
+    private var pendingIsKey = false
+    private var lastFlushMs: Int64 = .min
+    private var _bytesWritten: Int64 = 0
+    private var _records = 0
+    private var _keyframes = 0
+
+    /// Creates FILE (it must not exist: a recording is never overwritten) and writes the preamble and header.
+    public init(path: String, header: RecordHeader, options: RecordWriterOptions = RecordWriterOptions()) throws {
+        self.path = path
+        self.header = header
+        self.options = options
+        deflater = try Deflater(level: options.compressionLevel)
+        fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            let reason = errno == EEXIST ? "it already exists (recordings are never overwritten)" : String(cString: strerror(errno))
+            throw RecordError.io("cannot create \(TerminalText.sanitize(path)): \(reason)")
+        }
+        let headerJSON = try JSONEncoder().encode(header)
+        try write(RecordFormat.preamble + RecordFormat.frame(.header, payload: Array(headerJSON),
+                                                              firstMs: header.startedAtMs, lastMs: header.startedAtMs))
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    public var bytesWritten: Int64 { lock.withLock { _bytesWritten } }
+    public var records: Int { lock.withLock { _records } }
+    public var keyframes: Int { lock.withLock { _keyframes } }
+
+    /// Appends one snapshot: a keyframe when a block starts, otherwise the delta from the previous snapshot.
+    public func append(_ snapshot: ClusterSnapshot) throws {
+        try append(tree: try codec.tree(snapshot), atMs: snapshot.generatedAtMs)
+    }
+
+    /// The tree `append` stores for a snapshot (benchmarks build long recordings by editing it).
+    public static func tree(of snapshot: ClusterSnapshot) throws -> JSONTree { try SnapshotCodec().tree(snapshot) }
+
+    /// Appends a snapshot already in tree form (see `tree(of:)`); `t` is its generated-at time.
+    public func append(tree: JSONTree, atMs t: Int64) throws {
+        try lock.withLock {
+            var line: JSONTree
+            if previous == nil || t - blockStartMs >= options.keyframeIntervalMs || t < blockStartMs {
+                try flushLocked()
+                deflater.reset()
+                pendingIsKey = true
+                blockStartMs = t
+                line = .object(["t": .int(t), "k": tree])
+                _keyframes += 1
+            } else {
+                line = .object(["t": .int(t), "d": TreeDelta.diff(previous!, tree) ?? .object(["o": .object([:])])])
+            }
+            previous = tree
+            var bytes: [UInt8] = []
+            line.write(into: &bytes)
+            bytes.append(0x0A)
+            deflater.compress(bytes, flush: false, into: &pending)
+            if pendingFirstMs == nil { pendingFirstMs = t }
+            pendingLastMs = max(pendingLastMs, t)
+            _records += 1
+            if lastFlushMs == .min { lastFlushMs = t }
+            if t - lastFlushMs >= options.flushIntervalMs { try flushLocked() }
+        }
+    }
+
+    /// Writes what is pending as one chunk frame (sync-flushed: readable on its own with the chunks before it).
+    public func flush() throws {
+        try lock.withLock { try flushLocked() }
+    }
+
+    /// Flushes, syncs to disk and closes. Later appends fail.
+    public func close() throws {
+        try lock.withLock {
+            try flushLocked()
+            guard fd >= 0 else { return }
+            fsync(fd)
+            Glibc.close(fd)
+            fd = -1
+        }
+    }
+
+    private func flushLocked() throws {
+        guard let first = pendingFirstMs else { return }
+        deflater.compress([], flush: true, into: &pending)
+        try write(RecordFormat.frame(pendingIsKey ? .keyChunk : .chunk, payload: pending, firstMs: first, lastMs: pendingLastMs))
+        pending.removeAll(keepingCapacity: true)
+        pendingFirstMs = nil
+        pendingIsKey = false
+        lastFlushMs = pendingLastMs
+    }
+
+    /// One write(2) per frame; retried on EINTR and short writes.
+    private func write(_ bytes: [UInt8]) throws {
+        guard fd >= 0 else { throw RecordError.io("the recording is closed") }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw RecordError.io("cannot write \(TerminalText.sanitize(path)): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        _bytesWritten += Int64(bytes.count)
+    }
+}

@@ -1,0 +1,193 @@
+/// Structural deltas between two `JSONTree`s: what a recording stores between keyframes (docs/replay.md, "Deltas").
+///
+/// A delta is itself JSON, one of:
+///   {"v": X}                       replace with X
+///   {"o": {key: delta…}, "r": […]} object: change these members, remove the keys in "r"
+///   {"e": [keep, remove, [insert…], …]} array edit script: triples applied left to right, the rest kept
+///   {"i": [index, delta, …]}       array of the same length: change these elements in place
+/// The feed (newest events appended, oldest dropped, a late event inserted) and the shifting histories become short
+/// edit scripts; a node whose counters moved becomes an in-place element delta.
+public enum TreeDelta {
+    public struct ApplyError: Error, Equatable, Sendable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { "bad delta: \(reason)" }
+    }
+
+    /// The delta from `old` to `new`, or nil when they are equal.
+    public static func diff(_ old: JSONTree, _ new: JSONTree) -> JSONTree? {
+        if old == new { return nil }
+        switch (old, new) {
+        case (.object(let a), .object(let b)):
+            var changes: [String: JSONTree] = [:]
+            for (key, value) in b {
+                if let previous = a[key] {
+                    if let delta = diff(previous, value) { changes[key] = delta }
+                } else {
+                    changes[key] = .object(["v": value])
+                }
+            }
+            let removed = a.keys.filter { b[$0] == nil }.sorted()
+            var op: [String: JSONTree] = ["o": .object(changes)]
+            if !removed.isEmpty { op["r"] = .array(removed.map { .string($0) }) }
+            return .object(op)
+        case (.array(let a), .array(let b)):
+            return arrayDelta(a, b)
+        default:
+            return .object(["v": new])
+        }
+    }
+
+    /// Window searched for the next match after a mismatch; the feed's late events land within a few dozen places.
+    static let searchWindow = 64
+
+    static func arrayDelta(_ a: [JSONTree], _ b: [JSONTree]) -> JSONTree {
+        // Edit script by greedy matching: cheap (linear plus bounded searches at mismatches) and always correct;
+        // it is only a size optimisation when it is not minimal.
+        var script: [JSONTree] = []
+        var inserted = 0
+        var i = 0
+        var j = 0
+        var keep = 0
+        var remove = 0
+        var insert: [JSONTree] = []
+        func emit() {
+            if remove > 0 || !insert.isEmpty {
+                script.append(.int(Int64(keep)))
+                script.append(.int(Int64(remove)))
+                script.append(.array(insert))
+                keep = 0
+                remove = 0
+                insert = []
+            }
+        }
+        while i < a.count, j < b.count {
+            if a[i] == b[j] {
+                if remove > 0 || !insert.isEmpty { emit() }
+                keep += 1
+                i += 1
+                j += 1
+                continue
+            }
+            var skipOld: Int?
+            var skipNew: Int?
+            let limit = searchWindow
+            for step in 1...limit {
+                if skipOld == nil, i + step < a.count, a[i + step] == b[j] { skipOld = step }
+                if skipNew == nil, j + step < b.count, b[j + step] == a[i] { skipNew = step }
+                if skipOld != nil || skipNew != nil { break }
+                if i + step >= a.count && j + step >= b.count { break }
+            }
+            if let skipOld, skipNew == nil || skipOld <= skipNew! {
+                remove += skipOld
+                i += skipOld
+            } else if let skipNew {
+                insert.append(contentsOf: b[j..<(j + skipNew)])
+                inserted += skipNew
+                j += skipNew
+            } else {
+                remove += 1
+                insert.append(b[j])
+                inserted += 1
+                i += 1
+                j += 1
+            }
+        }
+        if i < a.count { remove += a.count - i }
+        if j < b.count {
+            insert.append(contentsOf: b[j...])
+            inserted += b.count - j
+        }
+        emit()
+
+        if a.count == b.count {
+            var inPlace: [JSONTree] = []
+            var changed = 0
+            for index in a.indices where a[index] != b[index] {
+                changed += 1
+                if changed > inserted { break }
+                inPlace.append(.int(Int64(index)))
+                inPlace.append(diff(a[index], b[index]) ?? .object(["v": b[index]]))
+            }
+            if changed <= inserted { return .object(["i": .array(inPlace)]) }
+        }
+        if inserted >= b.count { return .object(["v": .array(b)]) }
+        return .object(["e": .array(script)])
+    }
+
+    /// Applies `delta` to `tree` in place. Every index and count is checked: a hostile delta throws, never traps.
+    public static func apply(_ delta: JSONTree, to tree: inout JSONTree, depth: Int = 0) throws(ApplyError) {
+        guard depth < JSONTree.maxDepth else { throw ApplyError(reason: "nested too deep") }
+        guard case .object(let op) = delta, op.count <= 2 else { throw ApplyError(reason: "not an operation") }
+        if let value = op["v"], op.count == 1 {
+            tree = value
+            return
+        }
+        if let changes = op["o"] {
+            guard case .object(let members) = changes, case .object(var target) = tree else {
+                throw ApplyError(reason: "object delta on a non-object")
+            }
+            tree = .null   // drop the second reference so the members mutate in place
+            if let removed = op["r"] {
+                guard case .array(let keys) = removed else { throw ApplyError(reason: "bad removal list") }
+                for key in keys {
+                    guard case .string(let name) = key else { throw ApplyError(reason: "bad removal key") }
+                    target[name] = nil
+                }
+            } else if op.count != 1 {
+                throw ApplyError(reason: "unknown operation")
+            }
+            for (key, memberDelta) in members {
+                if case .object(let inner) = memberDelta, inner.count == 1, let value = inner["v"] {
+                    target[key] = value
+                    continue
+                }
+                guard var member = target[key] else { throw ApplyError(reason: "delta for a missing member") }
+                target[key] = nil
+                try apply(memberDelta, to: &member, depth: depth + 1)
+                target[key] = member
+            }
+            tree = .object(target)
+            return
+        }
+        guard op.count == 1, case .array(var items) = tree else { throw ApplyError(reason: "array delta on a non-array") }
+        if let script = op["e"] {
+            guard case .array(let steps) = script, steps.count % 3 == 0 else { throw ApplyError(reason: "bad edit script") }
+            var result: [JSONTree] = []
+            result.reserveCapacity(items.count)
+            var position = 0
+            var step = 0
+            while step < steps.count {
+                guard let keep = steps[step].int64Value, let remove = steps[step + 1].int64Value,
+                      case .array(let insert) = steps[step + 2], keep >= 0, remove >= 0,
+                      keep <= Int64(items.count - position), remove <= Int64(items.count - position) - keep else {
+                    throw ApplyError(reason: "edit script out of range")
+                }
+                result.append(contentsOf: items[position..<(position + Int(keep))])
+                position += Int(keep) + Int(remove)
+                result.append(contentsOf: insert)
+                step += 3
+            }
+            result.append(contentsOf: items[position...])
+            tree = .array(result)
+            return
+        }
+        if let changes = op["i"] {
+            guard case .array(let pairs) = changes, pairs.count % 2 == 0 else { throw ApplyError(reason: "bad element list") }
+            tree = .null
+            var k = 0
+            while k < pairs.count {
+                guard let index = pairs[k].int64Value, index >= 0, index < Int64(items.count) else {
+                    throw ApplyError(reason: "element index out of range")
+                }
+                var element = items[Int(index)]
+                items[Int(index)] = .null
+                try apply(pairs[k + 1], to: &element, depth: depth + 1)
+                items[Int(index)] = element
+                k += 2
+            }
+            tree = .array(items)
+            return
+        }
+        throw ApplyError(reason: "unknown operation")
+    }
+}

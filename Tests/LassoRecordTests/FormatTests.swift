@@ -1,0 +1,192 @@
+import Foundation
+import LassoCore
+@testable import LassoRecord
+import XCTest
+
+/// The tree codec, the deltas and the file format on generated snapshots (no network).
+final class FormatTests: XCTestCase {
+    func testTreeRoundTripsExactBytes() throws {
+        let text = #"{"a":[1,-2.5e-3,0.30000000000000004,"x\"\\\u0001é😀"],"b":{"c":null,"d":true,"e":false},"f":123456789012345678}"#
+        let tree = try JSONTree.parse(Array(text.utf8))
+        XCTAssertEqual(try JSONTree.parse(tree.serialized()), tree)
+        XCTAssertEqual(tree.objectValue?["f"], .number("123456789012345678"))
+        XCTAssertEqual(try JSONTree.parse(Array(#""\ud83d\ude00""#.utf8)), .string("😀"))
+    }
+
+    func testParserRejectsBadInputWithoutTrapping() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "\"\\ud800\"", "01x", "-", "1.", "[" + String(repeating: "[", count: 200),
+                    "\"\u{01}\"", "tru", "{\"a\":1}}", "\"\\q\""] {
+            XCTAssertThrowsError(try JSONTree.parse(Array(bad.utf8)), bad)
+        }
+        XCTAssertThrowsError(try JSONTree.parse([0x22, 0xFF, 0xFE, 0x22]))   // invalid UTF-8
+    }
+
+    /// Random arrays and objects: applying diff(a, b) to a always gives b.
+    func testDeltaAppliesToTheTarget() throws {
+        var random = SeededGenerator(seed: 7)
+        func value(_ depth: Int) -> JSONTree {
+            switch Int.random(in: 0..<(depth > 2 ? 3 : 6), using: &random) {
+            case 0: return .number(String(Int.random(in: 0..<5, using: &random)))
+            case 1: return .string(["a", "b", "c"][Int.random(in: 0..<3, using: &random)])
+            case 2: return .null
+            case 3, 4: return .array((0..<Int.random(in: 0..<12, using: &random)).map { _ in value(depth + 1) })
+            default:
+                var members: [String: JSONTree] = [:]
+                for _ in 0..<Int.random(in: 0..<5, using: &random) { members[["x", "y", "z", "w"][Int.random(in: 0..<4, using: &random)]] = value(depth + 1) }
+                return .object(members)
+            }
+        }
+        func mutate(_ tree: JSONTree) -> JSONTree {
+            switch tree {
+            case .array(var items):
+                for _ in 0..<Int.random(in: 0..<4, using: &random) {
+                    switch Int.random(in: 0..<4, using: &random) {
+                    case 0 where !items.isEmpty: items.remove(at: Int.random(in: 0..<items.count, using: &random))
+                    case 1: items.insert(value(2), at: Int.random(in: 0...items.count, using: &random))
+                    case 2 where !items.isEmpty:
+                        let i = Int.random(in: 0..<items.count, using: &random)
+                        items[i] = mutate(items[i])
+                    default: items.append(value(2))
+                    }
+                }
+                return .array(items)
+            case .object(var members):
+                if let key = members.keys.sorted().first { members[key] = mutate(members[key]!) }
+                if Bool.random(using: &random) { members["new"] = value(2) }
+                if Bool.random(using: &random), let key = members.keys.sorted().last { members[key] = nil }
+                return .object(members)
+            default:
+                return value(1)
+            }
+        }
+        for _ in 0..<3_000 {
+            let a = value(0)
+            let b = Bool.random(using: &random) ? mutate(a) : value(0)
+            var applied = a
+            if let delta = TreeDelta.diff(a, b) {
+                // The delta survives serialization (it is stored as JSON).
+                try TreeDelta.apply(try JSONTree.parse(delta.serialized()), to: &applied)
+            }
+            XCTAssertEqual(applied, b)
+        }
+    }
+
+    /// The feed's usual change — oldest dropped, newest appended, one late event inserted — is a short edit script.
+    func testFeedShiftIsSmall() throws {
+        let old = (0..<1_000).map { JSONTree.object(["ts": .int(Int64($0)), "id": .string("r\($0)")]) }
+        var new = Array(old.dropFirst(20)) + (1_000..<1_020).map { JSONTree.object(["ts": .int(Int64($0)), "id": .string("r\($0)")]) }
+        new.insert(.object(["ts": .int(990), "id": .string("late")]), at: 965)
+        let delta = try XCTUnwrap(TreeDelta.diff(.array(old), .array(new)))
+        XCTAssertLessThan(delta.serialized().count, 1_200)
+        var applied = JSONTree.array(old)
+        try TreeDelta.apply(delta, to: &applied)
+        XCTAssertEqual(applied, .array(new))
+    }
+
+    func testWriterReaderRoundTripAndSeek() throws {
+        let path = temporaryPath()
+        let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000),
+                                      options: RecordWriterOptions(keyframeIntervalMs: 5_000, flushIntervalMs: 1_000))
+        var written: [ClusterSnapshot] = []
+        var generator = SyntheticCluster(nodes: 4, seed: 3)
+        for step in 0..<120 {
+            let snapshot = generator.next(atMs: 1_000_000 + Int64(step) * 250)
+            try writer.append(snapshot)
+            written.append(snapshot)
+        }
+        try writer.close()
+        let reader = try RecordReader.open(path: path)
+        XCTAssertNil(reader.tailProblem)
+        XCTAssertEqual(reader.header, Self.header(start: 1_000_000))
+        XCTAssertEqual(reader.firstMs, written.first?.generatedAtMs)
+        XCTAssertEqual(reader.lastMs, written.last?.generatedAtMs)
+        XCTAssertGreaterThanOrEqual(reader.blockCount, 5)
+        XCTAssertEqual(try reader.allRecordTimes(), written.map(\.generatedAtMs))
+        for snapshot in written {
+            XCTAssertEqual(try reader.snapshot(at: snapshot.generatedAtMs), snapshot)
+            XCTAssertEqual(try reader.snapshot(at: snapshot.generatedAtMs + 100), snapshot)   // between records
+        }
+        XCTAssertThrowsError(try reader.snapshot(at: 999_999)) { error in
+            guard case RecordError.outOfRange = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try RecordWriter(path: path, header: Self.header(start: 0)))   // never overwritten
+    }
+
+    func testMoments() throws {
+        XCTAssertEqual(try ReplayMoment.parse("+90"), .offset(ms: 90_000))
+        XCTAssertEqual(try ReplayMoment.parse("+1.5"), .offset(ms: 1_500))
+        XCTAssertEqual(try ReplayMoment.parse("end"), .end)
+        XCTAssertEqual(try ReplayMoment.parse("10:42"), .timeOfDay(seconds: 38_520))
+        XCTAssertEqual(try ReplayMoment.parse("10:42:05"), .timeOfDay(seconds: 38_525))
+        XCTAssertEqual(try ReplayMoment.parse("2026-11-30T10:42:00Z"), .absolute(ms: 1_796_035_320_000))
+        XCTAssertEqual(try ReplayMoment.parse("2026-11-30T11:42:00.250+01:00"), .absolute(ms: 1_796_035_320_250))
+        for bad in ["", "+", "+-1", "25:00", "10:61", "1:2", "yesterday", "+nan"] {
+            XCTAssertThrowsError(try ReplayMoment.parse(bad), bad)
+        }
+        let utc = TimeZone(identifier: "UTC")!
+        // A recording from 23:50 to 00:20 the next day: 00:05 is on the second day.
+        let first: Int64 = 1_796_082_600_000   // 2026-11-30T23:50:00Z
+        XCTAssertEqual(ReplayMoment.timeOfDay(seconds: 300).resolve(firstMs: first, lastMs: first + 1_800_000, timeZone: utc),
+                       first + 900_000)
+        XCTAssertEqual(ReplayMoment.timeOfDay(seconds: 85_800).resolve(firstMs: first, lastMs: first + 1_800_000, timeZone: utc),
+                       first)
+    }
+
+    static func header(start: Int64) -> RecordHeader {
+        RecordHeader(lassotopVersion: "test", startedAtMs: start, clusterName: "c", demo: true,
+                     nodes: [RecordHeader.Node(name: "iad-1", url: "http://127.0.0.1:1")], healthIntervalMs: 2_000,
+                     metricsIntervalMs: 15_000, eventsIntervalMs: 1_000, keyframeIntervalMs: 5_000)
+    }
+}
+
+func temporaryPath(_ name: String = "rec") -> String {
+    NSTemporaryDirectory() + "lassotop-\(name)-\(UUID().uuidString.prefix(8)).lrec"
+}
+
+/// Small generated snapshots that change like the live ones: nodes poll, the feed shifts (with late events),
+/// metrics arrive now and then.
+struct SyntheticCluster {
+    var random: SeededGenerator
+    var nodes: [NodeStatus]
+    var feed: [FeedEvent] = []
+    var stats = FeedStats()
+    var request = 0
+
+    init(nodes count: Int, seed: UInt64) {
+        random = SeededGenerator(seed: seed)
+        nodes = (0..<count).map { NodeStatus(name: "n\($0)-1", url: "http://127.0.0.1:\(9000 + $0)") }
+    }
+
+    mutating func next(atMs now: Int64) -> ClusterSnapshot {
+        for index in nodes.indices where Int.random(in: 0..<4, using: &random) == 0 {
+            nodes[index].state = Int.random(in: 0..<10, using: &random) == 0 ? .down : .up
+            nodes[index].latencyMs = Double(Int.random(in: 1...400, using: &random)) / 8
+            nodes[index].latencyHistory.append(nodes[index].latencyMs!)
+            if nodes[index].latencyHistory.count > 30 { nodes[index].latencyHistory.removeFirst() }
+            nodes[index].successCount += 1
+            nodes[index].lastSuccessMs = now
+        }
+        for _ in 0..<Int.random(in: 0..<6, using: &random) {
+            request += 1
+            let event = FeedEvent(ts: now - Int64(Int.random(in: 0..<800, using: &random)), requestID: "r\(request)",
+                                  chain: "ethereum", method: "eth_call", providerID: "p\(request % 5)",
+                                  durationMs: Int.random(in: 5..<900, using: &random), result: request % 9 == 0 ? "error" : "success",
+                                  relayNode: nodes[request % nodes.count].name)
+            let at = feed.lastIndex { $0.ts <= event.ts }.map { $0 + 1 } ?? 0
+            feed.insert(event, at: at)
+            if feed.count > 200 { feed.removeFirst() }
+            stats.received += 1
+            stats.unique += 1
+        }
+        let responding = nodes.filter { $0.state == .up }.count
+        let key = ClusterSnapshot.historyKey(chain: "ethereum", provider: "p1")
+        return ClusterSnapshot(
+            generatedAtMs: now, clusterName: "synthetic", coverage: Coverage(
+                responding: responding, total: nodes.count, status: CoverageRules.status(responding: responding, total: nodes.count),
+                quorum: responding * 2 > nodes.count, partitionSuspected: false),
+            nodes: nodes, chains: [], feed: feed, feedStats: stats, eventRate: Double(request % 17) / 3,
+            alerts: responding < nodes.count ? [Alert(rule: "node_down", level: .critical, state: .firing, startedAtMs: now - 5_000,
+                                                     value: 1, threshold: 0, explanation: "a node is down \u{1B}[31m")] : [],
+            latencyHistory: [key: (0..<(Int(now / 1000) % 7)).map { Double($0) * 1.1 }], rateHistory: [key: [0.1, 0.2]])
+    }
+}
