@@ -5,7 +5,8 @@ import PackageDescription
 //   LassoCore   pure: wire models, aggregation, coverage, rates, feed dedup, alerts, sanitizing. No I/O, no clock.
 //   LassoClient effects: HTTP polling of nodes, metrics cache, discovery, snapshot/check assembly.
 //   LassoDemo   simulated Lasso nodes as real Hummingbird servers on 127.0.0.1.
-//   LassoTUI    pure view (state -> cell grid), keymap, themes, and the thin ncursesw backend.
+//   LassoTUI    pure view (state -> cell grid), tables, keymap, reducer, themes, export. Cannot import curses.
+//   LassoTerminal the ncursesw backend (screen, painter, frame byte counter) and the run loop + effect interpreter.
 let package = Package(
     name: "lassotop",
     platforms: [.macOS(.v14)],
@@ -60,10 +61,11 @@ let package = Package(
         .target(
             name: "LassoTUI",
             dependencies: [
-                "LassoCore", "CNCurses",
+                "LassoCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        .target(name: "LassoTerminal", dependencies: ["LassoTUI", "LassoCore", "CNCurses"]),
         // Hub mode: `lassotop serve` (HTTP API, Prometheus exposition) and the client viewers use to read it.
         .target(
             name: "LassoHub",
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "lassotop",
             dependencies: [
-                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoHub",
+                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,7 +91,7 @@ let package = Package(
         // Benchmark workloads live in a library so a unit test can run each body once on tiny inputs.
         .target(
             name: "LassoBenchmarks",
-            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoHub"]
+            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub"]
         ),
         .executableTarget(
             name: "lassotop-bench",
@@ -101,7 +103,7 @@ let package = Package(
         .testTarget(name: "LassoCoreTests", dependencies: ["LassoCore"]),
         .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
-        .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoCore"]),
+        .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoTerminal", "LassoCore"]),
         // Hub mode over real HTTP, with a real Prometheus and promtool (`make deps` installs them).
         .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks"]),
         .testTarget(name: "LassoRecordTests", dependencies: ["LassoRecord", "LassoClient", "LassoCore", "LassoDemo"]),
