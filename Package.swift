@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "lassotop",
             dependencies: [
-                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub",
+                "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub", "LassoRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -13,7 +13,7 @@ struct Lassotop: AsyncParsableCommand {
         abstract: "A terminal dashboard for a Lasso RPC cluster.",
         discussion: "With no node configured, lassotop starts an embedded demo cluster on 127.0.0.1 and watches it.",
         version: "0.1.0",
-        subcommands: [Top.self, Snapshot.self, Check.self, Demo.self],
+        subcommands: [Top.self, Snapshot.self, Check.self, Demo.self, Record.self],
         defaultSubcommand: Top.self)
 
     /// ArgumentParser's own entry point, except that a usage error is one line on stderr and exit 64 (its default
@@ -139,14 +139,18 @@ struct Snapshot: AsyncParsableCommand {
     @Option(help: "With the demo cluster: seconds of traffic to let through before the snapshot.")
     var warmup: Double = 1.5
 
+    @OptionGroup var replay: ReplayOptions
+
     func validate() throws {
         guard warmup.isFinite, warmup >= 0, warmup <= 3_600 else { throw ValidationError("--warmup must be between 0 and 3600 seconds") }
     }
 
     func run() async throws {
-        let plan = try SessionPlan.make(sources, allowDemo: true, logName: "snapshot")
         let filter = feedFilter.map(FeedFilter.parse)
-        let snapshot = try await Session.with(plan) { session in
+        // With --replay the snapshot comes from a recording and nothing is polled (ReplayCommand.swift).
+        let replayed = try replay.load()
+        let snapshot = try await replayed != nil ? replayed! : Session.with(
+            try SessionPlan.make(sources, allowDemo: true, logName: "snapshot")) { session in
             // The demo needs a moment of traffic before there is anything to aggregate.
             if session.demo != nil { try await Task.sleep(for: .milliseconds(Int64(warmup * 1000))) }
             return await session.monitor.collectOnce()
@@ -178,14 +182,19 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Watch for SECONDS before judging, so duration-based alert rules can be evaluated.")
     var watch: Double?
 
+    @OptionGroup var replay: ReplayOptions
+
     func validate() throws {
         if let minCoverage, !(0...1).contains(minCoverage) { throw ValidationError("--min-coverage must be between 0 and 1") }
         if let watch, watch < 0 || watch > 86_400 { throw ValidationError("--watch must be between 0 and 86400 seconds") }
+        if watch != nil && replay.file != nil { throw ValidationError("--watch and --replay cannot be combined") }
     }
 
     func run() async throws {
-        let plan = try SessionPlan.make(sources, allowDemo: false, logName: "check")
-        let snapshot = try await Session.with(plan) { session in
+        // With --replay the snapshot comes from a recording and nothing is polled (ReplayCommand.swift).
+        let replayed = try replay.load()
+        let snapshot = try await replayed != nil ? replayed! : Session.with(
+            try SessionPlan.make(sources, allowDemo: false, logName: "check")) { session in
             var snapshot = await session.monitor.collectOnce()
             if let watch, watch > 0 {
                 await session.monitor.start()
