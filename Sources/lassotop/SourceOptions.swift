@@ -35,20 +35,20 @@ struct SourceOptions: ParsableArguments {
     @Flag(help: "Disable TLS certificate verification (shows a warning).")
     var insecure = false
 
-    @Option(name: .customLong("health-interval"), help: "Seconds between health polls (default 2).")
+    @Option(name: .customLong("health-interval"), help: "Seconds between health polls (default \(MonitorConfig.secondsText(MonitorConfig.defaultHealthIntervalMs))).")
     var healthInterval: Double?
 
-    @Option(name: .customLong("metrics-interval"), help: "Seconds between metrics polls per chain (default 15).")
+    @Option(name: .customLong("metrics-interval"), help: "Seconds between metrics polls per chain (default \(MonitorConfig.secondsText(MonitorConfig.defaultMetricsIntervalMs))).")
     var metricsInterval: Double?
 
-    @Option(help: "Request timeout in seconds, connect and total (default 5).")
+    @Option(help: "Request timeout in seconds, connect and total (default \(MonitorConfig.secondsText(MonitorConfig.defaultTimeoutMs))).")
     var timeout: Double?
 
-    @Option(name: .customLong("max-body"), help: "Largest accepted response body in MiB (default 8).")
-    var maxBodyMiB: Int = 8
+    @Option(name: .customLong("max-body"), help: "Largest accepted response body in MiB (default \(MonitorConfig.defaultMaxBodyMiB)).")
+    var maxBodyMiB: Int = MonitorConfig.defaultMaxBodyMiB
 
-    @Option(name: .customLong("min-calls"), help: "Nodes with fewer calls are left out of weighted averages (default 10).")
-    var minCalls: Int = 10
+    @Option(name: .customLong("min-calls"), help: "Nodes with fewer calls are left out of weighted averages (default \(MonitorConfig.defaultMinCalls)).")
+    var minCalls: Int = MonitorConfig.defaultMinCalls
 
     @Option(name: .customLong("events-from"), help: "Also read JSON-lines events from PATH (tail -f) or - (stdin).")
     var eventsFrom: String?
@@ -118,20 +118,19 @@ struct SourceOptions: ParsableArguments {
         do { headerList = try HeaderSource.collect(arguments: headers, environment: environment, file: headersFilePath) } catch {
             throw ValidationError("\(error)")
         }
-        let health = healthInterval ?? file.healthIntervalSeconds ?? 2
-        let metrics = metricsInterval ?? file.metricsIntervalSeconds ?? 15
-        let timeoutSeconds = timeout ?? file.timeoutSeconds ?? 5
-        guard health >= 0.5, health <= 60 else { throw ValidationError("--health-interval must be between 0.5 and 60 seconds") }
-        guard metrics >= 1, metrics <= 3600 else { throw ValidationError("--metrics-interval must be between 1 and 3600 seconds") }
-        guard timeoutSeconds > 0, timeoutSeconds <= 120 else { throw ValidationError("--timeout must be between 0 and 120 seconds") }
-        guard maxBodyMiB >= 1 else { throw ValidationError("--max-body must be at least 1 MiB") }
+        let polling: (healthIntervalMs: Int64, metricsIntervalMs: Int64, timeout: Duration, maxBodyBytes: Int)
+        do {
+            polling = try MonitorConfig.polling(healthSeconds: healthInterval ?? file.healthIntervalSeconds,
+                                                metricsSeconds: metricsInterval ?? file.metricsIntervalSeconds,
+                                                timeoutSeconds: timeout ?? file.timeoutSeconds, maxBodyMiB: maxBodyMiB)
+        } catch { throw ValidationError("\(error)") }
         if let cacert, !FileManager.default.fileExists(atPath: cacert) { throw ValidationError("--cacert: no such file \(cacert)") }
         let alerts: AlertConfig
         do { alerts = try AlertConfig.applying(overrides: file.alertOverrides) } catch { throw ValidationError("config [alerts]: \(error)") }
         return MonitorConfig(
             targets: NodeTarget.uniqued(targets), discovery: discovery, expected: expectCount, chains: chainList,
-            healthIntervalMs: Int64(health * 1000), metricsIntervalMs: Int64(metrics * 1000),
-            http: HTTPOptions(timeout: .milliseconds(Int64(timeoutSeconds * 1000)), maxBodyBytes: maxBodyMiB << 20,
+            healthIntervalMs: polling.healthIntervalMs, metricsIntervalMs: polling.metricsIntervalMs,
+            http: HTTPOptions(timeout: polling.timeout, maxBodyBytes: polling.maxBodyBytes,
                               headers: headerList, caCertPath: cacert, insecure: insecure),
             clusterName: clusterName, isDemo: isDemo, aggregation: AggregationOptions(minCalls: minCalls), alerts: alerts)
     }

@@ -9,9 +9,9 @@ import Synchronization
 /// Options for every request lassotop makes to a node.
 public struct HTTPOptions: Sendable {
     /// Total time for one request (connect + response + body).
-    public var timeout: Duration = .seconds(5)
+    public var timeout: Duration = .milliseconds(MonitorConfig.defaultTimeoutMs)
     /// Bodies larger than this are an error for that node, never a crash.
-    public var maxBodyBytes: Int = 8 << 20
+    public var maxBodyBytes: Int = MonitorConfig.defaultMaxBodyMiB << 20
     /// Extra request headers (e.g. Authorization). Values are secrets: never logged or shown.
     public var headers: [(name: String, value: String)] = []
     /// PEM file of extra CA roots for https.
@@ -19,7 +19,7 @@ public struct HTTPOptions: Sendable {
     /// Disable TLS certificate verification (`--insecure`).
     public var insecure = false
 
-    public init(timeout: Duration = .seconds(5), maxBodyBytes: Int = 8 << 20, headers: [(name: String, value: String)] = [],
+    public init(timeout: Duration = .milliseconds(MonitorConfig.defaultTimeoutMs), maxBodyBytes: Int = MonitorConfig.defaultMaxBodyMiB << 20, headers: [(name: String, value: String)] = [],
                 caCertPath: String? = nil, insecure: Bool = false) {
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes

@@ -19,7 +19,9 @@ public struct MonitorConfig: Sendable {
     public var alerts: AlertConfig
 
     public init(targets: [NodeTarget] = [], discovery: DiscoverySpec? = nil, expected: Int? = nil, chains: [String] = [],
-                healthIntervalMs: Int64 = 2_000, metricsIntervalMs: Int64 = 15_000, eventsIntervalMs: Int64 = 1_000,
+                healthIntervalMs: Int64 = MonitorConfig.defaultHealthIntervalMs,
+                metricsIntervalMs: Int64 = MonitorConfig.defaultMetricsIntervalMs,
+                eventsIntervalMs: Int64 = MonitorConfig.defaultEventsIntervalMs,
                 http: HTTPOptions = HTTPOptions(), clusterName: String? = nil, isDemo: Bool = false,
                 aggregation: AggregationOptions = AggregationOptions(), feed: FeedOptions = FeedOptions(),
                 alerts: AlertConfig = AlertConfig()) {
@@ -37,7 +39,58 @@ public struct MonitorConfig: Sendable {
         self.feed = feed
         self.alerts = alerts
     }
+}
+
+/// The one place for polling defaults and bounds: the command line (`SourceOptions`), the config file, the `+`/`-`
+/// keys (`ClusterMonitor.changeHealthInterval`) and `HTTPOptions` all read them from here.
+extension MonitorConfig {
+    public static let defaultHealthIntervalMs: Int64 = 2_000
+    /// `/api/metrics/:chain` is expensive upstream (docs/lasso-compat.md), hence the long default.
+    public static let defaultMetricsIntervalMs: Int64 = 15_000
+    public static let defaultEventsIntervalMs: Int64 = 1_000
+    /// Connect and total, per request.
+    public static let defaultTimeoutMs: Int64 = 5_000
+    public static let defaultMaxBodyMiB = 8
+    /// Nodes with fewer calls are left out of weighted averages.
+    public static let defaultMinCalls = AggregationOptions().minCalls
 
     /// Bounds for the `+`/`-` keys and `--health-interval`.
     public static let healthIntervalRange: ClosedRange<Int64> = 500...60_000
+    public static let metricsIntervalRange: ClosedRange<Int64> = 1_000...3_600_000
+    /// Upper bound of `--timeout`; the lower bound is exclusive (any positive value).
+    public static let maxTimeoutMs: Int64 = 120_000
+
+    /// A polling setting outside its bounds; the text names the flag, as the user sees it.
+    public struct SettingError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Resolves polling settings given in seconds (flag or config file; nil = the default) and checks their bounds,
+    /// in this order: health interval, metrics interval, timeout, body cap.
+    public static func polling(healthSeconds: Double?, metricsSeconds: Double?, timeoutSeconds: Double?,
+                               maxBodyMiB: Int) throws(SettingError)
+        -> (healthIntervalMs: Int64, metricsIntervalMs: Int64, timeout: Duration, maxBodyBytes: Int) {
+        let health = healthSeconds ?? Double(defaultHealthIntervalMs) / 1000
+        let metrics = metricsSeconds ?? Double(defaultMetricsIntervalMs) / 1000
+        let timeout = timeoutSeconds ?? Double(defaultTimeoutMs) / 1000
+        func within(_ seconds: Double, _ range: ClosedRange<Int64>) -> Bool {
+            seconds * 1000 >= Double(range.lowerBound) && seconds * 1000 <= Double(range.upperBound)
+        }
+        guard within(health, healthIntervalRange) else {
+            throw SettingError(description: "--health-interval must be between \(secondsText(healthIntervalRange.lowerBound)) and \(secondsText(healthIntervalRange.upperBound)) seconds")
+        }
+        guard within(metrics, metricsIntervalRange) else {
+            throw SettingError(description: "--metrics-interval must be between \(secondsText(metricsIntervalRange.lowerBound)) and \(secondsText(metricsIntervalRange.upperBound)) seconds")
+        }
+        guard timeout > 0, timeout * 1000 <= Double(maxTimeoutMs) else {
+            throw SettingError(description: "--timeout must be between 0 and \(secondsText(maxTimeoutMs)) seconds")
+        }
+        guard maxBodyMiB >= 1 else { throw SettingError(description: "--max-body must be at least 1 MiB") }
+        return (Int64(health * 1000), Int64(metrics * 1000), .milliseconds(Int64(timeout * 1000)), maxBodyMiB << 20)
+    }
+
+    /// Milliseconds as seconds for help and error texts: 500 → "0.5", 60000 → "60".
+    public static func secondsText(_ ms: Int64) -> String {
+        ms % 1000 == 0 ? "\(ms / 1000)" : "\(Double(ms) / 1000)"
+    }
 }
