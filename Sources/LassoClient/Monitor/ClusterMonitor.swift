@@ -151,7 +151,13 @@ public final class ClusterMonitor: Sendable {
             pipeline.forget(node: name)
         }
         await setNodeCount(await state.order.count, nodeSetChanged: !added.isEmpty || !removed.isEmpty)
-        for target in added {
+        // Every watched node without pollers gets them, not only the newly added: `collectOnce` registers the
+        // targets without polling them on, so `check --watch` (one round, then `start`) would otherwise poll nothing
+        // after its first round and judge a healthy node stale.
+        let unpolled = NodeTarget.uniqued(targets).filter { target in
+            tasks.withLock { $0["health:" + target.name]?.isEmpty ?? true }
+        }
+        for target in unpolled {
             spawn("health:" + target.name) { [self] in await healthLoop(target) }
             spawn("events:" + target.name) { [self] in await eventsLoop(target) }
         }
@@ -185,6 +191,7 @@ public final class ClusterMonitor: Sendable {
 
     /// One health poll; returns the delay before the next one (backoff for unreachable nodes).
     func pollHealth(_ target: NodeTarget) async -> Int64 {
+        await state.healthPollStarted(node: target.name, atMs: clock())
         let fetched = await http.get(target.url + "/api/health")
         let result: Result<HealthResponse, NodeTracker.Failure>
         let latency: Double

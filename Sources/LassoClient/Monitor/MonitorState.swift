@@ -17,6 +17,10 @@ actor MonitorState {
     private var previousFigures: ClusterFigures?
     private var lastAlertEvaluationMs: Int64 = 0
     private var pollObservations: [PollObservation] = []
+    /// Raises partition suspicion only once responding nodes' views have disagreed for the hold (docs/alerts.md).
+    private var partitionHold = PartitionHold()
+    /// Per node, when its health poll now in flight started (the header says "updating" while one takes > 1 s).
+    private var healthInFlightSinceMs: [String: Int64] = [:]
     /// Per node and chain, the `fetchedAtMs` of the cache entry whose metrics error was already noted for that node.
     private var notedMetricsRefresh: [String: [String: Int64]] = [:]
     private(set) var dirty = true
@@ -44,6 +48,7 @@ actor MonitorState {
         }
         for name in removed {
             notedMetricsRefresh[name] = nil
+            healthInFlightSinceMs[name] = nil
             trackers[name] = nil
             targets[name] = nil
             cursors[name] = nil
@@ -58,8 +63,14 @@ actor MonitorState {
 
     // MARK: health
 
+    func healthPollStarted(node: String, atMs: Int64) {
+        guard trackers[node] != nil else { return }
+        healthInFlightSinceMs[node] = atMs
+    }
+
     func recordHealth(node: String, result: Result<HealthResponse, NodeTracker.Failure>, latencyMs: Double, nowMs: Int64,
                       healthIntervalMs: Int64) -> Int64 {
+        healthInFlightSinceMs[node] = nil
         guard var tracker = trackers[node] else { return healthIntervalMs }
         switch result {
         case .success(let health):
@@ -140,15 +151,26 @@ actor MonitorState {
         noteMetricsErrors(metrics.entries, nowMs: nowMs)
 
         let chainMetrics = metrics.entries.mapValues(\.value)
-        let figures = ClusterFigures.build(statuses: order.compactMap { trackers[$0]?.status }, chainNames: chains,
+        var figures = ClusterFigures.build(statuses: order.compactMap { trackers[$0]?.status }, chainNames: chains,
                                            metrics: chainMetrics, chainIDs: chainIDs, expected: config.expected,
                                            nowMs: freshnessNow, healthIntervalMs: healthIntervalMs)
+
+        // Views change one after the other when a node leaves or joins: suspect a partition only once the
+        // disagreement has held (PartitionHold), so the banner, feed entry, alert and `check` never flash on it.
+        let verdicts = ClusterVerdicts.judge(figures.nodes)
+        figures.coverage.partitionSuspected = partitionHold.update(
+            disagree: PartitionHold.disagreement(nodes: figures.nodes, verdicts: verdicts),
+            responding: Set(figures.nodes.filter { $0.state == .up }.map(\.name)), nowMs: nowMs,
+            holdMs: config.alerts.partitionHold(healthIntervalMs: healthIntervalMs))
 
         let derived = DerivedEvents.diff(previousNodes: previousFigures?.nodes ?? [], nodes: figures.nodes,
                                          previousCoverage: previousFigures?.coverage, coverage: figures.coverage,
                                          previousChains: previousFigures?.chains ?? [], chains: figures.chains,
                                          nowMs: nowMs)
         for event in derived { _ = feed.ingest(event, nowMs: nowMs) }
+        for event in VersionChanges.events(previousNodes: previousFigures?.nodes ?? [], nodes: figures.nodes, nowMs: nowMs) {
+            _ = feed.ingest(event, nowMs: nowMs)
+        }
         previousFigures = figures
         // Event rates are read before alert transitions enter the feed: the alert sample sees the same rate the
         // snapshot shows.
@@ -167,6 +189,7 @@ actor MonitorState {
         let history = ClusterSnapshot.historyColumns(chainMetrics.values.lazy.flatMap(\.history))
         let stale = figures.nodes.contains { $0.state == .stale }
         let slowRefresh = metrics.oldestRefreshStartMs.map { nowMs - $0 > 1_000 } ?? false
+            || healthInFlightSinceMs.values.contains { nowMs - $0 > 1_000 }
         return ClusterSnapshot(
             generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: figures.coverage,
             nodes: figures.nodes, chains: figures.chains, feed: feed.events, feedStats: feed.stats,

@@ -76,14 +76,7 @@ public struct ClusterVerdicts: Sendable, Equatable {
         let responding = up.count
         let notFormed = responding >= 2 && views.count == responding
             && views.allSatisfy { $0.view.enabled && $0.view.nodesConnected <= 1 }
-        var findings: [NodeViewFinding] = []
-        if !notFormed {
-            for (name, view) in views where !view.isStandalone {
-                // Standalone nodes have their own rule (`standalone`); their view is the fallback shape, not a count.
-                let finding = NodeViewFinding(node: name, view: view, respondingSeen: responding)
-                if finding.statusBad || finding.seesFewer { findings.append(finding) }
-            }
-        }
+        let findings = notFormed ? [] : up.compactMap { nodeViewFinding($0, respondingSeen: responding) }
         var counts: [String: Int] = [:]
         for node in up {
             guard let version = node.version, !version.isEmpty else { continue }
@@ -92,6 +85,15 @@ public struct ClusterVerdicts: Sendable, Equatable {
         let versions = counts.map { VersionCount(version: $0.key, nodes: $0.value) }
             .sorted { VersionOrder.less($0.version, $1.version) }
         return ClusterVerdicts(responding: responding, notFormed: notFormed, nodeViews: findings, versions: versions)
+    }
+
+    /// The finding for one node, given how many nodes lassotop sees responding (O(1), for drawing table rows).
+    /// nil when the node is not responding, reports no view, is standalone (the `standalone` rule's case; its
+    /// view is Lasso's fallback shape, not a count) or its view is fine.
+    public static func nodeViewFinding(_ node: NodeStatus, respondingSeen: Int) -> NodeViewFinding? {
+        guard node.state == .up, let view = node.cluster, !view.isStandalone else { return nil }
+        let finding = NodeViewFinding(node: node.name, view: view, respondingSeen: respondingSeen)
+        return finding.statusBad || finding.seesFewer ? finding : nil
     }
 
     /// Responding nodes run more than one version (a rolling deploy, or one that stopped half way).

@@ -63,11 +63,17 @@ enum NodeColumns {
                                export: [ExportField("uptime_s") { n, _ in n.uptimeSeconds.map(String.init) ?? "" }]) { n, env in
         TableCell(Format.uptime(n.uptimeSeconds, dash: env.dash))
     }
-    /// The node's own cluster view: responding/connected.
+    /// The node's own cluster view: responding/connected, marked `!` when it is worse than lassotop's
+    /// (`ClusterVerdicts.nodeViewFinding`: degraded/critical, or fewer than lassotop sees responding).
     static let view = Column("view", title: "VIEW", width: .fixed(5), align: .right, priority: 2,
                              export: [ExportField("view_responding") { n, _ in n.cluster.map { String($0.nodesResponding) } ?? "" },
                                       ExportField("view_connected") { n, _ in n.cluster.map { String($0.nodesConnected) } ?? "" }]) { n, env in
-        TableCell(n.cluster.map { "\($0.nodesResponding)/\($0.nodesConnected)" } ?? env.dash)
+        guard let cluster = n.cluster else { return TableCell(env.dash) }
+        let text = "\(cluster.nodesResponding)/\(cluster.nodesConnected)"
+        guard let finding = ClusterVerdicts.nodeViewFinding(n, respondingSeen: env.snapshot?.coverage.responding ?? 0) else {
+            return TableCell(text)
+        }
+        return TableCell(text + "!", finding.critical ? .alertCritical : .alertWarning)
     }
     static let pollOK = Column("poll_ok", title: "OK", width: .fixed(6), align: .right, priority: 1,
                                export: [ExportField("poll_ok") { n, _ in String(n.successCount) }]) { n, _ in

@@ -64,7 +64,11 @@ struct ViewContext {
     var ascii: Bool { !caps.unicode }
 
     /// The environment table cells are drawn with.
-    var cellEnv: CellEnv { CellEnv(caps: caps, nowMs: nowMs) }
+    var cellEnv: CellEnv {
+        var env = CellEnv(caps: caps, nowMs: nowMs)
+        env.snapshot = snapshot   // node rows compare each node's own view with the coverage
+        return env
+    }
 
     /// "·" separators become "-" without Unicode.
     func plain(_ text: String) -> String { caps.unicode ? text : text.replacingOccurrences(of: "·", with: "-") }

@@ -27,8 +27,18 @@ enum HeaderBar {
         if coverage.total > 0 && !coverage.quorum {
             segments.append(Segment(text: "NO QUORUM", role: .alertCritical, priority: 1, attributes: [.bold]))
         }
+        let verdicts = ClusterVerdicts.judge(snapshot.nodes)
+        if verdicts.notFormed {
+            segments.append(Segment(text: "CLUSTER NOT FORMED", role: .alertCritical, priority: 1, attributes: [.bold]))
+        }
         if coverage.partitionSuspected {
             segments.append(Segment(text: "PARTITION SUSPECTED", role: .alertCritical, priority: 1, attributes: [.bold]))
+        }
+        if let versions = verdicts.versionSummary {
+            // A rolling deploy in progress: "versions 0.2.0×2 0.3.0×1".
+            let text = Sanitizer.clean(versions)
+            segments.append(Segment(text: v.caps.unicode ? text : text.replacingOccurrences(of: "×", with: "x"),
+                                    role: .alertWarning, priority: 3))
         }
         let firing = snapshot.alerts.filter { $0.state == .firing }
         let critical = firing.filter { $0.level == .critical }.count
