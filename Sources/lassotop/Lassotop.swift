@@ -13,7 +13,7 @@ struct Lassotop: AsyncParsableCommand {
         abstract: "A terminal dashboard for a Lasso RPC cluster.",
         discussion: "With no node configured, lassotop starts an embedded demo cluster on 127.0.0.1 and watches it.",
         version: "0.1.0",
-        subcommands: [Top.self, Snapshot.self, Check.self, Demo.self, Record.self],
+        subcommands: [Top.self, Snapshot.self, Check.self, Demo.self, Serve.self, Record.self],
         defaultSubcommand: Top.self)
 
     /// ArgumentParser's own entry point, except that a usage error is one line on stderr and exit 64 (its default
@@ -36,7 +36,6 @@ struct Lassotop: AsyncParsableCommand {
         }
     }
 }
-
 
 /// What a command will run, resolved from flags, config file, nodes file and headers file. Building it has no side
 /// effect (no server, poller, thread, log file or terminal mode), so every usage error is found before anything starts.
@@ -141,6 +140,8 @@ struct Snapshot: AsyncParsableCommand {
 
     @OptionGroup var replay: ReplayOptions
 
+    @OptionGroup var hub: HubOptions
+
     func validate() throws {
         guard warmup.isFinite, warmup >= 0, warmup <= 3_600 else { throw ValidationError("--warmup must be between 0 and 3600 seconds") }
     }
@@ -149,7 +150,9 @@ struct Snapshot: AsyncParsableCommand {
         let filter = feedFilter.map(FeedFilter.parse)
         // With --replay the snapshot comes from a recording and nothing is polled (ReplayCommand.swift).
         let replayed = try replay.load()
-        let snapshot = try await replayed != nil ? replayed! : Session.with(
+        // With --hub the snapshot is read from `lassotop serve` and nothing is polled (HubViewing.swift).
+        let hubbed = replayed == nil ? try await hub.load() : nil
+        let snapshot = try await replayed ?? hubbed != nil ? (replayed ?? hubbed)! : Session.with(
             try SessionPlan.make(sources, allowDemo: true, logName: "snapshot")) { session in
             // The demo needs a moment of traffic before there is anything to aggregate.
             if session.demo != nil { try await Task.sleep(for: .milliseconds(Int64(warmup * 1000))) }
@@ -184,6 +187,8 @@ struct Check: AsyncParsableCommand {
 
     @OptionGroup var replay: ReplayOptions
 
+    @OptionGroup var hub: HubOptions
+
     func validate() throws {
         if let minCoverage, !(0...1).contains(minCoverage) { throw ValidationError("--min-coverage must be between 0 and 1") }
         if let watch, watch < 0 || watch > 86_400 { throw ValidationError("--watch must be between 0 and 86400 seconds") }
@@ -193,7 +198,9 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         // With --replay the snapshot comes from a recording and nothing is polled (ReplayCommand.swift).
         let replayed = try replay.load()
-        let snapshot = try await replayed != nil ? replayed! : Session.with(
+        // With --hub the snapshot is read from `lassotop serve` and nothing is polled (HubViewing.swift).
+        let hubbed = replayed == nil ? try await hub.load(watch: watch) : nil
+        let snapshot = try await replayed ?? hubbed != nil ? (replayed ?? hubbed)! : Session.with(
             try SessionPlan.make(sources, allowDemo: false, logName: "check")) { session in
             var snapshot = await session.monitor.collectOnce()
             if let watch, watch > 0 {

@@ -14,6 +14,8 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var sources: SourceOptions
 
+    @OptionGroup var hub: HubOptions
+
     @Option(help: "Theme name (Themes/ or $XDG_CONFIG_HOME/lassotop/themes/) or path to a theme file.")
     var theme: String?
 
@@ -28,6 +30,8 @@ struct Top: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lassotop: stdout is not a terminal; use `lassotop snapshot` for scripts and pipes\n".utf8))
             throw ExitCode(CheckReport.usage)
         }
+        // --hub: the snapshots come from `lassotop serve`; nothing here polls a node (HubViewing.swift).
+        if let viewer = try hub.viewer() { return try await runViewing(viewer) }
         // Every usage error (flags, config, nodes and headers files, theme) is found here, before any server, poller,
         // thread or terminal mode starts.
         let plan = try SessionPlan.make(sources, allowDemo: true, logName: "lassotop")

@@ -18,6 +18,7 @@ public struct SnapshotDocument: Encodable {
         case schema, coverage, nodes, chains, events, alerts
         case generatedAt = "generated_at", feedStats = "feed_stats", cacheStats = "cache_stats", clusterName = "cluster_name"
         case demo, eventRate = "event_rate", sampling
+        case detail
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -35,6 +36,8 @@ public struct SnapshotDocument: Encodable {
         try c.encode(snapshot.sampling, forKey: .sampling)
         try c.encode(snapshot.cache, forKey: .cacheStats)
         try c.encode(snapshot.alerts, forKey: .alerts)
+        // Drill-down figures (SnapshotDetail.swift), so a viewer of `lassotop serve` sees every view.
+        try c.encode(SnapshotDetail(snapshot), forKey: .detail)
     }
 
     public func json() throws -> Data {
