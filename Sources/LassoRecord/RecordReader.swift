@@ -187,58 +187,58 @@ public final class RecordReader: @unchecked Sendable {
         do { inflater = try Inflater() } catch { throw RecordError.io(error.reason) }
         var state: State?
         var carry: [UInt8] = []
-        func damaged(_ frame: Frame, _ reason: String) -> RecordError {
-            .damaged(offset: frame.offset, reason: reason, readableUntilMs: state?.t)
-        }
         for index in start..<end {
             let frame = frames[index]
             if state != nil, frame.firstMs > until { break }
-            var payload = [UInt8](repeating: 0, count: frame.length)
-            let read = payload.withUnsafeMutableBytes { pread(fd, $0.baseAddress, frame.length, off_t(frame.payloadOffset)) }
-            guard read == frame.length else { throw damaged(frame, "short read") }
-            guard Checksum.crc32(payload) == frame.crc else { throw damaged(frame, "checksum mismatch") }
-            var text: [UInt8]
-            do { text = try inflater.inflate(payload, maxOutput: RecordFormat.maxInflatedChunk) } catch {
-                throw damaged(frame, error.reason)
-            }
-            if !carry.isEmpty {
-                text = carry + text
-                carry = []
-            }
-            var lineStart = 0
-            var stop = false
-            for i in text.indices where text[i] == 0x0A {
-                defer { lineStart = i + 1 }
-                let line = text[lineStart..<i]
-                let record: JSONTree
-                do { record = try JSONTree.parse(line) } catch { throw damaged(frame, "\(error)") }
-                guard case .object(let fields) = record, let t = fields["t"]?.int64Value else {
-                    throw damaged(frame, "a record has no time")
-                }
-                if state != nil, t > until {
-                    stop = true
-                    break
-                }
+            for (t, fields) in try inflateLines(frame, inflater: inflater, carry: &carry, readableUntil: state?.t) {
+                if state != nil, t > until { return state }
                 if let key = fields["k"] {
                     state = State(tree: key, t: t, frameOffset: frame.offset)
                 } else if let delta = fields["d"], state != nil {
                     do { try TreeDelta.apply(delta, to: &state!.tree) } catch {
-                        let until = state?.t
-                        state = nil
-                        throw RecordError.damaged(offset: frame.offset, reason: error.description, readableUntilMs: until)
+                        throw RecordError.damaged(offset: frame.offset, reason: error.description, readableUntilMs: state?.t)
                     }
                     state!.t = t
                     state!.frameOffset = frame.offset
                 } else {
-                    throw damaged(frame, "a block does not start with a keyframe")
+                    throw RecordError.damaged(offset: frame.offset, reason: "a block does not start with a keyframe",
+                                              readableUntilMs: state?.t)
                 }
                 onRecord(t)
             }
-            if stop { break }
-            if lineStart < text.count { carry = Array(text[lineStart...]) }
-            guard carry.count <= RecordFormat.maxInflatedChunk else { throw damaged(frame, "a record is too long") }
         }
         return state
+    }
+
+    /// Reads, checks and inflates one chunk; returns its whole lines parsed as records (a partial last line is kept
+    /// in `carry` for the next chunk). Any problem is reported as damage at this frame.
+    func inflateLines(_ frame: Frame, inflater: Inflater, carry: inout [UInt8], readableUntil: Int64?)
+        throws(RecordError) -> [(t: Int64, fields: [String: JSONTree])] {
+        func damaged(_ reason: String) -> RecordError {
+            .damaged(offset: frame.offset, reason: reason, readableUntilMs: readableUntil)
+        }
+        var payload = [UInt8](repeating: 0, count: frame.length)
+        let read = payload.withUnsafeMutableBytes { pread(fd, $0.baseAddress, frame.length, off_t(frame.payloadOffset)) }
+        guard read == frame.length else { throw damaged("short read") }
+        guard Checksum.crc32(payload) == frame.crc else { throw damaged("checksum mismatch") }
+        var text: [UInt8]
+        do { text = try inflater.inflate(payload, maxOutput: RecordFormat.maxInflatedChunk) } catch { throw damaged(error.reason) }
+        if !carry.isEmpty {
+            text = carry + text
+            carry = []
+        }
+        var records: [(t: Int64, fields: [String: JSONTree])] = []
+        var lineStart = 0
+        for i in text.indices where text[i] == 0x0A {
+            defer { lineStart = i + 1 }
+            let record: JSONTree
+            do { record = try JSONTree.parse(text[lineStart..<i]) } catch { throw damaged("\(error)") }
+            guard case .object(let fields) = record, let t = fields["t"]?.int64Value else { throw damaged("a record has no time") }
+            records.append((t, fields))
+        }
+        if lineStart < text.count { carry = Array(text[lineStart...]) }
+        guard carry.count <= RecordFormat.maxInflatedChunk else { throw damaged("a record is too long") }
+        return records
     }
 }
 
