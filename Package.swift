@@ -100,16 +100,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: waiting on conditions with deadlines, demo fixtures, a lock box.
+        .target(name: "LassoTestSupport", dependencies: ["LassoCore", "LassoClient", "LassoDemo"], path: "Tests/LassoTestSupport"),
         .testTarget(name: "LassoCoreTests", dependencies: ["LassoCore"]),
-        .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore"]),
-        .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
+        .testTarget(name: "LassoClientTests", dependencies: ["LassoClient", "LassoDemo", "LassoCore", "LassoTestSupport"]),
+        .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient", "LassoTestSupport"]),
         .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoTerminal", "LassoCore"]),
         // Hub mode over real HTTP, with a real Prometheus and promtool (`make deps` installs them).
         .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks"]),
         .testTarget(name: "LassoRecordTests", dependencies: ["LassoRecord", "LassoClient", "LassoCore", "LassoDemo"]),
         .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore"]),
         // Bad input, faults over time, terminal injection, security: issue #8's suite.
-        .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI"]),
+        .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI", "LassoTestSupport"]),
         // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).
         .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
     ],

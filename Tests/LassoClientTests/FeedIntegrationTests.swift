@@ -3,6 +3,7 @@ import LassoCore
 import LassoDemo
 import XCTest
 @testable import LassoClient
+import LassoTestSupport
 
 /// Issue #5 over real HTTP: the demo relays every routing decision to every node (as Lasso's PubSub does), so polling
 /// all nodes returns each event several times; the feed must show each exactly once and count the relayed copies.
@@ -11,7 +12,7 @@ final class FeedIntegrationTests: XCTestCase {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: 3, seed: 5, eventRate: 300))
         try await cluster.start()
         try await Task.sleep(for: .milliseconds(1_200))
-        let targets = cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) }
+        let targets = cluster.targets
         // No sampling and room for everything, so the displayed feed is the whole unique set.
         let monitor = try ClusterMonitor(config: MonitorConfig(
             targets: targets, http: HTTPOptions(timeout: .seconds(2)),

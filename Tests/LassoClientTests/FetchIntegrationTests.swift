@@ -4,6 +4,7 @@ import LassoDemo
 import Synchronization
 import XCTest
 @testable import LassoClient
+import LassoTestSupport
 
 /// Issue #4 over real HTTP: the demo cluster on 127.0.0.1, the real monitor, faults injected at runtime.
 final class FetchIntegrationTests: XCTestCase {
@@ -18,25 +19,11 @@ final class FetchIntegrationTests: XCTestCase {
         await cluster.stop()
     }
 
-    func targets() -> [NodeTarget] { cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) } }
+    func targets() -> [NodeTarget] { cluster.targets }
 
     func config(healthMs: Int64 = 500, metricsMs: Int64 = 1_000, timeout: Duration = .seconds(1)) -> MonitorConfig {
         MonitorConfig(targets: targets(), healthIntervalMs: healthMs, metricsIntervalMs: metricsMs,
                       http: HTTPOptions(timeout: timeout))
-    }
-
-    /// Waits (bounded) until the monitor's latest snapshot satisfies `condition`.
-    func waitFor(_ monitor: ClusterMonitor, _ what: String, timeout: Double = 10,
-                 _ condition: (ClusterSnapshot) -> Bool) async throws -> ClusterSnapshot {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let snapshot = monitor.latestSnapshot()
-            if condition(snapshot) { return snapshot }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let last = monitor.latestSnapshot()
-        XCTFail("timed out waiting for \(what): coverage \(last.coverage), nodes \(last.nodes.map { "\($0.name)=\($0.state)" })")
-        return last
     }
 
     func providersAggregated(_ s: ClusterSnapshot, from nodes: Int) -> Bool {
@@ -260,7 +247,7 @@ final class AlertIntegrationTests: XCTestCase {
         let alerts = try AlertConfig.applying(overrides: ["coverage.for_seconds": 1, "coverage.allowed_missing": 0,
                                                           "evaluation.period_seconds": 0.5])
         let monitor = try ClusterMonitor(config: MonitorConfig(
-            targets: cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) }, healthIntervalMs: 500, metricsIntervalMs: 2_000,
+            targets: cluster.targets, healthIntervalMs: 500, metricsIntervalMs: 2_000,
             http: HTTPOptions(timeout: .seconds(1)), alerts: alerts))
         await monitor.start()
         func waitFor(_ what: String, _ condition: (ClusterSnapshot) -> Bool) async throws -> ClusterSnapshot {
@@ -295,11 +282,4 @@ final class AlertIntegrationTests: XCTestCase {
         await monitor.stop()
         await cluster.stop()
     }
-}
-
-/// A lock-protected value that closures can share (Mutex itself cannot be captured by escaping closures).
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }

@@ -4,6 +4,7 @@ import LassoCore
 @testable import LassoDemo
 import NIOCore
 import XCTest
+import LassoTestSupport
 
 /// The demo cluster over real HTTP on 127.0.0.1: shapes, quirks, relay, counters.
 final class DemoClusterHTTPTests: XCTestCase {

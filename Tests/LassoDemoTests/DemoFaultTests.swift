@@ -4,6 +4,7 @@ import LassoCore
 @testable import LassoDemo
 import NIOCore
 import XCTest
+import LassoTestSupport
 
 /// Each fault mode over real HTTP, and what the other nodes then report.
 final class DemoFaultTests: XCTestCase {

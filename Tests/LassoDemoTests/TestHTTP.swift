@@ -46,17 +46,6 @@ final class TestHTTP: Sendable {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds or `seconds` pass (bounded in count and time).
-func eventually(_ seconds: Double = 5, _ message: String = "condition never held", file: StaticString = #filePath,
-                line: UInt = #line, _ condition: () async throws -> Bool) async rethrows {
-    let attempts = Int(seconds / 0.05)
-    for _ in 0..<attempts {
-        if try await condition() { return }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    XCTFail(message, file: file, line: line)
-}
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

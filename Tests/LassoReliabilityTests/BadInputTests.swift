@@ -4,6 +4,7 @@ import LassoCore
 @testable import LassoDemo
 import LassoTUI
 import XCTest
+import LassoTestSupport
 
 /// Issue #8, "bad input from a node": many hostile nodes beside three good demo nodes in one ClusterMonitor, over real
 /// HTTP on 127.0.0.1. Each bad node must be marked bad/down with a short message, the good nodes' figures must not
@@ -26,7 +27,7 @@ final class BadInputTests: XCTestCase {
         await cluster.stop()
     }
 
-    var demoTargets: [NodeTarget] { cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) } }
+    var demoTargets: [NodeTarget] { cluster.targets }
 
     /// A node whose every endpoint gives the same reply.
     func node(_ reply: HostileNode.Reply) throws -> HostileNode {

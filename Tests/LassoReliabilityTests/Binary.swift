@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LassoTestSupport
 
 /// Runs the real `lassotop` executable (built by `swift build`; LASSOTOP_BIN overrides) as a child process.
 enum Binary {

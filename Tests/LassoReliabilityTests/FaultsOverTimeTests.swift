@@ -3,6 +3,7 @@ import LassoClient
 import LassoCore
 import LassoDemo
 import XCTest
+import LassoTestSupport
 
 /// Issue #8, "faults over time", against a running ClusterMonitor over real HTTP. Short, bounded versions run in
 /// `swift test`; `LASSOTOP_SOAK=1` runs the issue's full durations (flapping every 3 s for a minute).
@@ -30,14 +31,14 @@ final class FaultsOverTimeTests: XCTestCase {
         let monitor = try monitor([NodeTarget(name: "turns-bad", url: good.url), NodeTarget(name: "steady", url: other.url)])
         await monitor.start()
         defer { Task { await monitor.stop() } }
-        let before = try await Support.waitFor(monitor, "both nodes in the aggregate") { s in
+        let before = try await waitFor(monitor, "both nodes in the aggregate") { s in
             s.chains.first?.providers.first { $0.id == "p_alpha" }?.nodesReporting == 2
         }
         XCTAssertEqual(before.chains.first?.providers.first?.totalCalls, 800)
         let lastGood = try XCTUnwrap(before.nodes.first { $0.name == "turns-bad" })
 
         good.setHandler { _, _ in .json(#"{"chain":"ethereum","providers":[{"id":"p_alpha","total_calls":-1"#) }
-        let after = try await Support.waitFor(monitor, "bad, and out of the aggregate") { s in
+        let after = try await waitFor(monitor, "bad, and out of the aggregate") { s in
             s.nodes.first { $0.name == "turns-bad" }?.state == .bad
                 && s.chains.first?.providers.first { $0.id == "p_alpha" }?.nodesReporting == 1
         }
@@ -56,7 +57,7 @@ final class FaultsOverTimeTests: XCTestCase {
             if path.hasPrefix("/api/metrics") { return .json(#"{"chain":"ethereum","chain_id":1,"providers":[{"id":"p_alpha","total_calls":"many"}]}"#) }
             return LassoBodies.goodHandler(providers: [])(path, headers)
         }
-        let metricsBad = try await Support.waitFor(monitor, "up again, metrics still rejected") { s in
+        let metricsBad = try await waitFor(monitor, "up again, metrics still rejected") { s in
             let node = s.nodes.first { $0.name == "turns-bad" }
             return node?.state == .up && (node?.errorLog.last?.message ?? "").contains("providers[0].total_calls")
         }
@@ -93,19 +94,19 @@ final class FaultsOverTimeTests: XCTestCase {
                 for figures in provider.byNode { if let rate = figures.callsPerSecond { rates.append(rate) } }
             }
         }
-        _ = try await Support.waitFor(monitor, "a rate") { s in
+        _ = try await waitFor(monitor, "a rate") { s in
             sample()
             return s.chains.first?.providers.first?.callsPerSecond != nil
         }
         node.stop()
-        _ = try await Support.waitFor(monitor, "down after the kill") { s in
+        _ = try await waitFor(monitor, "down after the kill") { s in
             sample()
             return s.nodes.first?.state == .down
         }
         served.withLock { $0 = 0 }
         node = try HostileNode(port: port, handler: handler(base: 0, uptimeBase: 0))
         defer { node.stop() }
-        _ = try await Support.waitFor(monitor, "up after the restart with a fresh rate", timeout: 15) { s in
+        _ = try await waitFor(monitor, "up after the restart with a fresh rate", timeout: 15) { s in
             sample()
             guard s.nodes.first?.state == .up, (s.nodes.first?.uptimeSeconds ?? .max) < 100 else { return false }
             return (s.chains.first?.providers.first?.totalCalls ?? .max) < 100_000 && s.chains.first?.providers.first?.callsPerSecond != nil
@@ -124,9 +125,9 @@ final class FaultsOverTimeTests: XCTestCase {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: 3, seed: 5, eventRate: 50))
         try await cluster.start()
         let cycles = Self.soak ? 10 : 4
-        let monitor = try monitor(cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) }, healthMs: Self.soak ? 1_000 : 200)
+        let monitor = try monitor(cluster.targets, healthMs: Self.soak ? 1_000 : 200)
         await monitor.start()
-        _ = try await Support.waitFor(monitor, "3/3") { $0.coverage.responding == 3 }
+        _ = try await waitFor(monitor, "3/3") { $0.coverage.responding == 3 }
         var lastGenerated = monitor.latestSnapshot().generatedAtMs
         var longestGapMs: Int64 = 0
         var lastChange = Date()
@@ -154,7 +155,7 @@ final class FaultsOverTimeTests: XCTestCase {
                 try await watch(for: 5) { s in (s.nodes.first { $0.name == "fra-1" }?.state == .down) == down }
             }
         }
-        let last = try await Support.waitFor(monitor, "3/3 after the flapping") { $0.coverage.responding == 3 }
+        let last = try await waitFor(monitor, "3/3 after the flapping") { $0.coverage.responding == 3 }
         await monitor.stop()
         await cluster.stop()
         let fra = try XCTUnwrap(last.nodes.first { $0.name == "fra-1" })
@@ -173,18 +174,18 @@ final class FaultsOverTimeTests: XCTestCase {
     func testAllNodesDownThenBack() async throws {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: 3, seed: 6, eventRate: 50))
         try await cluster.start()
-        let monitor = try monitor(cluster.nodes.map { NodeTarget(name: $0.id, url: $0.url) })
+        let monitor = try monitor(cluster.targets)
         await monitor.start()
-        _ = try await Support.waitFor(monitor, "healthy") { $0.coverage.status == .healthy }
+        _ = try await waitFor(monitor, "healthy") { $0.coverage.status == .healthy }
         for node in cluster.nodes { try await cluster.setFault(.down, node: node.id) }
-        let offline = try await Support.waitFor(monitor, "offline, every node down") { s in
+        let offline = try await waitFor(monitor, "offline, every node down") { s in
             s.coverage.status == .offline && s.nodes.allSatisfy { $0.state == .down }
         }
         XCTAssertEqual(offline.coverage.responding, 0)
         XCTAssertFalse(offline.coverage.quorum)
         XCTAssertTrue(offline.nodes.allSatisfy { ($0.lastError ?? "").contains("refused") }, "\(offline.nodes.map(\.lastError))")
         for node in cluster.nodes { try await cluster.setFault(.ok, node: node.id) }
-        let healthy = try await Support.waitFor(monitor, "healthy again with metrics from 3 nodes") { s in
+        let healthy = try await waitFor(monitor, "healthy again with metrics from 3 nodes") { s in
             s.coverage.status == .healthy && s.chains.first?.responding == 3
         }
         XCTAssertTrue(healthy.coverage.quorum)
@@ -217,12 +218,12 @@ final class FaultsOverTimeTests: XCTestCase {
         await monitor.start()
         defer { Task { await monitor.stop() } }
         func names(_ s: ClusterSnapshot) -> [String] { s.nodes.map(\.name).sorted() }
-        let two = try await Support.waitFor(monitor, "two discovered nodes up with metrics") { s in
+        let two = try await waitFor(monitor, "two discovered nodes up with metrics") { s in
             names(s) == ["127.0.0.2:\(port)", "127.0.0.3:\(port)"] && s.coverage.responding == 2 && s.chains.first?.responding == 2
         }
         XCTAssertEqual(two.chains.first?.providers.first?.totalCalls, 50)
         answer.withLock { $0 = ["127.0.0.3", "127.0.0.4"] }
-        let moved = try await Support.waitFor(monitor, ".2 removed, .4 added, metrics from the new set") { s in
+        let moved = try await waitFor(monitor, ".2 removed, .4 added, metrics from the new set") { s in
             names(s) == ["127.0.0.3:\(port)", "127.0.0.4:\(port)"] && s.coverage.responding == 2
                 && s.chains.first?.providers.first?.totalCalls == 70
         }

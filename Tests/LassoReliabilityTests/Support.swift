@@ -7,22 +7,6 @@ import XCTest
 
 /// Helpers shared by the reliability tests.
 enum Support {
-    /// Waits (bounded) until the monitor's latest snapshot satisfies `condition`; fails with the node states if not.
-    static func waitFor(_ monitor: ClusterMonitor, _ what: String, timeout: Double = 10,
-                        file: StaticString = #filePath, line: UInt = #line,
-                        _ condition: (ClusterSnapshot) -> Bool) async throws -> ClusterSnapshot {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let snapshot = monitor.latestSnapshot()
-            if condition(snapshot) { return snapshot }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let last = monitor.latestSnapshot()
-        XCTFail("timed out waiting for \(what): coverage \(last.coverage.responding)/\(last.coverage.total), nodes "
-                + "\(last.nodes.map { "\($0.name)=\($0.state)(\($0.lastError ?? ""))" })", file: file, line: line)
-        return last
-    }
-
     /// A scalar that must never reach the terminal: C0/C1 controls, DEL, bidi overrides/isolates/marks.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -74,12 +58,4 @@ enum Support {
     static func resetPeakMemory() {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
-}
-
-/// A lock-protected value that `@Sendable` closures can share.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-    var value: Value { withLock { $0 } }
 }
