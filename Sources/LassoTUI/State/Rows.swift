@@ -1,13 +1,5 @@
 import LassoCore
 
-/// One provider as seen from a node (node detail's "its providers").
-public struct NodeProviderRow: Equatable, Sendable {
-    public var chain: String
-    public var providerID: String
-    public var providerName: String
-    public var figures: ProviderNodeFigures
-}
-
 /// Sortable columns per pane, in the `s` key's order (index = `SortSpec.column`; the first is the default). They
 /// come from the pane's table definition in Table/.
 public enum SortColumns {

@@ -44,16 +44,6 @@ public struct PageEntry: Equatable, Sendable {
     }
 }
 
-public struct SortSpec: Equatable, Sendable {
-    /// Index into the pane's `SortColumns.columns`.
-    public var column: Int
-    public var reversed: Bool
-    public init(column: Int = 0, reversed: Bool = false) {
-        self.column = column
-        self.reversed = reversed
-    }
-}
-
 /// The whole UI state as one value: reduce(state, action, snapshot) → state, and render(state, snapshot) → frame.
 public struct UIState: Equatable, Sendable {
     /// Page stack; the first entry is a top-level view, later ones are drill-downs (breadcrumb).

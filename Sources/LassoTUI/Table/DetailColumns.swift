@@ -82,6 +82,14 @@ enum MethodColumns {
     ], rowRole: { line, _ in line.node == nil ? .text : .textDim }, isSelectable: { $0.node == nil })
 }
 
+/// One provider as seen from a node (node detail's "its providers").
+public struct NodeProviderRow: Equatable, Sendable {
+    public var chain: String
+    public var providerID: String
+    public var providerName: String
+    public var figures: ProviderNodeFigures
+}
+
 /// Node detail: the providers this node reports.
 enum NodeProviderColumns {
     typealias Column = TableColumn<NodeProviderRow>

@@ -22,6 +22,26 @@ public enum ColumnAlignment: Sendable {
     case left, right
 }
 
+public struct SortSpec: Equatable, Sendable {
+    /// Index into the pane's sort cycle (`TableDefinition.sortCycle`, named by `SortColumns.columns`).
+    public var column: Int
+    public var reversed: Bool
+    public init(column: Int = 0, reversed: Bool = false) {
+        self.column = column
+        self.reversed = reversed
+    }
+}
+
+/// One drawn cell: text (sanitized when drawn) and a style role (nil: the row's).
+struct TableCell {
+    var text: String
+    var role: StyleRole?
+    init(_ text: String, _ role: StyleRole? = nil) {
+        self.text = text
+        self.role = role
+    }
+}
+
 /// What a cell closure may use besides its row: the terminal's capabilities and what the whole table shares
 /// (the chain the providers table shows, the sparkline width, circuit states of a provider's nodes).
 struct CellEnv {

@@ -1,19 +1,3 @@
-/// Terminal capabilities the view depends on (the backend detects them; tests set them).
-public struct RenderCaps: Equatable, Sendable {
-    /// Box-drawing and block characters; false gives `+-|` borders and ASCII sparklines.
-    public var unicode: Bool
-    /// No colours: state must still show through bold/reverse/underline.
-    public var monochrome: Bool
-    /// Local time offset for clocks (the view never reads the clock or the time zone).
-    public var utcOffsetSeconds: Int
-
-    public init(unicode: Bool = true, monochrome: Bool = false, utcOffsetSeconds: Int = 0) {
-        self.unicode = unicode
-        self.monochrome = monochrome
-        self.utcOffsetSeconds = utcOffsetSeconds
-    }
-}
-
 /// Facts about lassotop itself that are not in the snapshot (Ops view, footer).
 public struct RuntimeInfo: Equatable, Sendable {
     public var healthIntervalMs: Int64?
@@ -36,15 +20,6 @@ public struct GridSize: Equatable, Sendable {
 struct Rect {
     var x: Int, y: Int, width: Int, height: Int
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
-}
-
-struct TableCell {
-    var text: String
-    var role: StyleRole?
-    init(_ text: String, _ role: StyleRole? = nil) {
-        self.text = text
-        self.role = role
-    }
 }
 
 struct Painter {
