@@ -150,8 +150,8 @@ public enum SnapshotReader {
     struct MethodDoc: Decodable {
         var method: String
         var totalCalls: Int
-        var avgLatencyMs: Double
-        var successRate: Double
+        var avgLatencyMs: Double?
+        var successRate: Double?
         var p50: Double
         var p95: Double
         var p99: Double
@@ -210,14 +210,19 @@ public enum SnapshotReader {
             object["methods"] = methods.map { method -> [String: Any] in
                 let extra = methodExtra[method.method]
                 var entry: [String: Any] = [
-                    "method": method.method, "totalCalls": method.totalCalls, "avgLatencyMs": method.avgLatencyMs,
-                    "successRate": method.successRate, "p50": method.p50, "p90": extra?.p90 ?? method.p50,
+                    "method": method.method, "totalCalls": method.totalCalls, "p50": method.p50, "p90": extra?.p90 ?? method.p50,
                     "p95": method.p95, "p99": method.p99,
                     "byNode": (extra?.byNode ?? []).map { node -> [String: Any] in
-                        ["node": node.node, "totalCalls": node.totalCalls, "avgLatencyMs": node.avgLatencyMs,
-                         "successRate": node.successRate, "p50": node.p50, "p90": node.p90, "p95": node.p95, "p99": node.p99]
+                        var row: [String: Any] = ["node": node.node, "totalCalls": node.totalCalls, "p50": node.p50,
+                                                  "p90": node.p90, "p95": node.p95, "p99": node.p99]
+                        // Null averages and success rates stay unknown (absent), never 0.
+                        row["avgLatencyMs"] = node.avgLatencyMs
+                        row["successRate"] = node.successRate
+                        return row
                     },
                 ]
+                entry["avgLatencyMs"] = method.avgLatencyMs
+                entry["successRate"] = method.successRate
                 entry["worstNode"] = method.worstNode
                 return entry
             }

@@ -93,18 +93,20 @@ final class ModelDecodingTests: XCTestCase {
         XCTAssertTrue(metrics.providers.isEmpty)
     }
 
-    func testMetricsWrongTypeNamesField() {
+    // A bad provider entry is dropped alone and named; the rest of the body is kept.
+    func testMetricsWrongTypeDropsOnlyThatEntryAndNamesIt() throws {
         let body = Self.metricsBody.replacingOccurrences(of: #""total_calls":1200"#, with: #""total_calls":"many""#)
-        XCTAssertThrowsError(try MetricsResponse.decode(Data(body.utf8))) { error in
-            XCTAssertEqual((error as? LassoDecodeError)?.field, "providers[0].total_calls")
-        }
+        let metrics = try MetricsResponse.decode(Data(body.utf8))
+        XCTAssertEqual(metrics.providers.map(\.id), ["ethereum_llama"])
+        XCTAssertEqual(metrics.droppedEntries.count, 1)
+        XCTAssertTrue(metrics.droppedEntries[0].hasPrefix("providers[0] (ethereum_drpc): total_calls"), metrics.droppedEntries[0])
     }
 
-    func testMetricsRejectsNegativeCounter() {
+    func testMetricsNegativeCounterDropsOnlyThatEntry() throws {
         let body = Self.metricsBody.replacingOccurrences(of: #""total_calls":1200"#, with: #""total_calls":-3"#)
-        XCTAssertThrowsError(try MetricsResponse.decode(Data(body.utf8))) { error in
-            XCTAssertEqual((error as? LassoDecodeError)?.field, "providers[0].total_calls")
-        }
+        let metrics = try MetricsResponse.decode(Data(body.utf8))
+        XCTAssertEqual(metrics.providers.map(\.id), ["ethereum_llama"])
+        XCTAssertEqual(metrics.droppedEntries.count, 1)
     }
 
     func testRoutingEventDecodesAndNeedsMethod() throws {

@@ -101,7 +101,7 @@ final class DemoClusterHTTPTests: XCTestCase {
             for row in rows {
                 XCTAssertTrue(row.method.hasSuffix("@http") || row.method.hasSuffix("@ws"), row.method)
                 XCTAssertTrue(row.p50 <= row.p90 && row.p90 <= row.p95 && row.p95 <= row.p99, "\(provider.id) \(row.method)")
-                XCTAssertTrue((0...1).contains(row.successRate))
+                XCTAssertTrue((0...1).contains(row.successRate ?? -1))
             }
         }
         XCTAssertEqual(Set(metrics.rpcMethods), Set(metrics.methodsByProvider.flatMap { $0.methods.map(\.method) }))

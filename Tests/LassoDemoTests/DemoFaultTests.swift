@@ -157,7 +157,7 @@ final class DemoFaultTests: XCTestCase {
 
     func testRestartResetsCountersUptimeAndSequence() async throws {
         let nodes = try await startCluster()
-        try await eventually(5, "uptime never reached 1 s") { try await health(nodes[0]).uptimeSeconds >= 1 }
+        try await eventually(5, "uptime never reached 1 s") { (try await health(nodes[0]).uptimeSeconds ?? 0) >= 1 }
         let callsBefore = try await totalCalls(nodes[0])
         let head = try await head(nodes[0])
         XCTAssertGreaterThan(head, 100)

@@ -35,8 +35,8 @@ public struct SnapshotDetail: Codable, Equatable, Sendable {
     public struct MethodNode: Codable, Equatable, Sendable {
         public var node: String
         public var totalCalls: Int
-        public var avgLatencyMs: Double
-        public var successRate: Double
+        public var avgLatencyMs: Double?
+        public var successRate: Double?
         public var p50: Double
         public var p90: Double
         public var p95: Double

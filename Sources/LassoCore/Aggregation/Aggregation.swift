@@ -38,8 +38,9 @@ public struct ProviderNodeFigures: Sendable, Equatable, Codable {
 public struct MethodNodeFigures: Sendable, Equatable, Codable {
     public var node: String
     public var totalCalls: Int
-    public var avgLatencyMs: Double
-    public var successRate: Double
+    /// nil when the node sent null.
+    public var avgLatencyMs: Double?
+    public var successRate: Double?
     public var p50: Double
     public var p90: Double
     public var p95: Double
@@ -49,8 +50,9 @@ public struct MethodNodeFigures: Sendable, Equatable, Codable {
 public struct MethodAggregate: Sendable, Equatable, Codable {
     public var method: String
     public var totalCalls: Int
-    public var avgLatencyMs: Double
-    public var successRate: Double
+    /// Call-weighted over the nodes that sent a value; nil when none did.
+    public var avgLatencyMs: Double?
+    public var successRate: Double?
     /// Percentiles are never averaged: each is the maximum over the qualifying nodes.
     public var p50: Double
     public var p90: Double
@@ -108,6 +110,12 @@ public enum Aggregation {
             weight += entry.calls
         }
         return weight == 0 ? 0 : sum / Double(weight)
+    }
+
+    /// `weightedAverage` over the entries with a value; nil when none has one (a null is unknown, not 0).
+    public static func knownWeightedAverage(_ entries: [(value: Double?, calls: Int)]) -> Double? {
+        let known = entries.compactMap { entry in entry.value.map { (value: $0, calls: entry.calls) } }
+        return known.isEmpty ? nil : weightedAverage(known)
     }
 
     /// Lasso's score: success × 1000/(1000+latency) × log10(calls); 0 for ≤1 call.
@@ -201,8 +209,8 @@ public enum Aggregation {
             let worst = basis.max { $0.metrics.p95 < $1.metrics.p95 }
             result.append(MethodAggregate(
                 method: method, totalCalls: entries.reduce(0) { $0 + $1.metrics.totalCalls },
-                avgLatencyMs: weightedAverage(basis.map { ($0.metrics.avgLatencyMs, $0.metrics.totalCalls) }),
-                successRate: weightedAverage(basis.map { ($0.metrics.successRate, $0.metrics.totalCalls) }),
+                avgLatencyMs: knownWeightedAverage(basis.map { ($0.metrics.avgLatencyMs, $0.metrics.totalCalls) }),
+                successRate: knownWeightedAverage(basis.map { ($0.metrics.successRate, $0.metrics.totalCalls) }),
                 p50: basis.map(\.metrics.p50).max() ?? 0, p90: basis.map(\.metrics.p90).max() ?? 0,
                 p95: worst?.metrics.p95 ?? 0, p99: basis.map(\.metrics.p99).max() ?? 0,
                 worstNode: worst?.node,

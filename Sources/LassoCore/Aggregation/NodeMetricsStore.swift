@@ -39,7 +39,7 @@ public struct NodeMetricsStore: Sendable {
         public var reports: [NodeChainReport]
         /// node → provider id → calls/s, for the aggregation.
         public var rates: [String: [String: Double]]
-        /// node → why its answer is missing.
+        /// node → why its answer is missing, or which of its entries were dropped (the rest of it is in `reports`).
         public var errors: [String: String]
         /// How many nodes were asked (answered or not).
         public var asked: Int
@@ -71,11 +71,19 @@ public struct NodeMetricsStore: Sendable {
                 }
                 if !nodeRates.isEmpty { round.rates[fetch.node, default: [:]].merge(nodeRates) { _, new in new } }
                 latest[chain, default: [:]][fetch.node] = Entry(metrics: metrics, atMs: fetch.atMs, rates: nodeRates)
+                if !metrics.droppedEntries.isEmpty {
+                    round.errors[fetch.node] = Self.droppedNote(metrics.droppedEntries)
+                }
             case .failure(let error):
                 round.errors[fetch.node] = error.message
             }
         }
         return round
+    }
+
+    /// How a body with bad entries is worded in the node's error log: the count, then each entry named.
+    public static func droppedNote(_ dropped: [String]) -> String {
+        "dropped \(dropped.count) bad entr\(dropped.count == 1 ? "y" : "ies"): " + dropped.joined(separator: "; ")
     }
 
     /// The node's last answer for the chain, however old.
@@ -93,7 +101,7 @@ public struct NodeMetricsStore: Sendable {
 public struct ChainMetrics: Sendable, Equatable {
     public var aggregate: ChainAggregate
     public var history: [ProviderKey: ProviderHistory]
-    /// node → why that node's figures are missing from `aggregate`.
+    /// node → why that node's figures are missing from `aggregate` (all of them, or the entries named).
     public var nodeErrors: [String: String]
 
     public init(aggregate: ChainAggregate, history: [ProviderKey: ProviderHistory] = [:], nodeErrors: [String: String] = [:]) {

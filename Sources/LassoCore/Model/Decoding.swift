@@ -89,13 +89,17 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    /// A fraction 0...1 (success rates).
+    /// How far above 1 a fraction may be and still count as 1: nodes compute success rates in floating point, and
+    /// 1.0000001 is rounding, not garbage.
+    static var fractionSlack: Double { 1e-6 }
+
+    /// A fraction 0...1 (success rates); a rounding overshoot up to `fractionSlack` is clamped to 1.
     func decodeFractionIfPresent(_ key: Key) throws -> Double? {
         guard let value = try decodeNumberIfPresent(key) else { return nil }
-        guard value <= 1 else {
+        guard value <= 1 + Self.fractionSlack else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "fraction above 1")
         }
-        return value
+        return min(value, 1)
     }
 
     func decodeNumberIfPresent(_ key: Key) throws -> Double? {
@@ -128,5 +132,56 @@ extension KeyedDecodingContainer {
     func decodeCountIfPresent(_ key: Key) throws -> Int? {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         return try decodeCount(key)
+    }
+}
+
+/// Consumes one array element of any shape, keeping its id (when it has one) to name a dropped entry.
+struct SkippedEntry: Decodable {
+    var id: String?
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        guard let c = try? decoder.container(keyedBy: AnyKey.self) else { return }
+        for key in ["id", "provider_id", "method"] {
+            if let value = try? c.decode(String.self, forKey: AnyKey(stringValue: key)) {
+                id = value
+                return
+            }
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an array entry by entry: an entry that does not decode is dropped and described in `dropped`
+    /// (its path, its id when it has one, and why), so one bad provider does not throw away a node's whole body.
+    /// A missing or null array is empty; a value that is not an array still throws.
+    func decodeEntries<T: Decodable>(_ type: T.Type, forKey key: Key, endpoint: String,
+                                     dropped: inout [String]) throws -> [T] {
+        guard contains(key), try !decodeNil(forKey: key) else { return [] }
+        var array = try nestedUnkeyedContainer(forKey: key)
+        var result: [T] = []
+        while !array.isAtEnd {
+            let index = array.currentIndex
+            do {
+                result.append(try array.decode(T.self))
+            } catch {
+                let skipped = try array.decode(SkippedEntry.self)
+                var text = LassoJSON.path(codingPath + [key]) + "[\(index)]"
+                if let id = skipped.id { text += " (\(id))" }
+                if let error = error as? DecodingError {
+                    let described = LassoJSON.describe(error, endpoint: endpoint)
+                    text += ": " + (described.field.isEmpty ? described.reason
+                                    : "\(described.field.split(separator: ".").last ?? "") \(described.reason)")
+                }
+                dropped.append(text)
+            }
+        }
+        return result
     }
 }

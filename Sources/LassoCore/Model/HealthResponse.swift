@@ -4,11 +4,12 @@ import Foundation
 public struct HealthResponse: Codable, Equatable, Sendable {
     public var status: String
     public var timestamp: String?
-    public var uptimeSeconds: Int
+    /// nil when the node did not send it (shown as a dash; the node is still up).
+    public var uptimeSeconds: Int?
     public var version: String?
     public var cluster: ClusterView
 
-    public init(status: String = "healthy", timestamp: String? = nil, uptimeSeconds: Int, version: String?, cluster: ClusterView) {
+    public init(status: String = "healthy", timestamp: String? = nil, uptimeSeconds: Int?, version: String?, cluster: ClusterView) {
         self.status = status
         self.timestamp = timestamp
         self.uptimeSeconds = uptimeSeconds
@@ -25,7 +26,7 @@ public struct HealthResponse: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         status = try c.decodeIfPresent(String.self, forKey: .status) ?? "healthy"
         timestamp = try c.decodeIfPresent(String.self, forKey: .timestamp)
-        uptimeSeconds = try c.decodeCount(.uptimeSeconds)
+        uptimeSeconds = try c.decodeCountIfPresent(.uptimeSeconds)
         version = try c.decodeIfPresent(String.self, forKey: .version)
         cluster = try c.decode(ClusterView.self, forKey: .cluster)
     }

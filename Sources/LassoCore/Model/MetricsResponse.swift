@@ -13,6 +13,9 @@ public struct MetricsResponse: Codable, Equatable, Sendable {
     public var methodsByProvider: [ProviderMethods]
     /// Wall-clock ms; 0 when the node has no traffic for this chain yet.
     public var lastUpdated: Int64
+    /// Entries that did not decode and were left out, each named ("providers[1] (ethereum_x): total_calls null
+    /// where …"); the rest of the body is kept. Not part of the wire form.
+    public var droppedEntries: [String] = []
 
     public var hasData: Bool { lastUpdated != 0 }
 
@@ -60,9 +63,13 @@ public struct MetricsResponse: Codable, Equatable, Sendable {
         } else {
             totalCalls = 0
         }
-        providers = try c.decodeIfPresent([ProviderMetrics].self, forKey: .providers) ?? []
-        rpcMethods = try c.decodeIfPresent([String].self, forKey: .rpcMethods) ?? []
-        methodsByProvider = try c.decodeIfPresent([ProviderMethods].self, forKey: .methodsByProvider) ?? []
+        var dropped: [String] = []
+        providers = try c.decodeEntries(ProviderMetrics.self, forKey: .providers, endpoint: "/api/metrics", dropped: &dropped)
+        rpcMethods = try c.decodeEntries(String.self, forKey: .rpcMethods, endpoint: "/api/metrics", dropped: &dropped)
+        methodsByProvider = try c.decodeEntries(ProviderMethods.self, forKey: .methodsByProvider, endpoint: "/api/metrics",
+                                                dropped: &dropped)
+        for entry in methodsByProvider { dropped += entry.droppedMethods }
+        droppedEntries = dropped
         lastUpdated = Int64(try c.decodeCountIfPresent(.lastUpdated) ?? 0)
     }
 
@@ -152,6 +159,8 @@ public struct ProviderMethods: Codable, Equatable, Sendable {
     public var providerID: String
     public var providerName: String?
     public var methods: [MethodMetrics]
+    /// Method entries that did not decode, named; not part of the wire form.
+    public var droppedMethods: [String] = []
 
     public init(providerID: String, providerName: String?, methods: [MethodMetrics]) {
         self.providerID = providerID
@@ -163,22 +172,39 @@ public struct ProviderMethods: Codable, Equatable, Sendable {
         case methods
         case providerID = "provider_id", providerName = "provider_name"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        providerID = try c.decode(String.self, forKey: .providerID)
+        providerName = try c.decodeIfPresent(String.self, forKey: .providerName)
+        var dropped: [String] = []
+        methods = try c.decodeEntries(MethodMetrics.self, forKey: .methods, endpoint: "/api/metrics", dropped: &dropped)
+        droppedMethods = dropped.map { "\($0) of \(providerID)" }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(providerID, forKey: .providerID)
+        try c.encodeIfPresent(providerName, forKey: .providerName)
+        try c.encode(methods, forKey: .methods)
+    }
 }
 
 /// Per-method figures; `method` is `"<method>@<transport>"`. Percentiles are over ≤100 recent successes, 0 when none.
+/// The average and success rate are nil when the node sent null (shown as a dash, never as 0 or 0 %).
 public struct MethodMetrics: Codable, Equatable, Sendable {
     public var method: String
-    public var avgLatencyMs: Double
+    public var avgLatencyMs: Double?
     public var p50: Double
     public var p90: Double
     public var p95: Double
     public var p99: Double
-    public var successRate: Double
+    public var successRate: Double?
     public var totalCalls: Int
     public var lastUpdated: Int64
 
-    public init(method: String, avgLatencyMs: Double, p50: Double, p90: Double, p95: Double, p99: Double,
-                successRate: Double, totalCalls: Int, lastUpdated: Int64) {
+    public init(method: String, avgLatencyMs: Double?, p50: Double, p90: Double, p95: Double, p99: Double,
+                successRate: Double?, totalCalls: Int, lastUpdated: Int64) {
         self.method = method
         self.avgLatencyMs = avgLatencyMs
         self.p50 = p50
@@ -199,12 +225,12 @@ public struct MethodMetrics: Codable, Equatable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         method = try c.decode(String.self, forKey: .method)
-        avgLatencyMs = try c.decodeNumberIfPresent(.avgLatencyMs) ?? 0
+        avgLatencyMs = try c.decodeNumberIfPresent(.avgLatencyMs)
         p50 = try c.decodeNumberIfPresent(.p50) ?? 0
         p90 = try c.decodeNumberIfPresent(.p90) ?? 0
         p95 = try c.decodeNumberIfPresent(.p95) ?? 0
         p99 = try c.decodeNumberIfPresent(.p99) ?? 0
-        successRate = try c.decodeFractionIfPresent(.successRate) ?? 0
+        successRate = try c.decodeFractionIfPresent(.successRate)
         totalCalls = try c.decodeCount(.totalCalls)
         lastUpdated = Int64(try c.decodeCountIfPresent(.lastUpdated) ?? 0)
     }

@@ -58,13 +58,15 @@ enum MethodColumns {
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 0, sort: ColumnSort("calls", rank: 0, by: nil)) { line, _ in
             TableCell(Format.count(line.node?.totalCalls ?? line.method.totalCalls))
         },
-        Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 1) { line, _ in
-            TableCell(Format.ms(line.node?.avgLatencyMs ?? line.method.avgLatencyMs))
+        Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 1) { line, env in
+            TableCell(Format.ms(line.node.map(\.avgLatencyMs) ?? line.method.avgLatencyMs, dash: env.dash))
         },
+        // Unknown success rates (null from the node) sort first, before the lowest known one.
         Column("success", title: "SUCC", width: .fixed(6), align: .right, priority: 0,
-               sort: ColumnSort("success", rank: 3) { ($0.method.successRate, $0.method.method) < ($1.method.successRate, $1.method.method) }) { line, _ in
-            if let node = line.node { return TableCell(Format.percent(node.successRate)) }
-            return TableCell(Format.percent(line.method.successRate), ProviderColumns.successRole(line.method.successRate))
+               sort: ColumnSort("success", rank: 3) { ($0.method.successRate ?? -1, $0.method.method) < ($1.method.successRate ?? -1, $1.method.method) }) { line, env in
+            if let node = line.node { return TableCell(Format.percent(node.successRate, dash: env.dash)) }
+            guard let rate = line.method.successRate else { return TableCell(env.dash, .textDim) }
+            return TableCell(Format.percent(rate), ProviderColumns.successRole(rate))
         },
         Column("p50", title: "P50", width: .fixed(7), align: .right, priority: 1) { line, env in
             TableCell(env.percentileMs(line.node?.p50 ?? line.method.p50))
