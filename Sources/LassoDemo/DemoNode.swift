@@ -1,3 +1,4 @@
+import LassoCore
 import Synchronization
 
 /// Mutable state of one simulated node, guarded by `DemoNode.state`.

@@ -1,37 +1,6 @@
 import Foundation
 import LassoCore
 
-/// A fault injected into one demo node, at runtime (`POST /_demo/fault` or `DemoCluster.setFault`).
-public enum DemoFault: String, CaseIterable, Sendable, Codable {
-    /// Normal operation.
-    case ok
-    /// The node's port is closed (its server is stopped); it handles and receives no traffic.
-    case down
-    /// Every `/api/*` reply is delayed by `DemoConfig.slowDelay` (longer than a client timeout).
-    case slow
-    /// `/api/*` replies are truncated JSON with status 200.
-    case garbage
-    /// `/api/*` replies are an HTML 500 page.
-    case error500
-    /// One-shot: counters, event buffer and sequence reset, uptime back to 0; the node then behaves as `ok`.
-    case restart
-    /// The node answers but is cut off from its peers: it reports `nodes_connected: 1` and the others count it out.
-    case partition
-
-    /// One line for help texts and the TUI's demo panel.
-    public var summary: String {
-        switch self {
-        case .ok: return "normal operation"
-        case .down: return "port closed"
-        case .slow: return "replies after a long delay"
-        case .garbage: return "truncated JSON"
-        case .error500: return "HTML 500 page"
-        case .restart: return "reset counters, sequence and uptime"
-        case .partition: return "cut off from peers"
-        }
-    }
-}
-
 /// What one demo node's `/api/health` says instead of the simulation (`POST /_demo/health`,
 /// `DemoCluster.setHealthOverride`): a node's own view of the cluster, its version during a rolling deploy, and a
 /// slow reply (Lasso's topology call falls back to `standalone` after a 5 s timeout, so real replies can take just

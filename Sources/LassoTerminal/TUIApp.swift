@@ -13,10 +13,8 @@ public protocol DashboardBackend: Sendable {
     /// +/- keys; the backend clamps.
     func changeHealthInterval(by deltaMs: Int64)
     func healthIntervalMs() -> Int64
-    /// Demo only (modes: ok down slow garbage error500 restart partition).
-    func injectFault(node: String, mode: String)
-    /// Empty when not watching the embedded demo.
-    var demoNodeNames: [String] { get }
+    /// Demo only: the embedded demo cluster applies it; other backends ignore it.
+    func injectFault(node: String, mode: DemoFault)
 }
 
 public struct TUIOptions: Sendable {

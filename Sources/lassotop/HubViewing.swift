@@ -57,8 +57,7 @@ struct HubBackend: DashboardBackend {
     func refreshNow() { viewer.refreshNow() }
     func changeHealthInterval(by deltaMs: Int64) {}
     func healthIntervalMs() -> Int64 { viewer.healthIntervalMs() }
-    func injectFault(node: String, mode: String) {}
-    var demoNodeNames: [String] { [] }
+    func injectFault(node: String, mode: DemoFault) {}
 }
 
 extension Top {

@@ -81,20 +81,18 @@ struct MonitorBackend: DashboardBackend {
     func changeHealthInterval(by deltaMs: Int64) { monitor.changeHealthInterval(by: deltaMs) }
     func healthIntervalMs() -> Int64 { monitor.healthIntervalMs() }
 
-    func injectFault(node: String, mode: String) {
-        guard let demo, let fault = DemoFault(rawValue: mode) else { return }
+    func injectFault(node: String, mode fault: DemoFault) {
+        guard let demo else { return }
         Task {
             do {
                 try await demo.setFault(fault, node: node)
                 await monitor.ingestExternal([.cluster(ts: Int64(Date().timeIntervalSince1970 * 1000), severity: .info,
-                                                       message: "demo: fault \(mode) injected on \(node)", node: node)], malformed: 0)
+                                                       message: "demo: fault \(fault.rawValue) injected on \(node)", node: node)], malformed: 0)
             } catch {
                 await monitor.ingestExternal([.cluster(ts: Int64(Date().timeIntervalSince1970 * 1000), severity: .warning,
-                                                       message: "demo: could not inject \(mode) on \(node): \(error)", node: node)], malformed: 0)
+                                                       message: "demo: could not inject \(fault.rawValue) on \(node): \(error)", node: node)], malformed: 0)
             }
             monitor.refreshNow()
         }
     }
-
-    var demoNodeNames: [String] { demo?.nodes.map(\.id) ?? [] }
 }

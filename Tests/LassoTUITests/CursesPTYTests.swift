@@ -11,8 +11,7 @@ struct FixtureBackend: DashboardBackend {
     func refreshNow() {}
     func changeHealthInterval(by deltaMs: Int64) {}
     func healthIntervalMs() -> Int64 { 2000 }
-    func injectFault(node: String, mode: String) {}
-    var demoNodeNames: [String] { [] }
+    func injectFault(node: String, mode: DemoFault) {}
 }
 
 /// Runs `TUIApp.run` for real: this test binary re-runs itself on a pty (child mode chosen by an environment

@@ -49,8 +49,7 @@ final class RecordingBackend: DashboardBackend, @unchecked Sendable {
     func refreshNow() { lock.withLock { refreshes += 1 } }
     func changeHealthInterval(by deltaMs: Int64) { lock.withLock { interval = min(max(500, interval + deltaMs), 60_000) } }
     func healthIntervalMs() -> Int64 { lock.withLock { interval } }
-    func injectFault(node: String, mode: String) { lock.withLock { faults.append("\(node):\(mode)") } }
-    var demoNodeNames: [String] { [] }
+    func injectFault(node: String, mode: DemoFault) { lock.withLock { faults.append("\(node):\(mode.rawValue)") } }
 }
 
 final class EffectInterpreterTests: XCTestCase {
@@ -113,7 +112,7 @@ final class EffectInterpreterTests: XCTestCase {
     func testBackendEffectsReachTheBackend() {
         let backend = RecordingBackend(snapshot: Fixtures.snapshot(.healthy))
         var state = UIState()
-        let outcome = interpreter(backend).run([.refreshNow, .changeInterval(byMs: 500), .injectFault(node: "iad-1", mode: "slow")],
+        let outcome = interpreter(backend).run([.refreshNow, .changeInterval(byMs: 500), .injectFault(node: "iad-1", mode: .slow)],
                                                state: &state, snapshot: backend.snapshot, screen: FakeScreen(keys: []))
         XCTAssertFalse(outcome.quit)
         XCTAssertEqual(backend.refreshes, 1)

@@ -59,7 +59,7 @@ final class KeyHandlingTests: XCTestCase {
         var state = UIState()
         state.pages = [PageEntry(page: .view(.demo))]
         XCTAssertNil(Keymap.action(for: .char("x"), state: state, isDemo: false))
-        XCTAssertEqual(Keymap.action(for: .char("x"), state: state, isDemo: true), .injectFault(mode: "error500"))
+        XCTAssertEqual(Keymap.action(for: .char("x"), state: state, isDemo: true), .injectFault(mode: .error500))
     }
 
     /// Each keymap entry's action, applied in its context, does what its description says.
@@ -257,9 +257,9 @@ final class KeyHandlingTests: XCTestCase {
         demo.isDemo = true
         var state = UIState()
         state.pages.append(PageEntry(page: .node(name: "sin-1")))
-        XCTAssertEqual(Keymap.action(for: .char("d"), state: state, isDemo: true), .injectFault(mode: "down"))
-        XCTAssertEqual(Reducer.reduce(state, .injectFault(mode: "down"), demo).1, [.injectFault(node: "sin-1", mode: "down")])
-        XCTAssertEqual(Reducer.reduce(state, .injectFault(mode: "down"), healthy).1, [], "never against a real cluster")
+        XCTAssertEqual(Keymap.action(for: .char("d"), state: state, isDemo: true), .injectFault(mode: .down))
+        XCTAssertEqual(Reducer.reduce(state, .injectFault(mode: .down), demo).1, [.injectFault(node: "sin-1", mode: .down)])
+        XCTAssertEqual(Reducer.reduce(state, .injectFault(mode: .down), healthy).1, [], "never against a real cluster")
     }
 
     func testChainSelectionWrapsAndSurvivesShrinkingSnapshots() {

@@ -100,7 +100,7 @@ final class KeyHintTests: XCTestCase {
         XCTAssertEqual(Keymap.hint(.togglePause), "Space")
         XCTAssertEqual(Keymap.hint(.back), "Esc")
         XCTAssertEqual(Keymap.hint(.filterApply, in: .filter), "Enter")
-        XCTAssertEqual(Keymap.hint(.injectFault(mode: "down")), "d")
+        XCTAssertEqual(Keymap.hint(.injectFault(mode: .down)), "d")
     }
 
     func testEveryFooterHintNamesABoundKey() {

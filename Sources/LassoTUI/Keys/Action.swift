@@ -1,6 +1,8 @@
 // Keys/ sits below State/: the keymap, its actions and the help text derived from it know nothing of UIState;
 // State/KeyDispatch.swift picks the binding for a key in a given state.
 
+import LassoCore
+
 /// Top-level views, reachable with the number keys and Tab/Shift-Tab.
 public enum TopView: Int, CaseIterable, Sendable, Hashable {
     case overview = 1, nodes, feed, ops, alerts, demo
@@ -42,6 +44,6 @@ public enum Action: Equatable, Sendable, Hashable {
     case nextTheme
     case export
     case redraw
-    case injectFault(mode: String)
+    case injectFault(mode: DemoFault)
     case resize(width: Int, height: Int)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 
 /// A key as the UI sees it (the backend maps ncurses codes to these).
 public enum Key: Hashable, Sendable {
@@ -65,14 +66,14 @@ public struct KeyBinding: Sendable {
 
 /// The one keymap table. It drives key handling, the `?` overlay and docs/keys.md.
 public enum Keymap {
-    public static let faultModes: [(key: Character, mode: String, label: String)] = [
-        ("d", "down", "node down (connection refused)"),
-        ("w", "slow", "slow responses"),
-        ("b", "garbage", "garbage bodies"),
-        ("x", "error500", "HTTP 500 errors"),
-        ("r", "restart", "restart (counters reset)"),
-        ("p", "partition", "partition (cluster view split)"),
-        ("o", "ok", "back to normal"),
+    public static let faultModes: [(key: Character, mode: DemoFault, label: String)] = [
+        ("d", .down, "node down (connection refused)"),
+        ("w", .slow, "slow responses"),
+        ("b", .garbage, "garbage bodies"),
+        ("x", .error500, "HTTP 500 errors"),
+        ("r", .restart, "restart (counters reset)"),
+        ("p", .partition, "partition (cluster view split)"),
+        ("o", .ok, "back to normal"),
     ]
 
     public static let entries: [KeyBinding] = {

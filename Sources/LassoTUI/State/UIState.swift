@@ -100,7 +100,7 @@ public enum Effect: Equatable, Sendable {
     case changeInterval(byMs: Int64)
     case nextTheme
     case export(ExportRequest)
-    case injectFault(node: String, mode: String)
+    case injectFault(node: String, mode: DemoFault)
     case redraw
 }
 

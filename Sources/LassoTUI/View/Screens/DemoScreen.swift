@@ -19,7 +19,7 @@ enum DemoScreen {
         p.box(legend, title: "Fault keys")
         for (i, fault) in Keymap.faultModes.enumerated() {
             p.text(Keymap.hint(.injectFault(mode: fault.mode)), x: legend.x + 2, y: legend.y + 1 + i, role: .keyHint, attributes: [.bold], clean: false)
-            p.text("\(fault.mode.padding(toLength: 10, withPad: " ", startingAt: 0)) \(fault.label)", x: legend.x + 5,
+            p.text("\(fault.mode.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(fault.label)", x: legend.x + 5,
                    y: legend.y + 1 + i, width: legend.width - 7, clean: false)
         }
     }

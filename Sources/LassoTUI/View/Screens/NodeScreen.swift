@@ -58,7 +58,7 @@ enum NodeScreen {
             let demoHeight = 3
             let demoRect = Rect(x: body.x, y: body.y + body.height - demoHeight, width: body.width, height: demoHeight)
             p.box(demoRect, title: "Demo faults for \(node.name)")
-            let keys = Keymap.faultModes.map { "\(Keymap.hint(.injectFault(mode: $0.mode))) \($0.mode)" }.joined(separator: "  ")
+            let keys = Keymap.faultModes.map { "\(Keymap.hint(.injectFault(mode: $0.mode))) \($0.mode.rawValue)" }.joined(separator: "  ")
             p.text(keys, x: demoRect.x + 2, y: demoRect.y + 1, width: demoRect.width - 4, role: .keyHint, clean: false)
             remaining -= demoHeight
         }

@@ -14,7 +14,7 @@ enum FooterBar {
     }
 
     static func faultHints() -> [Hint] {
-        Keymap.faultModes.map { Hint([.injectFault(mode: $0.mode)], $0.mode) }
+        Keymap.faultModes.map { Hint([.injectFault(mode: $0.mode)], $0.mode.rawValue) }
     }
 
     static func hints(_ v: ViewContext) -> [Hint] {
