@@ -176,13 +176,13 @@ struct Check: AsyncParsableCommand {
 
     @OptionGroup var sources: SourceOptions
 
-    @Option(name: .customLong("min-coverage"), help: "Fail when responding/total is below F (0…1).")
+    @Option(name: .customLong("min-coverage"), help: "Replaces the default coverage verdict: responding/total at or above F (0…1) passes, below fails.")
     var minCoverage: Double?
 
     @Flag(help: "Also fail on firing alerts (exit 1 warning, 2 critical).")
     var alerts = false
 
-    @Option(help: "Watch for SECONDS before judging, so duration-based alert rules can be evaluated.")
+    @Option(help: "Keep polling for SECONDS at the health interval, then judge the freshest round (duration-based alert rules and the partition hold need the time).")
     var watch: Double?
 
     @OptionGroup var replay: ReplayOptions
@@ -213,9 +213,7 @@ struct Check: AsyncParsableCommand {
         }
         let report = CheckReport.evaluate(snapshot, minCoverage: minCoverage, alerts: alerts)
         for line in report.failures { print(line) }
-        if report.failures.isEmpty {
-            print("OK coverage: \(snapshot.coverage.responding)/\(snapshot.coverage.total) nodes responding")
-        }
+        if report.failures.isEmpty { print(report.okLine) }
         throw ExitCode(report.exitCode)
     }
 }

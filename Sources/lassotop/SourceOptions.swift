@@ -44,6 +44,9 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Request timeout in seconds, connect and total (default \(MonitorConfig.secondsText(MonitorConfig.defaultTimeoutMs))).")
     var timeout: Double?
 
+    @Option(name: .customLong("health-timeout"), help: "Health poll timeout in seconds (default \(MonitorConfig.secondsText(MonitorConfig.defaultHealthTimeoutMs)), or --timeout when longer; above Lasso's 5 s topology fallback).")
+    var healthTimeout: Double?
+
     @Option(name: .customLong("max-body"), help: "Largest accepted response body in MiB (default \(MonitorConfig.defaultMaxBodyMiB)).")
     var maxBodyMiB: Int = MonitorConfig.defaultMaxBodyMiB
 
@@ -124,15 +127,21 @@ struct SourceOptions: ParsableArguments {
                                                 metricsSeconds: metricsInterval ?? file.metricsIntervalSeconds,
                                                 timeoutSeconds: timeout ?? file.timeoutSeconds, maxBodyMiB: maxBodyMiB)
         } catch { throw ValidationError("\(error)") }
+        if let healthTimeout, !(healthTimeout > 0 && healthTimeout * 1000 <= Double(MonitorConfig.maxTimeoutMs)) {
+            throw ValidationError("--health-timeout must be between 0 and \(MonitorConfig.secondsText(MonitorConfig.maxTimeoutMs)) seconds")
+        }
         if let cacert, !FileManager.default.fileExists(atPath: cacert) { throw ValidationError("--cacert: no such file \(cacert)") }
         let alerts: AlertConfig
         do { alerts = try AlertConfig.applying(overrides: file.alertOverrides) } catch { throw ValidationError("config [alerts]: \(error)") }
-        return MonitorConfig(
+        var config = MonitorConfig(
             targets: NodeTarget.uniqued(targets), discovery: discovery, expected: expectCount, chains: chainList,
             healthIntervalMs: polling.healthIntervalMs, metricsIntervalMs: polling.metricsIntervalMs,
             http: HTTPOptions(timeout: polling.timeout, maxBodyBytes: polling.maxBodyBytes,
                               headers: headerList, caCertPath: cacert, insecure: insecure),
             clusterName: clusterName, isDemo: isDemo, aggregation: AggregationOptions(minCalls: minCalls), alerts: alerts)
+        let timeoutMs = polling.timeout.components.seconds * 1000 + polling.timeout.components.attoseconds / 1_000_000_000_000_000
+        config.healthTimeoutMs = healthTimeout.map { Int64($0 * 1000) } ?? max(MonitorConfig.defaultHealthTimeoutMs, timeoutMs)
+        return config
     }
 
     var wantsDemo: Bool {

@@ -9,6 +9,8 @@ import Synchronization
 public final class ClusterMonitor: Sendable {
     public let config: MonitorConfig
     let http: NodeHTTPClient
+    /// Health polls have their own, longer timeout (`MonitorConfig.healthTimeoutMs`).
+    let healthHTTP: NodeHTTPClient
     let state: MonitorState
     let cache: ChainMetricsCache
     let pipeline: SharedMetricsPipeline
@@ -27,6 +29,9 @@ public final class ClusterMonitor: Sendable {
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) throws {
         self.config = config
         self.http = try NodeHTTPClient(options: config.http)
+        var healthOptions = config.http
+        healthOptions.timeout = .milliseconds(config.effectiveHealthTimeoutMs)
+        self.healthHTTP = try NodeHTTPClient(options: healthOptions)
         self.state = MonitorState(config: config)
         self.resolver = resolver
         self.logger = logger
@@ -104,6 +109,7 @@ public final class ClusterMonitor: Sendable {
         for task in all { task.cancel() }
         for task in all { await task.value }
         await http.shutdown()
+        await healthHTTP.shutdown()
     }
 
     /// One full round for `snapshot`/`check`: health of every node, the chain list, metrics of every chain (waiting
@@ -192,7 +198,7 @@ public final class ClusterMonitor: Sendable {
     /// One health poll; returns the delay before the next one (backoff for unreachable nodes).
     func pollHealth(_ target: NodeTarget) async -> Int64 {
         await state.healthPollStarted(node: target.name, atMs: clock())
-        let fetched = await http.get(target.url + "/api/health")
+        let fetched = await healthHTTP.get(target.url + "/api/health")
         let result: Result<HealthResponse, NodeTracker.Failure>
         let latency: Double
         switch fetched {

@@ -17,6 +17,16 @@ public struct MonitorConfig: Sendable {
     public var aggregation: AggregationOptions
     public var feed: FeedOptions
     public var alerts: AlertConfig
+    /// Total time for one health poll; nil: the request timeout (`http.timeout`). The command line sets it from
+    /// `--health-timeout`, by default `defaultHealthTimeoutMs` (or `--timeout` when longer): above Lasso's 5 s
+    /// topology fallback, so a node whose topology call timed out answers `standalone` just after 5 s and shows as
+    /// up and standalone, not down.
+    public var healthTimeoutMs: Int64?
+
+    /// The health poll timeout in force.
+    public var effectiveHealthTimeoutMs: Int64 {
+        healthTimeoutMs ?? Int64(http.timeout.components.seconds * 1000 + http.timeout.components.attoseconds / 1_000_000_000_000_000)
+    }
 
     public init(targets: [NodeTarget] = [], discovery: DiscoverySpec? = nil, expected: Int? = nil, chains: [String] = [],
                 healthIntervalMs: Int64 = MonitorConfig.defaultHealthIntervalMs,
@@ -50,6 +60,8 @@ extension MonitorConfig {
     public static let defaultEventsIntervalMs: Int64 = 1_000
     /// Connect and total, per request.
     public static let defaultTimeoutMs: Int64 = 5_000
+    /// Health polls wait longer than other requests (see `healthTimeoutMs`).
+    public static let defaultHealthTimeoutMs: Int64 = 8_000
     public static let defaultMaxBodyMiB = 8
     /// Nodes with fewer calls are left out of weighted averages.
     public static let defaultMinCalls = AggregationOptions().minCalls
@@ -87,6 +99,13 @@ extension MonitorConfig {
         }
         guard maxBodyMiB >= 1 else { throw SettingError(description: "--max-body must be at least 1 MiB") }
         return (Int64(health * 1000), Int64(metrics * 1000), .milliseconds(Int64(timeout * 1000)), maxBodyMiB << 20)
+    }
+
+    /// How long a node counts as responding after its last successful health poll: 2 health intervals, or one
+    /// interval plus the health timeout when that is longer, so a node whose health reply is slow but in time
+    /// (Lasso's 5 s topology fallback) is never shown stale between its answers.
+    public static func freshnessIntervalMs(healthIntervalMs: Int64, healthTimeoutMs: Int64) -> Int64 {
+        max(healthIntervalMs, (healthIntervalMs + healthTimeoutMs + 1) / 2)
     }
 
     /// Milliseconds as seconds for help and error texts: 500 → "0.5", 60000 → "60".

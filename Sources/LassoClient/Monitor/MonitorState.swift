@@ -147,13 +147,15 @@ actor MonitorState {
                   freshnessAtMs: Int64? = nil) -> ClusterSnapshot {
         dirty = false
         let freshnessNow = freshnessAtMs ?? nowMs
-        for name in order { trackers[name]?.age(nowMs: freshnessNow, healthIntervalMs: healthIntervalMs) }
+        let freshIntervalMs = MonitorConfig.freshnessIntervalMs(healthIntervalMs: healthIntervalMs,
+                                                                healthTimeoutMs: config.effectiveHealthTimeoutMs)
+        for name in order { trackers[name]?.age(nowMs: freshnessNow, healthIntervalMs: freshIntervalMs) }
         noteMetricsErrors(metrics.entries, nowMs: nowMs)
 
         let chainMetrics = metrics.entries.mapValues(\.value)
         var figures = ClusterFigures.build(statuses: order.compactMap { trackers[$0]?.status }, chainNames: chains,
                                            metrics: chainMetrics, chainIDs: chainIDs, expected: config.expected,
-                                           nowMs: freshnessNow, healthIntervalMs: healthIntervalMs)
+                                           nowMs: freshnessNow, healthIntervalMs: freshIntervalMs)
 
         // Views change one after the other when a node leaves or joins: suspect a partition only once the
         // disagreement has held (PartitionHold), so the banner, feed entry, alert and `check` never flash on it.

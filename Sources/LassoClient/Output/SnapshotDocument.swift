@@ -18,7 +18,28 @@ public struct SnapshotDocument: Encodable {
         case schema, coverage, nodes, chains, events, alerts
         case generatedAt = "generated_at", feedStats = "feed_stats", cacheStats = "cache_stats", clusterName = "cluster_name"
         case demo, eventRate = "event_rate", sampling
-        case detail
+        case detail, versions, verdicts
+    }
+
+    /// What `ClusterVerdicts` found (docs/alerts.md): the cluster never formed, responding nodes whose own view is
+    /// worse than lassotop's.
+    struct VerdictsDTO: Encodable {
+        struct NodeView: Encodable {
+            var node: String
+            var detail: String
+            var critical: Bool
+        }
+        var clusterNotFormed: Bool
+        var nodeViews: [NodeView]
+
+        init(_ verdicts: ClusterVerdicts) {
+            clusterNotFormed = verdicts.notFormed
+            nodeViews = verdicts.nodeViews.map { NodeView(node: $0.node, detail: $0.detail, critical: $0.critical) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case clusterNotFormed = "cluster_not_formed", nodeViews = "node_views"
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -36,6 +57,10 @@ public struct SnapshotDocument: Encodable {
         try c.encode(snapshot.sampling, forKey: .sampling)
         try c.encode(snapshot.cache, forKey: .cacheStats)
         try c.encode(snapshot.alerts, forKey: .alerts)
+        let verdicts = ClusterVerdicts.judge(snapshot.nodes)
+        // Responding nodes per version: more than one key is a rolling deploy in progress.
+        try c.encode(Dictionary(verdicts.versions.map { ($0.version, $0.nodes) }, uniquingKeysWith: +), forKey: .versions)
+        try c.encode(VerdictsDTO(verdicts), forKey: .verdicts)
         // Drill-down figures (SnapshotDetail.swift), so a viewer of `lassotop serve` sees every view.
         try c.encode(SnapshotDetail(snapshot), forKey: .detail)
     }
