@@ -76,6 +76,9 @@ public struct CellGrid: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// Plain locales (LANG=C, ASCII mode): a terminal there blanks what it cannot encode, so every non-ASCII
+    /// character is written as `?` per cell it takes: a name stays visible and keeps its width.
+    public var asciiOnly = false
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
@@ -103,8 +106,12 @@ public struct CellGrid: Equatable, Sendable {
                 break
             }
             if column >= 0 {
-                setCell(column, y, Cell(grapheme: String(character), width: UInt8(w), role: role, attributes: attributes))
-                if w == 2 { setCell(column + 1, y, Cell(grapheme: "", width: 0, role: role, attributes: attributes)) }
+                if asciiOnly && !character.isASCII {
+                    for offset in 0..<w { setCell(column + offset, y, Cell(grapheme: "?", width: 1, role: role, attributes: attributes)) }
+                } else {
+                    setCell(column, y, Cell(grapheme: String(character), width: UInt8(w), role: role, attributes: attributes))
+                    if w == 2 { setCell(column + 1, y, Cell(grapheme: "", width: 0, role: role, attributes: attributes)) }
+                }
             }
             column += w
         }

@@ -29,7 +29,8 @@ enum ProviderNodeColumns {
         Column("p99", title: "P99", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p99)) },
         Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 3) { f, _ in TableCell(Format.score(f.score)) },
         Column("circuit", title: "CIRCUIT", width: .fixed(9), priority: 1) { f, env in
-            let circuit = env.circuits[f.node] ?? "closed"
+            // Unknown until a circuit event for this node is seen (real Lasso has no event source): never "closed".
+            guard let circuit = env.circuits[f.node] else { return TableCell(env.dash, .textDim) }
             return TableCell(circuit, circuit == "open" ? .statusOffline : (circuit == "half_open" ? .statusDegraded : .statusHealthy))
         },
     ])

@@ -6,6 +6,9 @@ public enum ThemeColor: Equatable, Sendable, Hashable {
     case terminalDefault
     case palette(Int)
     case rgb(UInt8, UInt8, UInt8)
+    /// `#rrggbb/name`: 24-bit colour with the ANSI colour (0–15) to use on 8- and 16-colour terminals, where the
+    /// nearest match can land two theme colours on one (Solarized's green and yellow both become yellow).
+    case rgbOr(UInt8, UInt8, UInt8, ansi: Int)
 
     static let names: [String: Int] = [
         "black": 0, "red": 1, "green": 2, "yellow": 3, "blue": 4, "magenta": 5, "cyan": 6, "white": 7,
@@ -13,9 +16,14 @@ public enum ThemeColor: Equatable, Sendable, Hashable {
         "bright-blue": 12, "bright-magenta": 13, "bright-cyan": 14, "bright-white": 15,
     ]
 
-    /// `default`, a name above, `colorN` (0–255) or `#rrggbb`; nil when not a colour.
+    /// `default`, a name above, `colorN` (0–255), `#rrggbb` or `#rrggbb/<name or colorN below 16>`; nil when not a colour.
     public static func parse(_ text: String) -> ThemeColor? {
         let value = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if let slash = value.firstIndex(of: "/") {
+            guard case .rgb(let r, let g, let b)? = parse(String(value[..<slash])),
+                  case .palette(let ansi)? = parse(String(value[value.index(after: slash)...])), ansi < 16 else { return nil }
+            return .rgbOr(r, g, b, ansi: ansi)
+        }
         if value == "default" { return .terminalDefault }
         if let index = names[value] { return .palette(index) }
         if value.hasPrefix("color"), let index = Int(value.dropFirst(5)), (0...255).contains(index) { return .palette(index) }
@@ -36,6 +44,9 @@ public enum ThemeColor: Equatable, Sendable, Hashable {
             let rgb = Self.rgbOfPalette(index)
             return Int32(rgb.0 << 16 | rgb.1 << 8 | rgb.2)
         case (.palette(let index), _): return Int32(index < depth.paletteSize ? index : Self.nearest(Self.rgbOfPalette(index), in: depth))
+        case (.rgbOr(let r, let g, let b, _), .direct), (.rgbOr(let r, let g, let b, _), .palette256):
+            return ThemeColor.rgb(r, g, b).cursesColor(depth)
+        case (.rgbOr(_, _, _, let ansi), _): return ThemeColor.palette(ansi).cursesColor(depth)
         case (.rgb(let r, let g, let b), .direct): return Int32(Int(r) << 16 | Int(g) << 8 | Int(b))
         case (.rgb(let r, let g, let b), _): return Int32(Self.nearest((Int(r), Int(g), Int(b)), in: depth))
         }

@@ -2,9 +2,12 @@
 public struct RuntimeInfo: Equatable, Sendable {
     public var healthIntervalMs: Int64?
     public var memoryBytes: Int?
-    public init(healthIntervalMs: Int64? = nil, memoryBytes: Int? = nil) {
+    /// Where the snapshots come from when not polled by this process ("via hub"), for the header.
+    public var source: String?
+    public init(healthIntervalMs: Int64? = nil, memoryBytes: Int? = nil, source: String? = nil) {
         self.healthIntervalMs = healthIntervalMs
         self.memoryBytes = memoryBytes
+        self.source = source
     }
 }
 
@@ -31,6 +34,7 @@ struct Painter {
 
     init(size: GridSize, caps: RenderCaps) {
         grid = CellGrid(width: size.width, height: size.height)
+        grid.asciiOnly = !caps.unicode
         self.caps = caps
     }
 
