@@ -10,7 +10,7 @@ import Logging
 /// `lassotop --hub`. Figures: snapshot latency at N viewers (p50, p99; budget p99 ≤ 50 ms) and the requests each node
 /// receives per minute with 1 and with N viewers (budget: N viewers cost the nodes no more than one).
 public enum HubBenchmarks {
-    public static func figures(viewers: Int = 100, windowSeconds: Double = 30, nodes: Int = 3) async throws -> [Figure] {
+    public static func figures(viewers: Int = 100, windowSeconds: Double = 60, nodes: Int = 3) async throws -> [Figure] {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: nodes, seed: 5, eventRate: 50))
         try await cluster.start()
         var relays: [CountingRelay] = []

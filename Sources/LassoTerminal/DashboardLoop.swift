@@ -45,7 +45,8 @@ public struct DashboardLoop {
                 lastSnapshotKey = key
                 lastSecond = now / 1000
                 caps.utcOffsetSeconds = utcOffsetSeconds()
-                let runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes())
+                let runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
+                                          source: backend.sourceLabel)
                 let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps, nowMs: now, runtime: runtime)
                 if grid != lastGrid {
                     screen.draw(grid)

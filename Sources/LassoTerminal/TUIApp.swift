@@ -15,6 +15,13 @@ public protocol DashboardBackend: Sendable {
     func healthIntervalMs() -> Int64
     /// Demo only: the embedded demo cluster applies it; other backends ignore it.
     func injectFault(node: String, mode: DemoFault)
+    /// Where the snapshots come from when this process does not poll the nodes itself, shown in the header
+    /// ("via hub"); nil when polling.
+    var sourceLabel: String? { get }
+}
+
+extension DashboardBackend {
+    public var sourceLabel: String? { nil }
 }
 
 public struct TUIOptions: Sendable {

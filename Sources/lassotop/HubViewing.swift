@@ -58,6 +58,7 @@ struct HubBackend: DashboardBackend {
     func changeHealthInterval(by deltaMs: Int64) {}
     func healthIntervalMs() -> Int64 { viewer.healthIntervalMs() }
     func injectFault(node: String, mode: DemoFault) {}
+    var sourceLabel: String? { "via hub" }
 }
 
 extension Top {

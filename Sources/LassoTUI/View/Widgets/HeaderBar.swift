@@ -21,6 +21,7 @@ enum HeaderBar {
         } else if let name = snapshot.clusterName {
             segments.append(Segment(text: Sanitizer.clean(name), role: .text, priority: 3))
         }
+        if let source = v.runtime.source { segments.append(Segment(text: Sanitizer.clean(source), role: .textDim, priority: 1)) }
         segments.append(Segment(text: "Coverage: \(coverage.responding)/\(coverage.total) nodes", role: coverageRole(coverage.status),
                                 priority: 0, attributes: [.bold]))
         if snapshot.updating { segments.append(Segment(text: v.caps.unicode ? "(updating…)" : "(updating...)", role: .textDim, priority: 2)) }
