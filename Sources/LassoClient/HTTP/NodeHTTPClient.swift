@@ -62,6 +62,9 @@ public final class NodeHTTPClient: Sendable {
             redirectConfiguration: .disallow,
             timeout: .init(connect: TimeAmount(options.connectTimeout), read: TimeAmount(options.timeout)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        // A refused connect fails the poll at once, with the real time it took: retrying it until the connect
+        // timeout would report every down node as taking the timeout. The poller asks again next interval anyway.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -84,8 +87,8 @@ public final class NodeHTTPClient: Sendable {
         }
     }
 
-
-    public func get(_ url: String) async -> FetchResult {
+    /// `authorization` is the node's own credentials (`http://user:pass@host`), sent as the Authorization header.
+    public func get(_ url: String, authorization: String? = nil) async -> FetchResult {
         let start = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - start
@@ -96,8 +99,10 @@ public final class NodeHTTPClient: Sendable {
         request.headers.add(name: "accept", value: "application/json")
         request.headers.add(name: "user-agent", value: "lassotop")
         for header in options.headers { request.headers.add(name: header.name, value: header.value) }
+        if let authorization { request.headers.replaceOrAdd(name: "authorization", value: authorization) }
         let client = client
         let options = options
+        let secrets = options.headers.map(\.value) + (authorization.map { [$0] } ?? [])
         do {
             let (status, headers, body) = try await Self.withDeadline(options.timeout) { [request] in
                 let response = try await client.execute(request, timeout: TimeAmount(options.timeout))
@@ -107,7 +112,7 @@ public final class NodeHTTPClient: Sendable {
             let latency = elapsed()
             guard status == .ok else {
                 let message = "HTTP \(status.code)\(Self.hint(body, headers))"
-                return .failed(.bad(Self.redact(message, options: options)), latencyMs: latency)
+                return .failed(.bad(Self.redact(message, secrets: secrets)), latencyMs: latency)
             }
             return .ok(Data(body.readableBytesView), latencyMs: latency)
         } catch {
@@ -136,17 +141,58 @@ public final class NodeHTTPClient: Sendable {
     /// A node or proxy may echo request headers in an error page; the hint must not carry our secrets onward into
     /// logs, the snapshot or the screen.
     static func redact(_ message: String, options: HTTPOptions) -> String {
+        redact(message, secrets: options.headers.map(\.value))
+    }
+
+    /// Each secret is removed as sent, JSON-escaped, and without its scheme word (`Bearer abc` echoed as `abc`),
+    /// and a message cut inside one loses the tail that starts it.
+    static func redact(_ message: String, secrets: [String]) -> String {
         var out = message
-        for header in options.headers where header.value.count >= 4 {
-            out = out.replacingOccurrences(of: header.value, with: "<redacted>")
+        for form in secrets.flatMap(secretForms).sorted(by: { $0.count > $1.count }) {
+            out = out.replacingOccurrences(of: form, with: "<redacted>")
+        }
+        for form in secrets.flatMap(secretForms) {
             // A hint cut at 80 bytes can end inside the value: drop any tail that starts the secret.
-            for length in stride(from: min(header.value.count - 1, out.count), through: 4, by: -1)
-                where out.hasSuffix(String(header.value.prefix(length))) {
+            for length in stride(from: min(form.count - 1, out.count), through: 4, by: -1)
+                where out.hasSuffix(String(form.prefix(length))) {
                 out = String(out.dropLast(length)) + "<redacted>"
                 break
             }
         }
         return out
+    }
+
+    /// The spellings in which a node can echo `value` back: as is, JSON-escaped, the credential after a scheme
+    /// word, and a Basic credential decoded. Forms shorter than 4 characters are left alone (they would match
+    /// ordinary text).
+    static func secretForms(_ value: String) -> [String] {
+        var forms = [value]
+        if let space = value.firstIndex(of: " ") {
+            let credential = String(value[value.index(after: space)...]).trimmingCharacters(in: .whitespaces)
+            forms.append(credential)
+            if value.lowercased().hasPrefix("basic "), let data = Data(base64Encoded: credential),
+               let decoded = String(data: data, encoding: .utf8) {
+                forms.append(decoded)
+                if let colon = decoded.firstIndex(of: ":") { forms.append(String(decoded[decoded.index(after: colon)...])) }
+            }
+        }
+        for form in forms {
+            var escaped = ""
+            for scalar in form.unicodeScalars {
+                switch scalar {
+                case "\"": escaped += "\\\""
+                case "\\": escaped += "\\\\"
+                case "/": escaped += "\\/"
+                case "<": escaped += "\\u003c"   // encoders that escape HTML characters (Go's default)
+                case ">": escaped += "\\u003e"
+                case "&": escaped += "\\u0026"
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
+            if escaped != form { forms.append(escaped) }
+            if form.contains("/") { forms.append(form.replacingOccurrences(of: "/", with: "\\/")) }
+        }
+        return Array(Set(forms.filter { $0.count >= 4 }))
     }
 
     /// A short hint for error pages: "(HTML)" or the first words of a JSON error.
