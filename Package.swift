@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks"]),
         .testTarget(name: "LassoRecordTests", dependencies: ["LassoRecord", "LassoClient", "LassoCore", "LassoDemo"]),
         .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore"]),
-        // Bad input, faults over time, terminal injection, security: issue #8's suite.
+        // Bad input, faults over time, terminal injection, security (docs/reliability.md).
         .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI", "LassoTestSupport"]),
         // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).
         .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),

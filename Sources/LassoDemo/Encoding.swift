@@ -1,6 +1,6 @@
 import LassoCore
 
-/// Bodies of the simulated endpoints, in Lasso's shapes (lasso-api.md §1) and the events protocol v1
+/// Bodies of the simulated endpoints, in Lasso's shapes (docs/lasso-compat.md §1) and the events protocol v1
 /// (docs/events-protocol.md).
 enum DemoEncoding {
     static let version = "0.2.0"
@@ -65,7 +65,7 @@ enum DemoEncoding {
         var runQueue: Int
     }
 
-    /// Per-provider figures derived from the method rows, with Lasso's formulas (§1.2).
+    /// Per-provider figures derived from the method rows, with Lasso's formulas (docs/lasso-compat.md §1.2).
     struct ProviderSummary {
         var index: Int
         var totalCalls: Int
@@ -121,7 +121,7 @@ enum DemoEncoding {
         out += "\"system_metrics\":{\"memory_mb\":\(JSONText.float(system.memoryMB, places: 1)),"
             + "\"cpu_percent\":\(JSONText.float(system.cpuPercent, places: 1)),"
             + "\"process_count\":\(system.processCount),\"run_queue\":\(system.runQueue)},"
-        // Placeholders as Lasso sends them: only total_calls is real (§0.3).
+        // Placeholders as Lasso sends them: only total_calls is real (docs/lasso-compat.md §1.2).
         out += "\"chain_performance\":{\"total_calls\":\(totalCalls),\"success_rate\":null,\"p50_latency\":null,"
             + "\"p95_latency\":null,\"failovers_last_minute\":0,\"connected_providers\":0,\"total_providers\":0,"
             + "\"recent_activity\":0,\"rpc_calls_per_second\":0.0,\"error_rate_percent\":0.0},"

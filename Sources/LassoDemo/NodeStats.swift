@@ -30,7 +30,7 @@ struct MethodStats: Sendable {
     var successAverage: Double { successes == 0 ? 0 : Double(successLatencySum) / Double(successes) }
     var successRate: Double { totalCalls == 0 ? 0 : Double(successes) / Double(totalCalls) }
 
-    /// p50, p90, p95, p99 by rule P1 (lasso-api.md §3.5); all 0 without samples.
+    /// p50, p90, p95, p99 by rule P1 (docs/lasso-compat.md §3); all 0 without samples.
     var percentiles: (p50: Int, p90: Int, p95: Int, p99: Int) {
         let sorted = window.sorted()
         return (Self.p1(sorted, 0.50), Self.p1(sorted, 0.90), Self.p1(sorted, 0.95), Self.p1(sorted, 0.99))

@@ -1,4 +1,4 @@
-/// One simulated routing decision (Lasso's RoutingDecision, lasso-api.md §2.1).
+/// One simulated routing decision (Lasso's RoutingDecision, docs/lasso-compat.md §4).
 struct RoutingDecision: Sendable, Equatable {
     var chain: Int
     var provider: Int
@@ -51,7 +51,7 @@ struct TrafficModel: Sendable {
         let strategy = isSystem
             ? "load_balanced"
             : DemoCatalog.clientStrategies[rng.pick(cumulative: DemoCatalog.clientStrategyCumulativeWeights)]
-        // Plug.RequestId style for HTTP client calls, 32 hex chars for WebSocket and internal requests (§2.8).
+        // Plug.RequestId style for HTTP client calls, 32 hex chars for WebSocket and internal requests (docs/lasso-compat.md §4).
         let requestID = (method.transport == "http" && !isSystem) ? plugRequestID() : hexRequestID()
 
         let circuitState = provider.flaky ? circuit : .closed

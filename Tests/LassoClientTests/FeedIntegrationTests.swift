@@ -5,7 +5,7 @@ import XCTest
 @testable import LassoClient
 import LassoTestSupport
 
-/// Issue #5 over real HTTP: the demo relays every routing decision to every node (as Lasso's PubSub does), so polling
+/// The feed (docs/feed.md) over real HTTP: the demo relays every routing decision to every node (as Lasso's PubSub does), so polling
 /// all nodes returns each event several times; the feed must show each exactly once and count the relayed copies.
 final class FeedIntegrationTests: XCTestCase {
     func testEveryRelayedEventAppearsExactlyOnce() async throws {

@@ -6,7 +6,7 @@ import XCTest
 @testable import LassoClient
 import LassoTestSupport
 
-/// Issue #4 over real HTTP: the demo cluster on 127.0.0.1, the real monitor, faults injected at runtime.
+/// Polling over real HTTP: the demo cluster on 127.0.0.1, the real monitor, faults injected at runtime.
 final class FetchIntegrationTests: XCTestCase {
     var cluster: DemoCluster!
 
@@ -238,7 +238,7 @@ final class FetchIntegrationTests: XCTestCase {
     }
 }
 
-/// Issue #9 over real HTTP: a node down longer than a shortened duration fires the coverage alert, and recovery
+/// Alerts (docs/alerts.md) over real HTTP: a node down longer than a shortened duration fires the coverage alert, and recovery
 /// resolves it; both transitions appear in the feed as cluster entries.
 final class AlertIntegrationTests: XCTestCase {
     func testCoverageAlertFiresAndResolves() async throws {

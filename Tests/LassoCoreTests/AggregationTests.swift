@@ -1,7 +1,7 @@
 import XCTest
 @testable import LassoCore
 
-/// Vectors from issue #2 and lasso-api.md §6.
+/// Vectors from docs/lasso-compat.md §3 (Lasso's MetricsStore tests and derived values).
 final class AggregationTests: XCTestCase {
     func provider(_ id: String, calls: Int, latency: Double = 100, success: Double = 1, score: Double = 1) -> ProviderMetrics {
         ProviderMetrics(id: id, name: nil, score: score, successRate: success, totalCalls: calls, avgLatencyMs: latency)

@@ -18,7 +18,7 @@ final class FeedBufferTests: XCTestCase {
 
     // MARK: identity
 
-    /// The seed's scenario 3: the same decision re-broadcast from another node (different source node) shows once.
+    /// Lasso's dedup scenario (docs/lasso-compat.md §5): the same decision re-broadcast from another node (different source node) shows once.
     func testSameEventFromTwoNodesAppearsOnce() {
         var feed = FeedBuffer(options: noSampling())
         let fromFirst = routing("req-test-123", ts: t0, node: "node1", relay: "node1")

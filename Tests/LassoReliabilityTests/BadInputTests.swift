@@ -6,7 +6,7 @@ import LassoTUI
 import XCTest
 import LassoTestSupport
 
-/// Issue #8, "bad input from a node": many hostile nodes beside three good demo nodes in one ClusterMonitor, over real
+/// Reliability (docs/reliability.md), "bad input from a node": many hostile nodes beside three good demo nodes in one ClusterMonitor, over real
 /// HTTP on 127.0.0.1. Each bad node must be marked bad/down with a short message, the good nodes' figures must not
 /// change, garbage must never enter an aggregate, and only printable text may be drawn.
 final class BadInputTests: XCTestCase {

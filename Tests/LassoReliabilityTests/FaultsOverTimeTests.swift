@@ -5,7 +5,7 @@ import LassoDemo
 import XCTest
 import LassoTestSupport
 
-/// Issue #8, "faults over time", against a running ClusterMonitor over real HTTP. Short, bounded versions run in
+/// Reliability (docs/reliability.md), "faults over time", against a running ClusterMonitor over real HTTP. Short, bounded versions run in
 /// `swift test`; `LASSOTOP_SOAK=1` runs the issue's full durations (flapping every 3 s for a minute).
 final class FaultsOverTimeTests: XCTestCase {
     static var soak: Bool { ProcessInfo.processInfo.environment["LASSOTOP_SOAK"] == "1" }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Lasso-shaped JSON bodies (lasso-api.md §1) for hostile nodes that answer some endpoints correctly.
+/// Lasso-shaped JSON bodies (docs/lasso-compat.md §1) for hostile nodes that answer some endpoints correctly.
 enum LassoBodies {
     struct Provider {
         var id: String

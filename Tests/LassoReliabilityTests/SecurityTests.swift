@@ -5,7 +5,7 @@ import LassoTUI
 import XCTest
 @testable import LassoClient
 
-/// Issue #8, "security": loopback-only listening, secrets never shown, TLS verification on by default with a visible
+/// Reliability (docs/reliability.md), "security": loopback-only listening, secrets never shown, TLS verification on by default with a visible
 /// warning when turned off, and bounded logs under $XDG_STATE_HOME/lassotop/.
 final class SecurityTests: XCTestCase {
     // MARK: listening

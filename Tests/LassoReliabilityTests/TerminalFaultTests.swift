@@ -2,7 +2,7 @@ import Foundation
 import LassoCore
 import XCTest
 
-/// Issue #8, terminal faults, with the real binary in tmux (the approach of LassotopE2ETests/Tmux.swift): a resize
+/// Reliability (docs/reliability.md), terminal faults, with the real binary in tmux (the approach of LassotopE2ETests/Tmux.swift): a resize
 /// storm, SIGTERM/SIGHUP/SIGINT at seeded random moments, and a stdin pipe that closes. Every run must leave the
 /// terminal exactly as it was (`stty -g` before == after). `LASSOTOP_SOAK=1` runs more signal rounds.
 final class TerminalFaultTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Issue #6's end-to-end checks: the real `lassotop` binary in a tmux pane, watching its embedded demo cluster,
+/// End-to-end checks of the TUI (docs/tui.md): the real `lassotop` binary in a tmux pane, watching its embedded demo cluster,
 /// driven with keys and read back with capture-pane.
 final class DashboardE2ETests: XCTestCase {
     override func setUp() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import LassoCore
 
-/// `lassotop check`: one line per failed check, like the seed's staging smoke test, and a sysexits-style code.
+/// `lassotop check`: one line per failed check, like Lasso's staging smoke test (docs/lasso-compat.md §5), and a sysexits-style code.
 public struct CheckReport: Sendable, Equatable {
     public var failures: [String]
     public var exitCode: Int32

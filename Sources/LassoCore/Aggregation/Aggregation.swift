@@ -1,6 +1,6 @@
 import Foundation
 
-/// Cross-node aggregation for one chain, the client-side redo of Lasso's MetricsStore (lasso-api.md §3.3).
+/// Cross-node aggregation for one chain, the client-side redo of Lasso's MetricsStore (docs/lasso-compat.md §3).
 /// Differences from Lasso, on purpose: `totalCalls` sums every reporting node (Lasso drops <minCalls nodes from it),
 /// and per-method percentiles are the worst node's (Lasso takes the busiest node's).
 

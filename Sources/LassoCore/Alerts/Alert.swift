@@ -1,4 +1,4 @@
-/// A pending/firing/resolved alert (issue #9), produced by `AlertEngine` beside this file.
+/// A pending/firing/resolved alert (docs/alerts.md), produced by `AlertEngine` beside this file.
 public struct Alert: Codable, Equatable, Sendable {
     public enum State: String, Codable, Sendable { case pending, firing, resolved }
     public enum Level: String, Codable, Sendable, Comparable {

@@ -1,5 +1,5 @@
-/// Every threshold and duration of the alert rules (issue #9). Durations and windows are milliseconds; rates are
-/// fractions 0…1. Defaults are the seed's numbers. The config file's `[alerts]` table maps onto this through
+/// Every threshold and duration of the alert rules (docs/alerts.md). Durations and windows are milliseconds; rates are
+/// fractions 0…1. Defaults are the thresholds of docs/lasso-compat.md §5. The config file's `[alerts]` table maps onto this through
 /// `applying(overrides:)` (keys in docs/alerts.md, durations there in seconds).
 public struct AlertConfig: Sendable, Equatable, Codable {
     /// How often the engine is evaluated (the health interval). A firing alert must be clear for this long before

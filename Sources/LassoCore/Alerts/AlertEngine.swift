@@ -17,7 +17,7 @@ public struct AlertUpdate: Sendable, Equatable {
     public var firingCounts: (critical: Int, warning: Int) { AlertEngine.firingCounts(active) }
 }
 
-/// Evaluates the alert rules (issue #9), pure: state + sample + now → alerts. The caller evaluates it once per
+/// Evaluates the alert rules (docs/alerts.md), pure: state + sample + now → alerts. The caller evaluates it once per
 /// health interval with what it measured; time only comes from `AlertSample.nowMs`.
 ///
 /// Per rule and subject (node, provider) a small state machine runs:
@@ -278,7 +278,7 @@ public struct AlertEngine: Sendable {
     private mutating func ingestFlaps(_ counts: [String: Int], now: Int64) {
         for (node, count) in counts.sorted(by: { $0.key < $1.key }) {
             let previous = lastFlapCounts[node] ?? 0
-            // The counter holds state changes (up→down, down→up); the seed counts up/down cycles, and every second
+            // The counter holds state changes (up→down, down→up); a flap is an up/down cycle (docs/lasso-compat.md §5), so every second
             // change completes one. A count that went down belongs to a new tracker for the node: all of it is new.
             let added = count >= previous ? count / 2 - previous / 2 : count / 2
             if added > 0 { flapEntries.append(FlapEntry(node: node, atMs: now, count: added)) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The alert rules of issue #9: the seed's "Monitoring in Production" alerts and "Rollback Triggers", watched from
+/// The alert rules: the production alerts and rollback triggers of docs/lasso-compat.md §5, watched from
 /// outside the cluster. The raw value is the rule id used in `Alert.rule`, feed entries and config keys.
 public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
     // critical

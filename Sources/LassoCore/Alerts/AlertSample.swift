@@ -44,7 +44,7 @@ public struct AlertSample: Sendable, Equatable {
     /// True event rate (events/s, before sampling); nil when unknown.
     public var eventRate: Double?
     /// Cumulative count of state changes between answering and not, per node (`NodeStatus.flaps`). The engine
-    /// counts one flap per up/down cycle (every second change, as the seed counts them) and timestamps it at this
+    /// counts one flap per up/down cycle (every second change, docs/lasso-compat.md §5) and timestamps it at this
     /// sample. A count seen for the first time counts in full (trackers start at 0 with lassotop); a count that
     /// goes down (node removed and re-added) starts again from 0.
     public var flapCounts: [String: Int]

@@ -1,5 +1,5 @@
-/// Cluster coverage as lassotop sees it (issue #2): nodes whose latest health poll succeeded and is fresh.
-/// Status rule follows the seed, not Lasso's UI: 1/2 is degraded (yellow), only 0 responding is offline.
+/// Cluster coverage as lassotop sees it (docs/lasso-compat.md §2): nodes whose latest health poll succeeded and is fresh.
+/// Status rule is lassotop's own, neither of Lasso's two: 1/2 is degraded (yellow), only 0 responding is offline.
 public enum CoverageStatus: String, Codable, Sendable, CaseIterable {
     case healthy, degraded, offline
 }

@@ -1,4 +1,4 @@
-/// Poll state of one watched node (issue #4): `down` = connection refused/reset or timeout; `bad` = HTTP error or
+/// Poll state of one watched node: `down` = connection refused/reset or timeout; `bad` = HTTP error or
 /// undecodable body (message kept); `stale` = no success for 2 intervals while not clearly down; `pending` = not polled yet.
 public enum NodeState: String, Codable, Sendable, CaseIterable {
     case pending, up, down, bad, stale
@@ -72,7 +72,7 @@ public struct NodeStatus: Codable, Equatable, Sendable {
 }
 
 public enum Percentile {
-    /// Classic nearest rank (lasso-api.md §3.5 rule P3): index ceil(n·p/100) − 1, clamped. Empty → nil.
+    /// Classic nearest rank (rule P3, docs/lasso-compat.md §3): index ceil(n·p/100) − 1, clamped. Empty → nil.
     public static func nearestRank(_ values: [Double], _ p: Double) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()

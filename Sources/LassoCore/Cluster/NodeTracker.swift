@@ -1,4 +1,4 @@
-/// The per-node poll state machine (issue #4), pure: the poller feeds it results and the time.
+/// The per-node poll state machine, pure: the poller feeds it results and the time.
 ///
 /// - `down`: connection refused/reset or timeout. `bad`: HTTP error status or undecodable body (message kept).
 /// - `stale`: an `up` node with no success for 2 health intervals (e.g. polls stuck behind backoff).

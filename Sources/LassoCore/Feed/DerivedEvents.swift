@@ -1,10 +1,10 @@
 /// Feed entries lassotop derives from its own polls, so the feed is useful against a real Lasso that has no events
-/// endpoint (issue #5, source 3). All are `kind: "cluster"` with a severity and `ts = nowMs`.
+/// endpoint (docs/feed.md, "Events derived from polls"). All are `kind: "cluster"` with a severity and `ts = nowMs`.
 ///
 /// Circuit changes are not derived here: a circuit event from the events endpoint (or a JSON line) already is a feed
 /// entry of kind `circuit`, deduplicated per source node, and the polled endpoints carry no circuit state to diff.
 public enum DerivedEvents {
-    /// Success rate under which a provider is reported (Lasso's own "degraded" line, lasso-api.md §3.4).
+    /// Success rate under which a provider is reported (lassotop's line, docs/lasso-compat.md §5).
     public static let successRateFloor = 0.95
     /// Latency that at least doubles between polls is reported, unless the earlier average was below this.
     public static let latencyFloorMs = 5.0

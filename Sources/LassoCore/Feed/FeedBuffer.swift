@@ -1,6 +1,6 @@
 import DequeModule
 
-/// Settings of the activity feed (issue #5). Defaults follow Lasso's own dashboard (lasso-api.md §4.1).
+/// Settings of the activity feed (docs/feed.md). Dedup bounds follow Lasso's own dashboard (docs/lasso-compat.md §4).
 public struct FeedOptions: Sendable, Equatable {
     /// How long an identity is remembered for deduplication, by the time it was ingested.
     public var windowMs: Int64

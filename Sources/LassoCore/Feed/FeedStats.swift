@@ -1,4 +1,4 @@
-/// Counters of the activity feed (issue #5).
+/// Counters of the activity feed (docs/feed.md).
 public struct FeedStats: Codable, Equatable, Sendable {
     public var received: Int = 0
     public var unique: Int = 0

@@ -19,7 +19,7 @@ public enum FeedLineError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Turns one line of `--events-from` input into a feed event (formats in docs/feed.md, "JSON lines"):
 /// - the events endpoint v1 object (`FeedEvent`'s JSON);
-/// - Lasso's documented `rpc.request.completed` log object (lasso-api.md §2.7), both the documented shape (`chain`
+/// - Lasso's documented `rpc.request.completed` log object (docs/lasso-compat.md §4), both the documented shape (`chain`
 ///   name) and the one the code builds (`chain_id` integer).
 public enum JSONLinesParser {
     static let requestCompleted = "rpc.request.completed"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `GET /api/chains` (§1.3). `chain_id` is a string here, an int in /api/metrics; both are accepted.
+/// `GET /api/chains` (docs/lasso-compat.md §1.3). `chain_id` is a string here, an int in /api/metrics; both are accepted.
 public struct ChainsResponse: Codable, Equatable, Sendable {
     public var chains: [ChainInfo]
 

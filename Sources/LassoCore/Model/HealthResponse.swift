@@ -1,6 +1,6 @@
 import Foundation
 
-/// `GET /api/health` (lasso-api.md §1.1). `status` is always "healthy" upstream; the cluster block is the node's view.
+/// `GET /api/health` (docs/lasso-compat.md §1.1). `status` is always "healthy" upstream; the cluster block is the node's view.
 public struct HealthResponse: Codable, Equatable, Sendable {
     public var status: String
     public var timestamp: String?
@@ -80,7 +80,7 @@ public struct ClusterView: Codable, Equatable, Sendable {
         return (2...4).contains(prefix.utf8.count) ? String(prefix) : nil
     }
 
-    /// Lasso's API status rule (HealthTopology.cluster_status, §3.2).
+    /// Lasso's API status rule (HealthTopology.cluster_status, docs/lasso-compat.md §2).
     public static func apiStatus(enabled: Bool, responding: Int, connected: Int) -> String {
         if !enabled { return "standalone" }
         if responding >= connected { return "healthy" }

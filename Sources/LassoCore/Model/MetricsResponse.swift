@@ -1,6 +1,6 @@
 import Foundation
 
-/// `GET /api/metrics/:chain` (§1.2): one node's figures for one chain. Counters are cumulative since node start.
+/// `GET /api/metrics/:chain` (docs/lasso-compat.md §1.2): one node's figures for one chain. Counters are cumulative since node start.
 /// `rpc_performance_by_method` repeats `rpc_performance_by_provider` and is not decoded.
 public struct MetricsResponse: Codable, Equatable, Sendable {
     public var chain: String
