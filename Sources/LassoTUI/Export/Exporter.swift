@@ -15,7 +15,7 @@ public enum Exporter {
         switch (request.page, request.pane) {
         case (.provider(let chain, let id), _):
             let provider = Rows.provider(snapshot, chain: chain, id: id)
-            let body = ProviderExport(chain: chain, provider: provider,
+            let body = ProviderExport(chain: chain, provider: provider.map(AggregateJSON.Provider.init),
                                       circuits: Rows.circuitStates(snapshot, chain: chain, id: id).map { CircuitExport(node: $0.node, state: $0.state, ts: $0.ts) },
                                       latencyHistory: snapshot.latencyHistory[ClusterSnapshot.historyKey(chain: chain, provider: id)] ?? [],
                                       callsPerSecondHistory: snapshot.rateHistory[ClusterSnapshot.historyKey(chain: chain, provider: id)] ?? [])
@@ -23,7 +23,7 @@ public enum Exporter {
         case (.node(let name), _):
             let node = snapshot.nodes.first { $0.name == name }
             let body = NodeExport(node: node, providers: Rows.nodeProviders(snapshot, node: name).map {
-                NodeProviderExport(chain: $0.chain, provider: $0.providerID, figures: $0.figures)
+                NodeProviderExport(chain: $0.chain, provider: $0.providerID, figures: AggregateJSON.ProviderNode($0.figures))
             })
             return ExportDocument(fileName: "lassotop-node-\(fileSafe(name))-\(stamp).json", contents: json(body))
         case (.view(.ops), _):
@@ -85,12 +85,12 @@ public enum Exporter {
     struct CircuitExport: Encodable { var node: String; var state: String; var ts: Int64 }
     struct ProviderExport: Encodable {
         var chain: String
-        var provider: ProviderAggregate?
+        var provider: AggregateJSON.Provider?
         var circuits: [CircuitExport]
         var latencyHistory: [Double]
         var callsPerSecondHistory: [Double]
     }
-    struct NodeProviderExport: Encodable { var chain: String; var provider: String; var figures: ProviderNodeFigures }
+    struct NodeProviderExport: Encodable { var chain: String; var provider: String; var figures: AggregateJSON.ProviderNode }
     struct NodeExport: Encodable { var node: NodeStatus?; var providers: [NodeProviderExport] }
     struct OpsNodeExport: Encodable {
         var node: String; var state: String; var pollP50Ms: Double?; var pollP95Ms: Double?
