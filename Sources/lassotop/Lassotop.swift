@@ -72,6 +72,7 @@ struct Session {
     let demo: DemoCluster?
     let file: ConfigFile
     private let events: Task<Void, Never>?
+    private let eventsCaughtUp: AsyncStream<Void>?
 
     /// Starts the parts in order, runs `body`, then stops them in reverse order whether `body` returned or threw.
     /// A part that fails to start stops the parts started before it.
@@ -94,21 +95,38 @@ struct Session {
             await demo?.stop()
             throw error
         }
+        let (caughtUp, caughtUpSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let events = plan.events.map { source in
             Task {
                 for await item in source.items() {
                     switch item {
                     case .event(let event): await monitor.ingestExternal([event], malformed: 0)
                     case .malformed: await monitor.ingestExternal([], malformed: 1)
+                    // Yielded after everything before it was ingested: the feed now holds what was written so far.
+                    case .caughtUp: caughtUpSignal.yield()
                     }
                 }
+                caughtUpSignal.finish()
             }
         }
-        let session = Session(monitor: monitor, demo: demo, file: plan.file, events: events)
+        let session = Session(monitor: monitor, demo: demo, file: plan.file, events: events,
+                              eventsCaughtUp: plan.events == nil ? nil : caughtUp)
         let result: Result<T, any Error>
         do { result = .success(try await body(session)) } catch { result = .failure(error) }
         await session.stop()
         return try result.get()
+    }
+
+    /// Waits until the events reader has ingested everything written to its input so far (a one-shot round must
+    /// not print before piped events are in), at most `limit`: a producer that never pauses cannot hold it forever.
+    func waitForEventsCaughtUp(limit: Duration) async {
+        guard let eventsCaughtUp else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in eventsCaughtUp { return } }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Reverse start order: nothing is released while something that uses it still runs (the events task feeds the
@@ -156,6 +174,7 @@ struct Snapshot: AsyncParsableCommand {
             try SessionPlan.make(sources, allowDemo: true, logName: "snapshot")) { session in
             // The demo needs a moment of traffic before there is anything to aggregate.
             if session.demo != nil { try await Task.sleep(for: .milliseconds(Int64(warmup * 1000))) }
+            await session.waitForEventsCaughtUp(limit: .seconds(30))
             return await session.monitor.collectOnce()
         }
         switch format {
@@ -191,7 +210,7 @@ struct Check: AsyncParsableCommand {
 
     func validate() throws {
         if let minCoverage, !(0...1).contains(minCoverage) { throw ValidationError("--min-coverage must be between 0 and 1") }
-        if let watch, watch < 0 || watch > 86_400 { throw ValidationError("--watch must be between 0 and 86400 seconds") }
+        if let watch, !watch.isFinite || watch < 0 || watch > 86_400 { throw ValidationError("--watch must be between 0 and 86400 seconds") }
         if watch != nil && replay.file != nil { throw ValidationError("--watch and --replay cannot be combined") }
     }
 
@@ -202,6 +221,7 @@ struct Check: AsyncParsableCommand {
         let hubbed = replayed == nil ? try await hub.load(watch: watch) : nil
         let snapshot = try await replayed ?? hubbed != nil ? (replayed ?? hubbed)! : Session.with(
             try SessionPlan.make(sources, allowDemo: false, logName: "check")) { session in
+            await session.waitForEventsCaughtUp(limit: .seconds(30))
             var snapshot = await session.monitor.collectOnce()
             if let watch, watch > 0 {
                 await session.monitor.start()

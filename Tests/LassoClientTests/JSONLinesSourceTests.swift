@@ -24,6 +24,7 @@ private final class FeedCollector: Sendable {
                     case .malformed(let why):
                         state.feed.recordMalformed()
                         state.malformed.append(why)
+                    case .caughtUp: break
                     }
                 }
             }

@@ -18,6 +18,8 @@ final class HostileNode: Sendable {
         case resetMidBody(declared: Int, sent: [UInt8])
         /// 200 with no Content-Length: `bytes` of JSON-ish filler, close-delimited (no size known in advance).
         case endless(bytes: Int)
+        /// 200 with `Transfer-Encoding: chunked`, one 1-byte chunk per `interval`, `chunks` of them, then the end.
+        case chunkedTrickle(chunks: Int, interval: Duration)
 
         static func json(_ text: String, status: Int = 200) -> Reply {
             .http(status: status, contentType: "application/json", body: Array(text.utf8))
@@ -142,6 +144,12 @@ final class HostileNode: Sendable {
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
             close(fd)
             closed = true
+        case .chunkedTrickle(let chunks, let interval):
+            guard send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
+            for _ in 0..<chunks {
+                guard sleepUnlessStopped(interval), send(fd, "1\r\n \r\n") else { return }
+            }
+            send(fd, "0\r\n\r\n")
         case .endless(let bytes):
             guard send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n") else { return }
             let chunk = [UInt8](repeating: UInt8(ascii: "7"), count: 64 * 1024)

@@ -54,11 +54,45 @@ public struct ConfigFile: Sendable, Equatable {
             throw LoadError(description: "\(path):\(error.source.begin.line): \(error.description)")
         }
         var config = ConfigFile()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        /// `path:LINE` of `key` (dotted: `clusters.prod.expect`), so a bad value's error points at it.
+        func place(_ key: String) -> String {
+            let parts = key.split(separator: ".").map(String.init)
+            guard let leaf = parts.last else { return path }
+            let section = parts.dropLast().joined(separator: ".")
+            var inSection = section.isEmpty
+            for (index, raw) in lines.enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("[") {
+                    let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                    inSection = name == section
+                    continue
+                }
+                guard inSection else { continue }
+                for spelled in [leaf, "\"\(leaf)\""] where line.hasPrefix(spelled) {
+                    if line.dropFirst(spelled.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                        return "\(path):\(index + 1)"
+                    }
+                }
+            }
+            return path
+        }
         func number(_ value: TOMLValueConvertible?, _ key: String) throws -> Double? {
             guard let value else { return nil }
-            if let d = value.double { return d }
-            if let i = value.int { return Double(i) }
-            throw LoadError(description: "\(path): '\(key)' must be a number")
+            let number: Double
+            if let d = value.double { number = d } else if let i = value.int { number = Double(i) } else {
+                throw LoadError(description: "\(place(key)): '\(key)' must be a number")
+            }
+            // TOML allows nan and inf; no setting means either.
+            guard number.isFinite else { throw LoadError(description: "\(place(key)): '\(key)' must be a finite number") }
+            return number
+        }
+        func seconds(_ value: TOMLValueConvertible?, _ key: String, _ range: ClosedRange<Int64>) throws -> Double? {
+            guard let number = try number(value, key) else { return nil }
+            guard number * 1000 >= Double(range.lowerBound), number * 1000 <= Double(range.upperBound) else {
+                throw LoadError(description: "\(place(key)): '\(key)' must be between \(MonitorConfig.secondsText(range.lowerBound)) and \(MonitorConfig.secondsText(range.upperBound)) seconds")
+            }
+            return number
         }
         func string(_ value: TOMLValueConvertible?, _ key: String) throws -> String? {
             guard let value else { return nil }
@@ -79,15 +113,21 @@ public struct ConfigFile: Sendable, Equatable {
         }
         config.theme = try string(table["theme"], "theme")
         config.defaultCluster = try string(table["default_cluster"], "default_cluster")
-        config.healthIntervalSeconds = try number(table["health_interval"], "health_interval")
-        config.metricsIntervalSeconds = try number(table["metrics_interval"], "metrics_interval")
-        config.timeoutSeconds = try number(table["timeout"], "timeout")
+        config.healthIntervalSeconds = try seconds(table["health_interval"], "health_interval", MonitorConfig.healthIntervalRange)
+        config.metricsIntervalSeconds = try seconds(table["metrics_interval"], "metrics_interval", MonitorConfig.metricsIntervalRange)
+        config.timeoutSeconds = try seconds(table["timeout"], "timeout", 1...MonitorConfig.maxTimeoutMs)
         if let clusters = table["clusters"]?.table {
             for name in clusters.keys {
                 guard let entry = clusters[name]?.table else { throw LoadError(description: "\(path): [clusters.\(name)] must be a table") }
                 var cluster = Cluster()
                 cluster.nodes = try strings(entry["nodes"], "clusters.\(name).nodes")
-                cluster.expect = try number(entry["expect"], "clusters.\(name).expect").map { Int($0) }
+                cluster.expect = try number(entry["expect"], "clusters.\(name).expect").map { value in
+                    // Int(1e300) would trap: a whole number in range, or a usage error.
+                    guard value == value.rounded(), value >= 1, value <= 100_000 else {
+                        throw LoadError(description: "\(place("clusters.\(name).expect")): 'clusters.\(name).expect' must be a whole number between 1 and 100000")
+                    }
+                    return Int(value)
+                }
                 cluster.chains = try strings(entry["chains"], "clusters.\(name).chains")
                 cluster.discover = try string(entry["discover"], "clusters.\(name).discover")
                 cluster.headersFile = try string(entry["headers_file"], "clusters.\(name).headers_file")

@@ -1,14 +1,19 @@
 import Foundation
+import LassoCore
 
 /// A node to watch: display name + base URL. Lasso's responses do not name the node, so the name comes from
 /// `NAME=URL`, or defaults to `host:port`.
 public struct NodeTarget: Hashable, Sendable, CustomStringConvertible {
     public var name: String
+    /// The base URL without credentials: this is what is shown and exported.
     public var url: String
+    /// `Basic …` from `http://user:pass@host`; sent as the Authorization header, never shown.
+    public var authorization: String?
 
-    public init(name: String, url: String) {
+    public init(name: String, url: String, authorization: String? = nil) {
         self.name = name
         self.url = url
+        self.authorization = authorization
     }
 
     public var description: String { "\(name)=\(url)" }
@@ -27,16 +32,40 @@ public struct NodeTarget: Hashable, Sendable, CustomStringConvertible {
             name = String(trimmed[..<eq]).trimmingCharacters(in: .whitespaces)
             urlText = String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         }
-        guard let components = URLComponents(string: urlText), let scheme = components.scheme?.lowercased(),
+        // Usage errors quote the argument: without its password and without raw control characters.
+        let shown = TerminalText.sanitize(withoutPassword(spec))
+        guard var components = URLComponents(string: urlText), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw ParseError(message: "invalid node '\(spec)': expected [NAME=]http(s)://host:port")
+            throw ParseError(message: "invalid node '\(shown)': expected [NAME=]http(s)://host:port")
         }
-        if let name, name.isEmpty { throw ParseError(message: "invalid node '\(spec)': empty name before '='") }
+        if let name, name.isEmpty { throw ParseError(message: "invalid node '\(shown)': empty name before '='") }
+        // The API paths are appended to the base URL: a query or fragment would end up in front of them.
+        if components.query != nil || components.fragment != nil {
+            throw ParseError(message: "invalid node '\(shown)': a node URL takes no query (?) or fragment (#)")
+        }
+        var authorization: String?
+        if components.user != nil || components.password != nil {
+            let user = components.user ?? ""
+            let password = components.password ?? ""
+            authorization = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+            components.user = nil
+            components.password = nil
+        }
         let port = components.port ?? (scheme == "https" ? 443 : 80)
-        var base = urlText
+        var base = components.string ?? urlText
         while base.hasSuffix("/") { base.removeLast() }
         let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return NodeTarget(name: name ?? "\(hostPart):\(port)", url: base)
+        return NodeTarget(name: name ?? "\(hostPart):\(port)", url: base, authorization: authorization)
+    }
+
+    /// `scheme://user:pass@host` → `scheme://user:<redacted>@host`, for messages that quote a node argument.
+    public static func withoutPassword(_ text: String) -> String {
+        guard let scheme = text.range(of: "://") else { return text }
+        let rest = text[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@"),
+              let colon = rest[..<at].firstIndex(of: ":") else { return text }
+        return String(text[..<rest.index(after: colon)]) + "<redacted>" + String(text[at...])
     }
 
     /// One `[NAME=]URL` per line; blank lines and `#` comments ignored. Errors name the line.
@@ -61,10 +90,23 @@ public struct NodeTarget: Hashable, Sendable, CustomStringConvertible {
         var seenURLs = Set<String>()
         var counts: [String: Int] = [:]
         var result: [NodeTarget] = []
+        var taken = Set<String>()
         for target in targets where seenURLs.insert(target.url).inserted {
-            let count = (counts[target.name] ?? 0) + 1
-            counts[target.name] = count
-            result.append(count == 1 ? target : NodeTarget(name: "\(target.name)#\(count)", url: target.url))
+            var renamed = target
+            // `a`, `a`, `a#2`: the second `a` becomes `a#2`, so the third moves on to `a#3` (from its base `a`);
+            // two nodes sharing a name crashed the monitor.
+            if taken.contains(renamed.name) {
+                var base = Substring(target.name)
+                if let hash = base.lastIndex(of: "#"), base[base.index(after: hash)...].allSatisfy(\.isNumber),
+                   base.index(after: hash) < base.endIndex { base = base[..<hash] }
+                repeat {
+                    let count = (counts[String(base)] ?? 1) + 1
+                    counts[String(base)] = count
+                    renamed.name = "\(base)#\(count)"
+                } while taken.contains(renamed.name)
+            }
+            taken.insert(renamed.name)
+            result.append(renamed)
         }
         return result
     }

@@ -26,6 +26,10 @@ public struct JSONLinesSource: Sendable {
         /// A line that is not a feed event; the text says which line and why (never the line itself, which may be
         /// anything).
         case malformed(String)
+        /// What was written so far has been read: end of a pipe (or a pipe quiet for a second), the current end of a
+        /// followed file.
+        /// `snapshot` waits for this so piped events are all in the one round it prints.
+        case caughtUp
     }
 
     public struct OpenError: Error, CustomStringConvertible, Sendable {
@@ -86,6 +90,8 @@ private final class LineReader: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var discardingLongLine = false
     private var lineNumber = 0
+    /// Set when bytes were read since the last `.caughtUp`, so an idle input does not repeat it every poll.
+    private var readSinceCaughtUp = true
 
     init(source: JSONLinesSource, continuation: AsyncStream<JSONLinesSource.Item>.Continuation, stop: StopFlag) {
         self.source = source
@@ -104,23 +110,39 @@ private final class LineReader: @unchecked Sendable {
 
     private func readToEnd(_ fd: Int32) {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var lastData = ContinuousClock.now
+        if isatty(fd) == 1 { markCaughtUp() }   // typed by hand: nothing is waiting to be read
         while !stop.isSet {
             // Wait with a timeout so a consumer that goes away is noticed even while the pipe is quiet.
             var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&waiter, 1, Int32(source.pollIntervalMs))
             if ready < 0 && errno != EINTR { break }
-            if ready <= 0 { continue }
+            if ready <= 0 {
+                // A producer that keeps the pipe open but has been quiet for a second has written what it had.
+                if ContinuousClock.now - lastData >= .seconds(1) { markCaughtUp() }
+                continue
+            }
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 break
             }
             if count == 0 { break }
+            readSinceCaughtUp = true
+            lastData = ContinuousClock.now
             consume(chunk[0..<count])
         }
         // A last line without a newline still counts at end of input.
         if !pending.isEmpty && !discardingLongLine { emitLine(pending[...]) }
         pending.removeAll()
+        readSinceCaughtUp = true
+        markCaughtUp()
+    }
+
+    private func markCaughtUp() {
+        guard readSinceCaughtUp else { return }
+        readSinceCaughtUp = false
+        continuation.yield(.caughtUp)
     }
 
     private func followFile(_ path: String) {
@@ -134,6 +156,7 @@ private final class LineReader: @unchecked Sendable {
                 offset = 0
                 resetLines()
                 if fd < 0 {
+                    markCaughtUp()   // nothing at the path yet: nothing to wait for
                     sleepPollInterval()
                     continue
                 }
@@ -141,10 +164,12 @@ private final class LineReader: @unchecked Sendable {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 offset += off_t(count)
+                readSinceCaughtUp = true
                 consume(chunk[0..<count])
                 continue
             }
             if count < 0 && errno == EINTR { continue }
+            markCaughtUp()
             // At the end (or a read error): wait, then look for truncation or replacement.
             sleepPollInterval()
             var opened = stat()

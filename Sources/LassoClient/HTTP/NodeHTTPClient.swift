@@ -140,26 +140,33 @@ public final class NodeHTTPClient: Sendable {
 
     /// A node or proxy may echo request headers in an error page; the hint must not carry our secrets onward into
     /// logs, the snapshot or the screen.
-    static func redact(_ message: String, options: HTTPOptions) -> String {
-        redact(message, secrets: options.headers.map(\.value))
-    }
-
-    /// Each secret is removed as sent, JSON-escaped, and without its scheme word (`Bearer abc` echoed as `abc`),
-    /// and a message cut inside one loses the tail that starts it.
+    /// Each secret is removed as sent, JSON-escaped, and without its scheme word (`Bearer abc` echoed as `abc`);
+    /// a piece of one (a message or an echo cut short) goes too once it is 6 characters long, or the whole secret
+    /// when shorter.
     static func redact(_ message: String, secrets: [String]) -> String {
-        var out = message
-        for form in secrets.flatMap(secretForms).sorted(by: { $0.count > $1.count }) {
-            out = out.replacingOccurrences(of: form, with: "<redacted>")
-        }
-        for form in secrets.flatMap(secretForms) {
-            // A hint cut at 80 bytes can end inside the value: drop any tail that starts the secret.
-            for length in stride(from: min(form.count - 1, out.count), through: 4, by: -1)
-                where out.hasSuffix(String(form.prefix(length))) {
-                out = String(out.dropLast(length)) + "<redacted>"
-                break
+        var text = Array(message.unicodeScalars)
+        let forms = secrets.flatMap(secretForms).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
+        let marker = Array("<redacted>".unicodeScalars)
+        for form in forms {
+            let least = min(form.count, 6)
+            var index = 0
+            var out: [Unicode.Scalar] = []
+            while index < text.count {
+                var length = 0
+                while length < form.count, index + length < text.count, text[index + length] == form[length] { length += 1 }
+                if length >= least {
+                    out += marker
+                    index += length
+                } else {
+                    out.append(text[index])
+                    index += 1
+                }
             }
+            text = out
         }
-        return out
+        var result = ""
+        result.unicodeScalars.append(contentsOf: text)
+        return result
     }
 
     /// The spellings in which a node can echo `value` back: as is, JSON-escaped, the credential after a scheme

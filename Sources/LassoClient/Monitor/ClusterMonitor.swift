@@ -198,7 +198,7 @@ public final class ClusterMonitor: Sendable {
     /// One health poll; returns the delay before the next one (backoff for unreachable nodes).
     func pollHealth(_ target: NodeTarget) async -> Int64 {
         await state.healthPollStarted(node: target.name, atMs: clock())
-        let fetched = await healthHTTP.get(target.url + "/api/health")
+        let fetched = await healthHTTP.get(target.url + "/api/health", authorization: target.authorization)
         let result: Result<HealthResponse, NodeTracker.Failure>
         let latency: Double
         switch fetched {
@@ -229,12 +229,17 @@ public final class ClusterMonitor: Sendable {
     func pollEvents(_ target: NodeTarget) async -> Bool {
         var cursor = await state.cursor(of: target.name)
         for _ in 0..<2 {
-            let fetched = await http.get(target.url + "/api/events?since=\(cursor)&limit=1000")
+            let fetched = await http.get(target.url + "/api/events?since=\(cursor)&limit=1000", authorization: target.authorization)
             guard case .ok(let body, _) = fetched else {
                 if case .failed(.bad(let message), _) = fetched, message.hasPrefix("HTTP 404") { return false }
                 return true
             }
-            guard let page = try? LenientEventsPage.decode(body) else { return true }
+            guard let page = try? LenientEventsPage.decode(body), page.next >= 0 else {
+                // A page that does not decode (an odd `next`, a negative one) is dropped whole: counted, not silent.
+                await state.ingest([], malformed: 1, relay: target.name, nowMs: clock())
+                logger.info("events \(target.name): page dropped (not an events page or bad next)")
+                return true
+            }
             if page.next < cursor {
                 cursor = 0   // restarted: its sequence began again
                 await state.setCursor(0, of: target.name)
@@ -252,7 +257,7 @@ public final class ClusterMonitor: Sendable {
         guard !state.fixedChains else { return }
         for name in await state.respondingNodeNames() {
             guard let target = await state.target(name) else { continue }
-            if case .ok(let body, _) = await http.get(target.url + "/api/chains"), let list = try? ChainsResponse.decode(body) {
+            if case .ok(let body, _) = await http.get(target.url + "/api/chains", authorization: target.authorization), let list = try? ChainsResponse.decode(body) {
                 await state.setChains(list.chains)
                 return
             }
@@ -325,11 +330,11 @@ public final class ClusterMonitor: Sendable {
         let names = await state.order
         var targets: [NodeTarget] = []
         for name in names { if let t = await state.target(name) { targets.append(t) } }
-        let path = "/api/metrics/" + (chain.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? chain)
+        let path = "/api/metrics/" + pathSegment(chain)
         return await withTaskGroup(of: NodeMetricsFetch.self) { group in
             for target in targets {
                 group.addTask {
-                    let fetched = await http.get(target.url + path)
+                    let fetched = await http.get(target.url + path, authorization: target.authorization)
                     let uptime = await state.uptime(of: target.name)
                     let result: Result<MetricsResponse, NodeFetchError>
                     switch fetched {
@@ -347,4 +352,12 @@ public final class ClusterMonitor: Sendable {
             return all.sorted { (order[$0.node] ?? 0) < (order[$1.node] ?? 0) }
         }
     }
+}
+
+/// One URL path segment: everything but unreserved characters escaped, so a chain named `../health` or `a/b?c`
+/// stays one segment of `/api/metrics/`; a segment of only dots is escaped too, or it would walk up the path.
+func pathSegment(_ text: String) -> String {
+    var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_~")
+    if text.contains(where: { $0 != "." }) { allowed.insert(".") }
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
 }

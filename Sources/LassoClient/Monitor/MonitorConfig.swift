@@ -69,6 +69,8 @@ extension MonitorConfig {
     /// Bounds for the `+`/`-` keys and `--health-interval`.
     public static let healthIntervalRange: ClosedRange<Int64> = 500...60_000
     public static let metricsIntervalRange: ClosedRange<Int64> = 1_000...3_600_000
+    /// Upper bound of `--max-body`.
+    public static let maxBodyMiBLimit = 4_096
     /// Upper bound of `--timeout`; the lower bound is exclusive (any positive value).
     public static let maxTimeoutMs: Int64 = 120_000
 
@@ -94,10 +96,14 @@ extension MonitorConfig {
         guard within(metrics, metricsIntervalRange) else {
             throw SettingError(description: "--metrics-interval must be between \(secondsText(metricsIntervalRange.lowerBound)) and \(secondsText(metricsIntervalRange.upperBound)) seconds")
         }
-        guard timeout > 0, timeout * 1000 <= Double(maxTimeoutMs) else {
+        // At least 1 ms: a smaller positive value would become a zero deadline.
+        guard timeout * 1000 >= 1, timeout * 1000 <= Double(maxTimeoutMs) else {
             throw SettingError(description: "--timeout must be between 0 and \(secondsText(maxTimeoutMs)) seconds")
         }
-        guard maxBodyMiB >= 1 else { throw SettingError(description: "--max-body must be at least 1 MiB") }
+        // The cap is shifted into bytes: an unbounded value would wrap around to a negative or tiny cap.
+        guard maxBodyMiB >= 1, maxBodyMiB <= maxBodyMiBLimit else {
+            throw SettingError(description: "--max-body must be between 1 and \(maxBodyMiBLimit) MiB")
+        }
         return (Int64(health * 1000), Int64(metrics * 1000), .milliseconds(Int64(timeout * 1000)), maxBodyMiB << 20)
     }
 
