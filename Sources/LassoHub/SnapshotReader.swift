@@ -156,10 +156,12 @@ public enum SnapshotReader {
         var p95: Double
         var p99: Double
         var worstNode: String?
+        var lowSample: Bool?
 
         enum CodingKeys: String, CodingKey {
             case method, totalCalls = "total_calls", avgLatencyMs = "avg_latency_ms", successRate = "success_rate"
             case p50 = "p50_latency_ms", p95 = "p95_latency_ms", p99 = "p99_latency_ms", worstNode = "worst_node"
+            case lowSample = "low_sample"
         }
     }
 
@@ -175,6 +177,7 @@ public enum SnapshotReader {
         var callsPerSecond: Double?
         var p95Max: Double
         var p95WorstNode: String?
+        var p95LowSample: Bool?
         var byNode: [ProviderNodeDoc]
         var methods: [MethodDoc]
 
@@ -183,6 +186,7 @@ public enum SnapshotReader {
             case totalCalls = "total_calls", avgLatencyMs = "avg_latency_ms", successRate = "success_rate"
             case nodesReporting = "nodes_reporting", coldStart = "cold_start", callsPerSecond = "calls_per_second"
             case p95Max = "p95_latency_ms_max", p95WorstNode = "p95_worst_node", byNode = "by_node"
+            case p95LowSample = "p95_low_sample"
         }
 
         /// `ProviderAggregate` has no public memberwise initializer; it is `Codable` with its property names as keys,
@@ -193,6 +197,7 @@ public enum SnapshotReader {
             var object: [String: Any] = [
                 "id": id, "totalCalls": totalCalls, "avgLatencyMs": avgLatencyMs, "successRate": successRate, "score": score,
                 "nodesReporting": nodesReporting, "coldStart": coldStart, "p95LatencyMsMax": p95Max,
+                "p95LowSample": p95LowSample ?? false,
             ]
             object["name"] = name
             object["callsPerSecond"] = callsPerSecond
@@ -224,6 +229,7 @@ public enum SnapshotReader {
                 entry["avgLatencyMs"] = method.avgLatencyMs
                 entry["successRate"] = method.successRate
                 entry["worstNode"] = method.worstNode
+                entry["lowSample"] = method.lowSample ?? false
                 return entry
             }
             let data = try JSONSerialization.data(withJSONObject: object)

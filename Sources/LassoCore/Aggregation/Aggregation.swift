@@ -2,7 +2,12 @@ import Foundation
 
 /// Cross-node aggregation for one chain, the client-side redo of Lasso's MetricsStore (docs/lasso-compat.md §3).
 /// Differences from Lasso, on purpose: `totalCalls` sums every reporting node (Lasso drops <minCalls nodes from it),
-/// and per-method percentiles are the worst node's (Lasso takes the busiest node's).
+/// and per-method percentiles are the worst node's (Lasso takes the busiest node's), including a node under
+/// `minCalls`, whose figure is then flagged `lowSample` rather than hidden.
+///
+/// Percentiles cannot be merged exactly from per-method percentiles. A node's provider-wide p50/p95/p99 is therefore a
+/// documented estimate: the call-weighted mean of that node's per-method percentiles (methods without samples left
+/// out). It is labelled as an estimate wherever shown (docs/snapshot-schema.md, docs/tui.md).
 
 public struct AggregationOptions: Sendable, Equatable {
     /// Nodes with fewer calls than this are left out of weighted averages unless no node reaches it (cold start).
@@ -29,7 +34,8 @@ public struct ProviderNodeFigures: Sendable, Equatable, Codable {
     public var callsLastMinute: Int
     /// Δcalls/Δt between this node's last two metrics polls; nil right after start or a restart.
     public var callsPerSecond: Double?
-    /// Worst per-method percentiles on this node (0 when no samples).
+    /// Estimated provider-wide percentiles on this node: the call-weighted mean of its per-method percentiles
+    /// (`Aggregation.callWeightedPercentile`); 0 when no method has samples.
     public var p50: Double
     public var p95: Double
     public var p99: Double
@@ -53,13 +59,15 @@ public struct MethodAggregate: Sendable, Equatable, Codable {
     /// Call-weighted over the nodes that sent a value; nil when none did.
     public var avgLatencyMs: Double?
     public var successRate: Double?
-    /// Percentiles are never averaged: each is the maximum over the qualifying nodes.
+    /// Percentiles are never averaged: each is the maximum over the nodes (a node under `minCalls` included).
     public var p50: Double
     public var p90: Double
     public var p95: Double
     public var p99: Double
     /// The node with the worst p95.
     public var worstNode: String?
+    /// The worst p95 comes from a node with fewer than `minCalls` calls for this method: shown, marked low-sample.
+    public var lowSample: Bool = false
     public var byNode: [MethodNodeFigures]
 }
 
@@ -76,6 +84,8 @@ public struct ProviderAggregate: Sendable, Equatable, Codable {
     public var callsPerSecond: Double?
     public var p95LatencyMsMax: Double
     public var p95WorstNode: String?
+    /// `p95LatencyMsMax` comes from a method row marked `lowSample`.
+    public var p95LowSample: Bool = false
     public var byNode: [ProviderNodeFigures]
     public var methods: [MethodAggregate]
 
@@ -110,6 +120,13 @@ public enum Aggregation {
             weight += entry.calls
         }
         return weight == 0 ? 0 : sum / Double(weight)
+    }
+
+    /// The provider-wide percentile estimate of one node: Σ(method percentile × method calls) / Σ method calls over
+    /// the methods with samples (percentile > 0). Not a true percentile of all calls (per-method percentiles cannot
+    /// be merged exactly), and never the maximum over methods. 0 when no method has samples.
+    public static func callWeightedPercentile(_ methods: [MethodMetrics], _ percentile: KeyPath<MethodMetrics, Double>) -> Double {
+        weightedAverage(methods.filter { $0[keyPath: percentile] > 0 }.map { ($0[keyPath: percentile], $0.totalCalls) })
     }
 
     /// `weightedAverage` over the entries with a value; nil when none has one (a null is unknown, not 0).
@@ -179,8 +196,8 @@ public enum Aggregation {
                 node: entry.node, totalCalls: entry.provider.totalCalls, avgLatencyMs: entry.provider.avgLatencyMs,
                 successRate: entry.provider.successRate, score: entry.provider.score,
                 callsLastMinute: entry.provider.callsLastMinute, callsPerSecond: rate,
-                p50: nodeMethods.map(\.p50).max() ?? 0, p95: nodeMethods.map(\.p95).max() ?? 0,
-                p99: nodeMethods.map(\.p99).max() ?? 0))
+                p50: callWeightedPercentile(nodeMethods, \.p50), p95: callWeightedPercentile(nodeMethods, \.p95),
+                p99: callWeightedPercentile(nodeMethods, \.p99)))
         }
         let worst = methods.max { $0.p95 < $1.p95 }
         return ProviderAggregate(
@@ -188,7 +205,7 @@ public enum Aggregation {
             avgLatencyMs: weighted(\.avgLatencyMs), successRate: weighted(\.successRate),
             score: coldStart ? 0 : weighted(\.score), nodesReporting: entries.count, coldStart: coldStart,
             callsPerSecond: knownRate, p95LatencyMsMax: worst?.p95 ?? 0, p95WorstNode: worst?.worstNode,
-            byNode: byNode, methods: methods)
+            p95LowSample: worst?.lowSample ?? false, byNode: byNode, methods: methods)
     }
 
     static func aggregateMethods(_ rows: [(node: String, methods: [MethodMetrics])], options: AggregationOptions) -> [MethodAggregate] {
@@ -206,14 +223,17 @@ public enum Aggregation {
             let entries = grouped[method] ?? []
             let qualifying = entries.filter { $0.metrics.totalCalls >= options.minCalls }
             let basis = qualifying.isEmpty ? entries : qualifying
-            let worst = basis.max { $0.metrics.p95 < $1.metrics.p95 }
+            // Averages weigh only qualifying nodes; the worst percentile looks at every node, so a slow node with a
+            // handful of calls is shown (flagged low-sample) instead of hidden.
+            let worst = entries.max { $0.metrics.p95 < $1.metrics.p95 }
             result.append(MethodAggregate(
                 method: method, totalCalls: entries.reduce(0) { $0 + $1.metrics.totalCalls },
                 avgLatencyMs: knownWeightedAverage(basis.map { ($0.metrics.avgLatencyMs, $0.metrics.totalCalls) }),
                 successRate: knownWeightedAverage(basis.map { ($0.metrics.successRate, $0.metrics.totalCalls) }),
-                p50: basis.map(\.metrics.p50).max() ?? 0, p90: basis.map(\.metrics.p90).max() ?? 0,
-                p95: worst?.metrics.p95 ?? 0, p99: basis.map(\.metrics.p99).max() ?? 0,
+                p50: entries.map(\.metrics.p50).max() ?? 0, p90: entries.map(\.metrics.p90).max() ?? 0,
+                p95: worst?.metrics.p95 ?? 0, p99: entries.map(\.metrics.p99).max() ?? 0,
                 worstNode: worst?.node,
+                lowSample: worst.map { $0.metrics.p95 > 0 && $0.metrics.totalCalls < options.minCalls } ?? false,
                 byNode: entries.map {
                     MethodNodeFigures(node: $0.node, totalCalls: $0.metrics.totalCalls, avgLatencyMs: $0.metrics.avgLatencyMs,
                                       successRate: $0.metrics.successRate, p50: $0.metrics.p50, p90: $0.metrics.p90,

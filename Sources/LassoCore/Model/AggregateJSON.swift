@@ -4,7 +4,7 @@ import Foundation
 /// `lassotop.snapshot/1`, docs/snapshot-schema.md) and the TUI's `e` export both encode through these views, so the
 /// two outputs cannot drift apart. Keys are snake_case; nullable fields are always present (as null); figures are
 /// rounded for people (latencies and rates to 0.01, fractions and scores to 0.0001). Fields outside the schema
-/// (per-node p50/p99, calls in the last minute, per-method p90 and per-node method rows) are left out: adding one is
+/// (per-node p50/p99, calls in the last minute and per-node method rows) are left out: adding one is
 /// a schema change. The types' own synthesized `Codable` is the lossless in-memory form (for storage), not an output.
 public enum AggregateJSON {
     public struct Chain: Encodable {
@@ -33,7 +33,8 @@ public enum AggregateJSON {
             case id, name, score, methods
             case totalCalls = "total_calls", avgLatencyMs = "avg_latency_ms", successRate = "success_rate"
             case nodesReporting = "nodes_reporting", coldStart = "cold_start", callsPerSecond = "calls_per_second"
-            case p95Max = "p95_latency_ms_max", p95WorstNode = "p95_worst_node", byNode = "by_node"
+            case p95Max = "p95_latency_ms_max", p95WorstNode = "p95_worst_node", p95LowSample = "p95_low_sample"
+            case byNode = "by_node"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -49,6 +50,7 @@ public enum AggregateJSON {
             try c.encodeNullable(value.callsPerSecond.map(JSONRounding.hundredths), forKey: .callsPerSecond)
             try c.encode(value.p95LatencyMsMax, forKey: .p95Max)
             try c.encodeNullable(value.p95WorstNode, forKey: .p95WorstNode)
+            try c.encode(value.p95LowSample, forKey: .p95LowSample)
             try c.encode(value.byNode.map(ProviderNode.init), forKey: .byNode)
             try c.encode(value.methods.map(Method.init), forKey: .methods)
         }
@@ -81,7 +83,8 @@ public enum AggregateJSON {
 
         enum JSONKeys: String, CodingKey {
             case method, totalCalls = "total_calls", avgLatencyMs = "avg_latency_ms", successRate = "success_rate"
-            case p50 = "p50_latency_ms", p95 = "p95_latency_ms", p99 = "p99_latency_ms", worstNode = "worst_node"
+            case p50 = "p50_latency_ms", p90 = "p90_latency_ms", p95 = "p95_latency_ms", p99 = "p99_latency_ms"
+            case worstNode = "worst_node", lowSample = "low_sample"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -91,9 +94,11 @@ public enum AggregateJSON {
             try c.encodeNullable(value.avgLatencyMs.map(JSONRounding.hundredths), forKey: .avgLatencyMs)
             try c.encodeNullable(value.successRate.map(JSONRounding.tenThousandths), forKey: .successRate)
             try c.encode(value.p50, forKey: .p50)
+            try c.encode(value.p90, forKey: .p90)
             try c.encode(value.p95, forKey: .p95)
             try c.encode(value.p99, forKey: .p99)
             try c.encodeNullable(value.worstNode, forKey: .worstNode)
+            try c.encode(value.lowSample, forKey: .lowSample)
         }
     }
 }
