@@ -31,7 +31,7 @@ final class TableColumnTests: XCTestCase {
     func testProvidersTableSwitchesToItsWideWidthsAbove130Cells() {
         let table = ProviderColumns.table
         XCTAssertEqual(table.drawnColumns(tableWidth: 130).first?.width, .flexible(min: 14))
-        XCTAssertEqual(table.drawnColumns(tableWidth: 131).first?.width, .fixed(28))
+        XCTAssertEqual(table.drawnColumns(tableWidth: 131).first?.width, .flexible(min: 14, share: 0))
         XCTAssertEqual(table.width(of: "history", tableWidth: 118), 15)
         XCTAssertGreaterThan(table.width(of: "history", tableWidth: 198), 15)
     }

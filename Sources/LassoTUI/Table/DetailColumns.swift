@@ -7,7 +7,10 @@ enum ProviderNodeColumns {
 
     static let table = TableDefinition<ProviderNodeFigures>([
         Column("node", title: "NODE", width: .flexible(min: 12), priority: 0,
-               sort: ColumnSort("node", rank: 0) { $0.node < $1.node }) { f, _ in TableCell(f.node) },
+               sort: ColumnSort("node", rank: 0) { $0.node < $1.node }) { f, _ in
+            // A node that stopped answering health: its last figures, out of the provider's totals (docs/tui.md).
+            f.stale ? TableCell(f.node + " (stale)", .textDim) : TableCell(f.node)
+        },
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 0,
                sort: ColumnSort("calls", rank: 1) { ($0.totalCalls, $1.node) > ($1.totalCalls, $0.node) }) { f, _ in
             TableCell(Format.count(f.totalCalls))
@@ -23,10 +26,11 @@ enum ProviderNodeColumns {
                sort: ColumnSort("success", rank: 3) { ($0.successRate, $1.node) > ($1.successRate, $0.node) }) { f, _ in
             TableCell(Format.percent(f.successRate), ProviderColumns.successRole(f.successRate))
         },
-        Column("p50", title: "P50", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p50)) },
-        Column("p95", title: "P95", width: .fixed(7), align: .right, priority: 0,
+        // "~": a node's provider-wide percentiles are call-weighted estimates from its per-method ones (Aggregation).
+        Column("p50", title: "~P50", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p50)) },
+        Column("p95", title: "~P95", width: .fixed(7), align: .right, priority: 0,
                sort: ColumnSort("p95", rank: 4) { ($0.p95, $0.node) < ($1.p95, $1.node) }) { f, env in TableCell(env.percentileMs(f.p95)) },
-        Column("p99", title: "P99", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p99)) },
+        Column("p99", title: "~P99", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p99)) },
         Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 3) { f, _ in TableCell(Format.score(f.score)) },
         Column("circuit", title: "CIRCUIT", width: .fixed(9), priority: 1) { f, env in
             // Unknown until a circuit event for this node is seen (real Lasso has no event source): never "closed".
@@ -72,14 +76,19 @@ enum MethodColumns {
         Column("p50", title: "P50", width: .fixed(7), align: .right, priority: 1) { line, env in
             TableCell(env.percentileMs(line.node?.p50 ?? line.method.p50))
         },
+        Column("p90", title: "P90", width: .fixed(7), align: .right, priority: 2) { line, env in
+            TableCell(env.percentileMs(line.node?.p90 ?? line.method.p90))
+        },
+        // "*": the worst p95 comes from a node with few calls (AggregationOptions.minCalls): shown, not hidden.
         Column("p95", title: "P95", width: .fixed(7), align: .right, priority: 0,
                sort: ColumnSort("p95", rank: 2) { ($0.method.p95, $0.method.method) > ($1.method.p95, $1.method.method) }) { line, env in
-            TableCell(env.percentileMs(line.node?.p95 ?? line.method.p95))
+            if let node = line.node { return TableCell(env.percentileMs(node.p95)) }
+            return TableCell(env.percentileMs(line.method.p95) + (line.method.lowSample ? "*" : ""))
         },
         Column("p99", title: "P99", width: .fixed(7), align: .right, priority: 1) { line, env in
             TableCell(env.percentileMs(line.node?.p99 ?? line.method.p99))
         },
-        Column("worst_node", title: "WORST NODE", width: .fixed(12), priority: 2) { line, env in
+        Column("worst_node", title: "WORST NODE", width: .flexible(min: 12, share: 0), priority: 2) { line, env in
             line.node == nil ? TableCell(line.method.worstNode ?? env.dash, .textDim) : TableCell("")
         },
     ], rowRole: { line, _ in line.node == nil ? .text : .textDim }, isSelectable: { $0.node == nil })
@@ -98,7 +107,7 @@ enum NodeProviderColumns {
     typealias Column = TableColumn<NodeProviderRow>
 
     static let table = TableDefinition<NodeProviderRow>([
-        Column("chain", title: "CHAIN", width: .fixed(10), priority: 1) { row, _ in TableCell(row.chain, .textDim) },
+        Column("chain", title: "CHAIN", width: .flexible(min: 10, share: 0), priority: 1) { row, _ in TableCell(row.chain, .textDim) },
         Column("provider", title: "PROVIDER", width: .flexible(min: 14), priority: 0) { row, _ in TableCell(row.providerName) },
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 0) { row, _ in TableCell(Format.count(row.figures.totalCalls)) },
         Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 2) { row, env in
@@ -108,7 +117,7 @@ enum NodeProviderColumns {
         Column("success", title: "SUCC", width: .fixed(6), align: .right, priority: 0) { row, _ in
             TableCell(Format.percent(row.figures.successRate), ProviderColumns.successRole(row.figures.successRate))
         },
-        Column("p95", title: "P95", width: .fixed(7), align: .right, priority: 1) { row, env in TableCell(env.percentileMs(row.figures.p95)) },
+        Column("p95", title: "~P95", width: .fixed(7), align: .right, priority: 1) { row, env in TableCell(env.percentileMs(row.figures.p95)) },
         Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 2) { row, _ in TableCell(Format.score(row.figures.score)) },
     ])
 }
@@ -146,10 +155,10 @@ enum AlertColumns {
         Column("state", title: "STATE", width: .fixed(8), priority: 0, export: [ExportField("state") { a, _ in a.state.rawValue }]) { a, _ in
             TableCell(a.state.rawValue, a.state == .firing ? role(a) : .textDim)
         },
-        Column("rule", title: "RULE", width: .fixed(22), priority: 0,
+        Column("rule", title: "RULE", width: .flexible(min: 22, share: 0), priority: 0,
                sort: ColumnSort("rule", rank: 2) { ($0.rule, $0.subject ?? "") < ($1.rule, $1.subject ?? "") },
                export: [ExportField("rule") { a, _ in a.rule }]) { a, _ in TableCell(a.rule) },
-        Column("subject", title: "SUBJECT", width: .fixed(12), priority: 1, export: [ExportField("subject") { a, _ in a.subject ?? "" }]) { a, _ in
+        Column("subject", title: "SUBJECT", width: .flexible(min: 12, share: 0), priority: 1, export: [ExportField("subject") { a, _ in a.subject ?? "" }]) { a, _ in
             TableCell(a.subject ?? "cluster")
         },
         Column("value", title: "VALUE", width: .fixed(8), align: .right, priority: 0,

@@ -44,15 +44,15 @@ enum FeedColumns {
             TableCell(Format.clock(e.ts, offsetSeconds: env.caps.utcOffsetSeconds), e.isError ? nil : .textDim)
         },
         .exportOnly([ExportField("kind") { e, _ in e.kind.rawValue }]),
-        Column("node", title: "NODE", width: .fixed(9), priority: 2, export: [ExportField("node") { e, _ in e.nodeLabel ?? "" }]) { e, env in
+        Column("node", title: "NODE", width: .flexible(min: 9, share: 0), priority: 2, export: [ExportField("node") { e, _ in e.nodeLabel ?? "" }]) { e, env in
             TableCell(e.nodeLabel ?? env.dash)
         },
-        Column("chain", title: "CHAIN", width: .fixed(9), priority: 3, export: [ExportField("chain") { e, _ in e.chainLabel ?? "" }]) { e, env in
+        Column("chain", title: "CHAIN", width: .flexible(min: 9, share: 0), priority: 3, export: [ExportField("chain") { e, _ in e.chainLabel ?? "" }]) { e, env in
             TableCell(e.chainLabel ?? env.dash)
         },
         Column("what", title: "METHOD / EVENT", width: .flexible(min: 16), priority: 0,
                export: [ExportField("method") { e, _ in e.method ?? "" }]) { e, env in TableCell(describe(e, env).what) },
-        Column("provider", title: "PROVIDER", width: .fixed(12), priority: 0,
+        Column("provider", title: "PROVIDER", width: .flexible(min: 12, share: 0), priority: 0,
                export: [ExportField("provider") { e, _ in e.providerID ?? "" }]) { e, env in TableCell(describe(e, env).provider) },
         Column("duration", title: "DUR", width: .fixed(6), align: .right, priority: 1,
                export: [ExportField("duration_ms") { e, _ in e.durationMs.map(String.init) ?? "" }]) { e, env in

@@ -35,12 +35,12 @@ enum NodeColumns {
         }
     }
 
-    static let name = Column("name", title: "NODE", width: .fixed(12), priority: 0,
+    static let name = Column("name", title: "NODE", width: .flexible(min: 12, share: 0), priority: 0,
                              sort: ColumnSort("name", rank: 0) { $0.name < $1.name },
                              export: [ExportField("node") { n, _ in n.name }]) { n, _ in TableCell(n.name) }
-    static let url = Column("url", title: "URL", width: .fixed(24), priority: 7,
+    static let url = Column("url", title: "URL", width: .flexible(min: 24, share: 0), priority: 7,
                             export: [ExportField("url") { n, _ in n.url }]) { n, _ in TableCell(n.url, .textDim) }
-    static let region = Column("region", title: "REGION", width: .fixed(6), priority: 5,
+    static let region = Column("region", title: "REGION", width: .flexible(min: 6, share: 0), priority: 5,
                                export: [ExportField("region") { n, _ in n.region ?? "" }]) { n, env in
         TableCell(n.region ?? env.dash, .textDim)
     }

@@ -12,10 +12,10 @@ enum ProviderColumns {
         return nil
     }
 
-    /// Wide terminals: the name column stops at 28 cells and the sparkline takes the rest.
+    /// Names get the width they need; wide terminals give the rest to the sparkline.
     static let table = TableDefinition<ProviderAggregate>([
         .exportOnly([ExportField("chain") { _, env in env.chainName }, ExportField("provider_id") { p, _ in p.id }]),
-        Column("name", title: "PROVIDER", width: .flexible(min: 14), wide: .fixed(28), priority: 0,
+        Column("name", title: "PROVIDER", width: .flexible(min: 14), wide: .flexible(min: 14, share: 0), priority: 0,
                sort: ColumnSort("name", rank: 6) { ($0.displayName, $0.id) < ($1.displayName, $1.id) },
                export: [ExportField("provider") { p, _ in p.displayName }]) { p, _ in TableCell(p.displayName) },
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 1,
@@ -40,11 +40,13 @@ enum ProviderColumns {
                export: [ExportField("score") { p, _ in CSV.number(p.score) }]) { p, _ in
             TableCell(p.coldStart ? "cold" : Format.score(p.score), p.coldStart ? .statusDegraded : nil)
         },
-        Column("p95_worst", title: "P95 WORST", width: .fixed(15), priority: 4,
+        Column("p95_worst", title: "P95 WORST", width: .flexible(min: 15, share: 0), priority: 4,
                sort: ColumnSort("p95", rank: 5) { ($0.p95LatencyMsMax, $0.id) < ($1.p95LatencyMsMax, $1.id) },
                export: [ExportField("p95_worst_ms") { p, _ in CSV.number(p.p95LatencyMsMax) },
                         ExportField("p95_worst_node") { p, _ in p.p95WorstNode ?? "" }]) { p, env in
-            TableCell(p.p95LatencyMsMax > 0 ? Format.ms(p.p95LatencyMsMax) + (p.p95WorstNode.map { " " + $0 } ?? "") : env.dash)
+            // "*": from a node with few calls for that method (low-sample), shown rather than hidden.
+            TableCell(p.p95LatencyMsMax > 0 ? Format.ms(p.p95LatencyMsMax) + (p.p95LowSample ? "*" : "")
+                      + (p.p95WorstNode.map { " " + $0 } ?? "") : env.dash)
         },
         Column("nodes", title: "NODES", width: .fixed(5), align: .right, priority: 1,
                export: [ExportField("nodes_reporting") { p, _ in String(p.nodesReporting) }]) { p, env in

@@ -197,11 +197,38 @@ struct TableDefinition<Row>: Sendable {
         }
     }
 
-    /// The laid-out width of the column `id` in a table `tableWidth` cells wide (0 when it does not fit).
+    /// The laid-out width of the column `id` in a table `tableWidth` cells wide (0 when it does not fit), when
+    /// the content is not known.
     func width(of id: String, tableWidth: Int) -> Int {
         let drawn = drawnColumns(tableWidth: tableWidth)
         guard let index = drawn.firstIndex(where: { $0.id == id }) else { return 0 }
         return TableLayout.layout(drawn.map(\.layoutColumn), width: tableWidth - 2).first { $0.index == index }?.width ?? 0
+    }
+
+    /// Whether the header of `column` carries the ▼/▲ marker.
+    func isSorted(_ column: TableColumn<Row>, by sort: SortSpec?) -> Bool {
+        guard sortMarkers, let sort, let rank = column.sort?.rank else { return false }
+        return rank == sort.column
+    }
+
+    /// The drawn columns and their widths for these rows: flexible columns are measured (the widest cell of at
+    /// most `measureLimit` rows, plus the rows in `alsoMeasure`), so names get the width other columns leave blank.
+    func layout(tableWidth: Int, rows: [Row], env: CellEnv, sort: SortSpec?, alsoMeasure: Range<Int> = 0..<0,
+                measureLimit: Int = 400) -> (columns: [TableColumn<Row>], widths: [(index: Int, width: Int)]) {
+        let drawn = drawnColumns(tableWidth: tableWidth)
+        var measuredRows = Array(rows.indices.prefix(measureLimit))
+        measuredRows += alsoMeasure.clamped(to: rows.indices).filter { $0 >= measureLimit }
+        let layoutColumns = drawn.map { column -> LayoutColumn in
+            var layout = column.layoutColumn
+            layout.header = CellWidth.of(column.title ?? "") + (isSorted(column, by: sort) ? 1 : 0)
+            if case .flexible = column.width, column.measured, let cell = column.cell {
+                layout.content = measuredRows.reduce(0) { widest, index in
+                    max(widest, CellWidth.of(Sanitizer.clean(cell(rows[index], env).text)))
+                }
+            }
+            return layout
+        }
+        return (drawn, TableLayout.layout(layoutColumns, width: tableWidth - 2))
     }
 
     // MARK: export
@@ -215,54 +242,90 @@ struct TableDefinition<Row>: Sendable {
 
 extension TableColumn {
     var layoutColumn: LayoutColumn { LayoutColumn(width: width, priority: priority) }
+    /// Sparklines draw whatever width they get, so their content says nothing about the width they need.
+    var measured: Bool { !["history", "poll_history"].contains(id) }
 }
 
-/// What the layout needs of a column.
+/// What the layout needs of a column. `header` is the title's width (with the sort arrow when sorted): a column
+/// is never narrower, so the arrow never cuts the title. `content` is the widest cell of the rows being drawn
+/// (nil: unknown); flexible columns grow to it before any other spare width is handed out, and shrink to it
+/// (never below the header) when it is narrower than their minimum, so blank width goes to the names.
 struct LayoutColumn: Equatable {
     var width: ColumnWidth
     var priority: Int
+    var header: Int = 0
+    var content: Int?
+
+    var minimum: Int {
+        switch width {
+        case .fixed(let fixed): return max(fixed, header)
+        case .flexible(let minimum, let maximum, _):
+            var floor = minimum
+            if let content { floor = min(floor, max(content, header)) }
+            if let maximum { floor = min(floor, maximum) }
+            return max(floor, header)
+        }
+    }
+
+    /// How wide the column may grow in the first round (to fit its content) and the second (to its maximum).
+    func cap(fitting: Bool) -> Int? {
+        guard case .flexible(_, let maximum, _) = width else { return minimum }
+        if fitting { return max(minimum, min(content ?? minimum, maximum ?? Int.max)) }
+        return maximum.map { max($0, minimum) }
+    }
+
+    var share: Int {
+        if case .flexible(_, _, let share) = width { return max(0, share) }
+        return 0
+    }
 }
 
 enum TableLayout {
     /// Chooses the columns that fit `width` (dropping high-priority numbers first) and their final widths: each
-    /// keeps its minimum, and the spare width goes to the flexible columns by share, up to their maximum.
+    /// keeps its minimum; spare width first widens name columns (flexible, share 0) whose content is cut, then
+    /// other flexible columns whose content is cut (by share, at least 1, up to the content's width), then goes to
+    /// the flexible columns by share (share 0: never beyond the content), up to their maximum.
     static func layout(_ columns: [LayoutColumn], width: Int) -> [(index: Int, width: Int)] {
         var chosen = Array(columns.indices)
-        func total(_ set: [Int]) -> Int { set.reduce(0) { $0 + columns[$1].width.minimum } + max(0, set.count - 1) }
+        func total(_ set: [Int]) -> Int { set.reduce(0) { $0 + columns[$1].minimum } + max(0, set.count - 1) }
         var used = total(chosen)
         while used > width, chosen.count > 1 {
             guard let drop = chosen.max(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) else { break }
             chosen.removeAll { $0 == drop }
             used = total(chosen)
         }
-        var widths = chosen.map { columns[$0].width.minimum }
+        var widths = chosen.map { columns[$0].minimum }
         var spare = width - used
-        // Hand out the spare width in rounds: columns that reach their maximum leave the round.
-        var open = chosen.indices.filter { if case .flexible = columns[chosen[$0]].width { return true } else { return false } }
-        while spare > 0 && !open.isEmpty {
-            let shares = open.map { position -> Int in
-                if case .flexible(_, _, let share) = columns[chosen[position]].width { return max(1, share) }
-                return 1
+        // Names (share 0) are fitted first, then other cut content (messages), then the rest is shared out.
+        for (fitting, names) in [(true, true), (true, false), (false, false)] {
+            // Hand out the spare width in rounds: columns that reach their cap leave the round.
+            var open = chosen.indices.filter { position in
+                let column = columns[chosen[position]]
+                guard case .flexible = column.width, fitting || column.share > 0, !names || column.share == 0 else { return false }
+                return column.cap(fitting: fitting).map { widths[position] < $0 } ?? true
             }
-            let totalShare = shares.reduce(0, +)
-            var given = 0
-            var stillOpen: [Int] = []
-            for (i, position) in open.enumerated() {
-                // The first open column takes the rounding remainder.
-                var amount = spare * shares[i] / totalShare
-                if i == 0 { amount += spare - open.indices.reduce(0) { $0 + spare * shares[$1] / totalShare } }
-                if case .flexible(_, let maximum?, _) = columns[chosen[position]].width {
-                    amount = min(amount, maximum - widths[position])
-                    if widths[position] + amount < maximum { stillOpen.append(position) }
-                } else {
-                    stillOpen.append(position)
+            while spare > 0 && !open.isEmpty {
+                let shares = open.map { fitting ? max(1, columns[chosen[$0]].share) : columns[chosen[$0]].share }
+                let totalShare = shares.reduce(0, +)
+                var given = 0
+                var stillOpen: [Int] = []
+                for (i, position) in open.enumerated() {
+                    // The first open column takes the rounding remainder.
+                    var amount = spare * shares[i] / totalShare
+                    if i == 0 { amount += spare - open.indices.reduce(0) { $0 + spare * shares[$1] / totalShare } }
+                    if let cap = columns[chosen[position]].cap(fitting: fitting) {
+                        amount = max(0, min(amount, cap - widths[position]))
+                        if widths[position] + amount < cap { stillOpen.append(position) }
+                    } else {
+                        stillOpen.append(position)
+                    }
+                    widths[position] += amount
+                    given += amount
                 }
-                widths[position] += amount
-                given += amount
+                spare -= given
+                if given == 0 { break }
+                open = stillOpen
             }
-            spare -= given
-            if given == 0 { break }
-            open = stillOpen
         }
         return zip(chosen, widths).map { ($0, $1) }
     }

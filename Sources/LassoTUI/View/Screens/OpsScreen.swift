@@ -30,9 +30,7 @@ enum OpsScreen {
         }
         let rect = Rect(x: body.x, y: body.y + boxHeight, width: body.width, height: body.height - boxHeight)
         p.box(rect, title: "Polling per node", focused: true)
-        var env = v.cellEnv
-        env.sparklineWidth = max(8, rect.inner.width - 80)
-        p.table(rect.inner, NodeColumns.ops, rows: Rows.nodes(v.state, snapshot, pane: .opsNodes), env: env,
+        p.table(rect.inner, NodeColumns.ops, rows: Rows.nodes(v.state, snapshot, pane: .opsNodes), env: v.cellEnv,
                 selected: Rows.clampedSelection(.opsNodes, v.state, snapshot), focused: true,
                 sort: v.state.sort[.opsNodes] ?? SortSpec(), emptyText: "no nodes")
     }

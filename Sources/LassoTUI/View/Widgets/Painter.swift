@@ -64,41 +64,47 @@ struct Painter {
         }
     }
 
+    /// The row index of the `selected`-th selectable row (sub-rows are not selectable).
+    static func rowIndex<Row>(ofSelectable selected: Int?, in rows: [Row], _ definition: TableDefinition<Row>) -> Int? {
+        guard let selected else { return nil }
+        var seen = -1
+        for (i, row) in rows.enumerated() where definition.isSelectable(row) {
+            seen += 1
+            if seen == selected { return i }
+        }
+        return nil
+    }
+
     /// Header row plus the rows that fit, with the selected row highlighted when the pane is focused and kept in
     /// view. Only the visible rows' cells are built.
     mutating func table<Row>(_ rect: Rect, _ definition: TableDefinition<Row>, rows: [Row], env: CellEnv, selected: Int?,
                              focused: Bool, sort: SortSpec? = nil, emptyText: String = "") {
         guard rect.height >= 1, rect.width >= 4 else { return }
-        let columns = definition.drawnColumns(tableWidth: rect.width)
-        let layout = TableLayout.layout(columns.map(\.layoutColumn), width: rect.width - 2)
+        let visible = rect.height - 1
+        let selectedRow = Self.rowIndex(ofSelectable: selected, in: rows, definition)
+        var offset = 0
+        if let selectedRow, selectedRow >= visible { offset = selectedRow - visible + 1 }
+        let (columns, layout) = definition.layout(tableWidth: rect.width, rows: rows, env: env, sort: sort,
+                                                  alsoMeasure: offset..<(offset + max(0, visible)))
+        var env = env
+        // Sparklines fill the width their column got.
+        if let sparkline = layout.first(where: { !columns[$0.index].measured }) { env.sparklineWidth = sparkline.width }
         var x = rect.x + 1
         for (index, width) in layout {
             let column = columns[index]
             var title = column.title ?? ""
-            if definition.sortMarkers, let sort, let rank = column.sort?.rank, rank == sort.column {
+            if let sort, definition.isSorted(column, by: sort) {
                 title += caps.unicode ? (sort.reversed ? "▲" : "▼") : (sort.reversed ? "^" : "v")
             }
             grid.put(CellWidth.fit(title, to: width, alignRight: column.alignment == .right, ascii: ascii), x: x, y: rect.y,
                      role: .tableHeader, attributes: [.bold])
             x += width + 1
         }
-        let visible = rect.height - 1
         guard visible > 0 else { return }
         if rows.isEmpty {
             if !emptyText.isEmpty { text(emptyText, x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, role: .textDim, clean: false) }
             return
         }
-        // Map the selectable index to a row index (sub-rows are not selectable).
-        var selectedRow: Int?
-        if let selected {
-            var seen = -1
-            for (i, row) in rows.enumerated() where definition.isSelectable(row) {
-                seen += 1
-                if seen == selected { selectedRow = i; break }
-            }
-        }
-        var offset = 0
-        if let selectedRow, selectedRow >= visible { offset = selectedRow - visible + 1 }
         for line in 0..<visible {
             let rowIndex = offset + line
             guard rowIndex < rows.count else { break }

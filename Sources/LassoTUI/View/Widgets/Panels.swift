@@ -19,7 +19,6 @@ enum Panels {
         var env = v.cellEnv
         env.chain = chain
         env.snapshot = v.snapshot
-        env.sparklineWidth = table.width(of: "history", tableWidth: inner.width)
         let empty = chain == nil ? "no chains yet (waiting for /api/chains)" : "no providers reported for this chain"
         p.table(inner, table, rows: Rows.providers(v.state, v.snapshot), env: env,
                 selected: Rows.clampedSelection(.providers, v.state, v.snapshot), focused: focused,
