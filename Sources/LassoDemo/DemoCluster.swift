@@ -17,15 +17,25 @@ public final class DemoCluster: Sendable {
     private let supervisor = ServerSupervisor()
     private let control = Mutex(Control())
     private let clock = ContinuousClock()
-    /// Held for a whole generator tick and by fault changes, so a fault applies to all traffic after it returns.
-    private let trafficLock = Mutex(())
+    /// The traffic generator. Nothing ticks: whatever reads the traffic (a request, a fault change, the decision
+    /// count) first advances it to now (`advanceTraffic`), so an idle demo costs nothing between requests. Held for a
+    /// whole advance and by fault changes, so a fault applies to all traffic after it returns.
+    private let traffic = Mutex<Generator?>(nil)
+
+    private struct Generator {
+        var model: TrafficModel
+        var placement: SplitMix64
+        var carry = 0.0
+        var circuit = CircuitState.closed
+        var start: ContinuousClock.Instant
+        var last: ContinuousClock.Instant
+    }
 
     private struct Control: Sendable {
         var starting = false
         var started = false
         var stopped = false
         var startInstant: ContinuousClock.Instant?
-        var generator: Task<Void, Never>?
         var decisionsGenerated = 0
     }
 
@@ -70,21 +80,22 @@ public final class DemoCluster: Sendable {
             control.withLock { $0.starting = false }
             throw error
         }
-        let generator = Task<Void, Never> { [weak self] in await self?.runGenerator() }
         let stoppedMeanwhile = control.withLock { control -> Bool in
             control.starting = false
             if control.stopped { return true }
             control.started = true
             control.startInstant = now
-            control.generator = generator
             return false
         }
         // stop() ran while the servers were binding: it may have missed servers bound after it; none may outlive it.
         if stoppedMeanwhile {
-            generator.cancel()
-            await generator.value
             await supervisor.stopAll()
             throw DemoClusterError.stopped
+        }
+        traffic.withLock { generator in
+            // Placement has its own stream so the decisions stay the same whichever nodes are up.
+            generator = Generator(model: TrafficModel(seed: config.seed),
+                                  placement: SplitMix64(seed: config.seed ^ 0x9E6C_63D0_676A_9A99), start: now, last: now)
         }
         for node in nodeList where node.fault == .down {
             try? await supervisor.reconcile(node: node, cluster: self)
@@ -122,25 +133,24 @@ public final class DemoCluster: Sendable {
     public var isRunning: Bool { control.withLock { $0.started && !$0.stopped } }
 
     /// Routing decisions generated since start (for the demo panel and the bench).
-    public var decisionsGenerated: Int { control.withLock { $0.decisionsGenerated } }
+    public var decisionsGenerated: Int {
+        advanceTraffic()
+        return control.withLock { $0.decisionsGenerated }
+    }
 
     /// Stops the traffic and every server; returns when all ports are closed. Idempotent.
     public func stop() async {
-        let generator = control.withLock { control -> Task<Void, Never>? in
-            control.stopped = true
-            defer { control.generator = nil }
-            return control.generator
-        }
-        generator?.cancel()
-        await generator?.value
+        control.withLock { $0.stopped = true }
+        traffic.withLock { $0 = nil }
         await supervisor.stopAll()
     }
 
     // MARK: Faults
 
     func apply(_ fault: DemoFault, to node: DemoNode) {
+        advanceTraffic()   // the traffic until now saw the old fault
         let now = clock.now
-        trafficLock.withLock { _ in
+        traffic.withLock { _ in
             node.state.withLock { state in
                 if fault == .restart {
                     state.reset(now: now)
@@ -239,6 +249,7 @@ public final class DemoCluster: Sendable {
     }
 
     func healthBody(for node: DemoNode) -> (HTTPResponse.Status, String) {
+        advanceTraffic()
         let (startedAt, override) = node.state.withLock { ($0.startedAt, $0.healthOverride) }
         let uptime = Int((clock.now - startedAt).components.seconds)
         let micros = Int64(Date().timeIntervalSince1970 * 1_000_000)
@@ -250,6 +261,7 @@ public final class DemoCluster: Sendable {
         guard let chainIndex = DemoCatalog.chain(matching: requested) else {
             return (.notFound, DemoEncoding.chainNotFound(requested))
         }
+        advanceTraffic()
         let nowMs = Self.wallMs()
         let (stats, buffered, calls) = node.state.withLock { ($0.chains[chainIndex], $0.events.count, $0.totalCalls) }
         // Simulated BEAM figures: stable per node, drifting a little with load, never negative.
@@ -282,6 +294,7 @@ public final class DemoCluster: Sendable {
             }
             limit = min(value, NodeServer.maxEventsLimit)
         }
+        advanceTraffic()
         let body = node.state.withLock { state -> String in
             if since > state.events.lastSeq {
                 return DemoEncoding.eventsPage(nodeID: node.id, next: state.events.lastSeq, events: [])
@@ -296,25 +309,28 @@ public final class DemoCluster: Sendable {
 
     // MARK: Traffic
 
-    private func runGenerator() async {
-        var model = TrafficModel(seed: config.seed)
-        // Placement has its own stream so the decisions stay the same whichever nodes are up.
-        var placement = SplitMix64(seed: config.seed ^ 0x9E6C_63D0_676A_9A99)
-        var carry = 0.0
-        var circuit = CircuitState.closed
-        var last = clock.now
-        let start = control.withLock { $0.startInstant } ?? last
-        while !Task.isCancelled {
-            try? await Task.sleep(for: config.tickInterval)
-            if Task.isCancelled { return }
-            let now = clock.now
-            let dt = min(Self.seconds(now - last), 1.0)
-            last = now
-            trafficLock.withLock { _ in
-                tick(model: &model, placement: &placement, carry: &carry, circuit: &circuit, elapsed: now - start, dt: dt)
+    /// Generates the traffic from the last advance up to now, in steps of at most one second (each step spreads its
+    /// decisions evenly over its span, as the former fixed-rate ticks did). After a long silence only the last
+    /// `maxCatchUp` is generated: nobody was asking, and the node buffers hold less than that anyway.
+    func advanceTraffic() {
+        let now = clock.now
+        let wallNow = Self.wallMs()
+        traffic.withLock { slot in
+            guard var g = slot else { return }
+            if now - g.last > Self.maxCatchUp { g.last = now - Self.maxCatchUp }
+            while g.last < now {
+                let stepEnd = min(now, g.last + .seconds(1))
+                let dt = Self.seconds(stepEnd - g.last)
+                let wallMs = wallNow - Int64(Self.seconds(now - stepEnd) * 1000)
+                tick(model: &g.model, placement: &g.placement, carry: &g.carry, circuit: &g.circuit,
+                     elapsed: stepEnd - g.start, dt: dt, wallMs: wallMs)
+                g.last = stepEnd
             }
+            slot = g
         }
     }
+
+    static let maxCatchUp: Duration = .seconds(60)
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -330,8 +346,7 @@ public final class DemoCluster: Sendable {
     /// One generator step: the decisions for `dt` seconds, circuit transitions, then one lock per node to record
     /// the handled decisions and append every event the node sees (its own, and relayed copies).
     private func tick(model: inout TrafficModel, placement: inout SplitMix64, carry: inout Double,
-                      circuit: inout CircuitState, elapsed: Duration, dt: Double) {
-        let wallMs = Self.wallMs()
+                      circuit: inout CircuitState, elapsed: Duration, dt: Double, wallMs: Int64) {
         let faults = nodeList.map(\.fault)
         let handlers = nodeList.indices.filter { faults[$0] != .down }
         let lateLive = config.lateChainStart.map { elapsed >= $0 } ?? false

@@ -37,13 +37,10 @@ public struct DemoConfig: Sendable {
     /// Length of one circuit-breaker cycle of the flaky provider (`ethereum_ankr`): closed for 60 %, open for 25 %,
     /// half-open for 15 % of the cycle. Each transition is a `kind: "circuit"` event from every connected node.
     public var circuitCycle: Duration
-    /// Interval of the traffic generator's ticks; each tick produces `eventRate × elapsed` decisions.
-    public var tickInterval: Duration
 
     public init(nodeCount: Int = 3, basePort: Int? = nil, seed: UInt64 = 42, eventRate: Double = 20,
                 bufferCapacity: Int = 5_000, slowDelay: Duration = .seconds(30),
-                lateChainStart: Duration? = .seconds(20), circuitCycle: Duration = .seconds(90),
-                tickInterval: Duration = .milliseconds(50)) {
+                lateChainStart: Duration? = .seconds(20), circuitCycle: Duration = .seconds(90)) {
         self.nodeCount = nodeCount
         self.basePort = basePort
         self.seed = seed
@@ -52,7 +49,6 @@ public struct DemoConfig: Sendable {
         self.slowDelay = slowDelay
         self.lateChainStart = lateChainStart
         self.circuitCycle = circuitCycle
-        self.tickInterval = tickInterval
     }
 }
 

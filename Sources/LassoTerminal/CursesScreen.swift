@@ -10,10 +10,17 @@ final class CursesScreen: TerminalScreen {
     private var painter = CursesPainter()
     var depth: ColorDepth { painter.depth }
     private var closed = false
+    /// The descriptor ncurses reads keys from, and a pipe whose write end wakes `waitForInput` from any thread.
+    private let inputFD: Int32
+    let wake: WakePipe
+    /// A key was just read: ncurses may hold more bytes than the descriptor shows, so ask it once more before sleeping.
+    private var mayHoldKeys = false
 
-    private init(screen: OpaquePointer, input: UnsafeMutablePointer<FILE>?) {
+    private init(screen: OpaquePointer, input: UnsafeMutablePointer<FILE>?, wake: WakePipe) {
         self.screen = screen
         self.input = input
+        self.inputFD = input.map { fileno($0) } ?? STDIN_FILENO
+        self.wake = wake
     }
 
     /// newterm on stdout; keys from stdin, or from /dev/tty when stdin is a pipe (`producer | lassotop`).
@@ -22,6 +29,10 @@ final class CursesScreen: TerminalScreen {
         if isatty(STDIN_FILENO) != 1 {
             guard let tty = fopen("/dev/tty", "r") else { throw TUIError.noKeyboard(String(cString: strerror(errno))) }
             input = tty
+        }
+        guard let wake = WakePipe() else {
+            if let input { fclose(input) }
+            throw TUIError.terminalInit("pipe: \(String(cString: strerror(errno)))")
         }
         guard let screen = newterm(nil, cn_stdout(), input ?? cn_stdin()) else {
             if let input { fclose(input) }
@@ -39,9 +50,9 @@ final class CursesScreen: TerminalScreen {
         keypad(cn_stdscr(), true)
         if ProcessInfo.processInfo.environment["ESCDELAY"] == nil { set_escdelay(25) }
         curs_set(0)
-        wtimeout(cn_stdscr(), 100)
+        wtimeout(cn_stdscr(), 0)   // never blocks: the loop sleeps in poll (waitForInput)
         leaveok(cn_stdscr(), true)
-        return CursesScreen(screen: screen, input: input)
+        return CursesScreen(screen: screen, input: input, wake: wake)
     }
 
     func close() {
@@ -53,6 +64,16 @@ final class CursesScreen: TerminalScreen {
         }
         delscreen(screen)
         if let input { fclose(input) }
+    }
+
+    func waitForInput(timeoutMs: Int) -> Bool {
+        if mayHoldKeys { return true }
+        var fds = [pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
+        let ready = poll(&fds, 2, Int32(max(0, timeoutMs)))
+        if ready < 0 { return errno == EINTR }   // SIGWINCH: ncurses has a KEY_RESIZE to hand out
+        if fds[1].revents != 0 { wake.drain() }
+        return fds[0].revents != 0
     }
 
     func size() -> GridSize {
@@ -70,10 +91,11 @@ final class CursesScreen: TerminalScreen {
 
     func forceFullRedraw() { cn_force_full_redraw() }
 
-    /// One key, or nil after the ~100 ms timeout (or an interrupted read).
+    /// One key, or nil when none is ready (or an interrupted read).
     func readKey() -> Key? {
         var value: wint_t = 0
         let result = wget_wch(cn_stdscr(), &value)
+        mayHoldKeys = result != ERR
         if result == ERR { return nil }
         if result == cn_key_code_yes() {
             switch Int32(value) {
@@ -102,5 +124,37 @@ final class CursesScreen: TerminalScreen {
             guard let scalar = Unicode.Scalar(value), value >= 32 else { return nil }
             return .char(Character(scalar))
         }
+    }
+}
+
+/// A non-blocking pipe: `signal()` may be called from any thread or a signal handler (one `write`), and the TUI thread
+/// polls the read end next to the terminal. Never closed: a publisher or a signal may still write after the screen
+/// closed, and a closed descriptor's number could by then belong to another file (two descriptors, one per process).
+final class WakePipe: Sendable {
+    let readFD: Int32
+    let writeFD: Int32
+
+    init?() {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return nil }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    func signal() { WakePipe.signal(fd: writeFD) }
+
+    /// Async-signal-safe: one write; a full pipe already holds a wake-up.
+    static func signal(fd: Int32) {
+        var byte: UInt8 = 1
+        _ = write(fd, &byte, 1)
+    }
+
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(readFD, &buffer, buffer.count) > 0 {}
     }
 }

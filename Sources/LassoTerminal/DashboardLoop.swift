@@ -2,8 +2,9 @@ import Foundation
 import LassoCore
 import LassoTUI
 
-/// The thin run loop: read the newest snapshot, render when it (or the second) changed, read one key, reduce,
-/// hand the effects to the interpreter. No curses here: the screen is any `TerminalScreen`.
+/// The thin run loop: read the newest snapshot, render when it (or the second) changed, sleep until a key, a new
+/// snapshot or the next clock second, reduce, hand the effects to the interpreter. No curses here: the screen is any
+/// `TerminalScreen`.
 public struct DashboardLoop {
     public let screen: any TerminalScreen
     public let backend: any DashboardBackend
@@ -55,7 +56,9 @@ public struct DashboardLoop {
                 needsRedraw = false
             }
 
-            guard let input = screen.readKey() else { continue }   // timeout: ~100 ms
+            // Sleep until a key, a published snapshot (the backend's wake-up) or the next second of the header clock.
+            guard screen.waitForInput(timeoutMs: Self.msToNextSecond(nowMs())) else { continue }
+            guard let input = screen.readKey() else { continue }
             if input == .resize {
                 size = screen.size()
                 state = Reducer.reduce(state, .resize(width: size.width, height: size.height), snapshot).0
@@ -71,6 +74,11 @@ public struct DashboardLoop {
             if outcome.quit { return 0 }
             if outcome.repaint { lastGrid = nil }
         }
+    }
+
+    /// How long until the header clock shows the next second (at least 1 ms, so a boundary is never polled twice).
+    static func msToNextSecond(_ nowMs: Int64) -> Int {
+        Int(1000 - ((nowMs % 1000) + 1000) % 1000)
     }
 
     /// What decides "the snapshot changed": a new publication or a change of the updating mark.

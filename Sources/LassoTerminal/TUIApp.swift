@@ -18,10 +18,15 @@ public protocol DashboardBackend: Sendable {
     /// Where the snapshots come from when this process does not poll the nodes itself, shown in the header
     /// ("via hub"); nil when polling.
     var sourceLabel: String? { get }
+    /// Calls `wake` (from any thread, quickly) whenever a snapshot that differs from the last one is published, so
+    /// the TUI sleeps until then instead of polling. Backends without such a signal keep the default: the TUI still
+    /// looks at least once a second.
+    func onSnapshotChange(_ wake: @escaping @Sendable () -> Void)
 }
 
 extension DashboardBackend {
     public var sourceLabel: String? { nil }
+    public func onSnapshotChange(_ wake: @escaping @Sendable () -> Void) {}
 }
 
 public struct TUIOptions: Sendable {
@@ -63,6 +68,9 @@ public enum TUIError: Error, CustomStringConvertible, Equatable {
 
 /// Signal number that asked us to stop (0 = none). Handlers only store here; the loop calls endwin.
 let pendingSignal = Atomic<Int32>(0)
+/// The wake pipe's write end once the screen is open (-1 before): the signal handlers write a byte so the loop, asleep
+/// in poll, sees the signal at once.
+let wakeFD = Atomic<Int32>(-1)
 /// True while curses owns the terminal, so the atexit/crash hooks know whether to restore it.
 let cursesActive = Atomic<Bool>(false)
 
@@ -76,7 +84,10 @@ public enum TUIApp {
         setlocale(LC_ALL, "")
         let screen = try CursesScreen.open()
         defer { screen.close() }
+        wakeFD.store(screen.wake.writeFD, ordering: .relaxed)
         installSignalHandlers()
+        let wakeWriter = screen.wake.writeFD
+        backend.onSnapshotChange { WakePipe.signal(fd: wakeWriter) }
 
         let noColor = options.noColor   // decided once by the caller (NO_COLOR, --no-color: Sources/lassotop/Top.swift)
         let codeset = String(cString: cn_codeset())
@@ -108,7 +119,11 @@ public enum TUIApp {
 
     static func installSignalHandlers() {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { number in pendingSignal.store(number, ordering: .relaxed) }
+            signal(sig) { number in
+                pendingSignal.store(number, ordering: .relaxed)
+                let fd = wakeFD.load(ordering: .relaxed)
+                if fd >= 0 { WakePipe.signal(fd: fd) }
+            }
         }
         // Crash paths: give the terminal back, then die the way we would have.
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {

@@ -12,6 +12,14 @@ public protocol TerminalScreen: AnyObject {
     func draw(_ grid: CellGrid)
     /// Forget what is on screen: the next frame is sent in full (Ctrl-L).
     func forceFullRedraw()
-    /// One key, or nil when none arrives within the screen's short timeout (~100 ms).
+    /// One key if one is ready, or nil (the loop calls it after `waitForInput` said there may be one).
     func readKey() -> Key?
+    /// Blocks until a key may be ready (true), a wake-up arrived or `timeoutMs` passed (false). The loop sleeps here
+    /// between frames, so an idle dashboard costs one wake-up per shown clock second plus one per published snapshot.
+    func waitForInput(timeoutMs: Int) -> Bool
+}
+
+extension TerminalScreen {
+    /// A screen without a file descriptor to wait on (test fakes): `readKey` answers at once.
+    public func waitForInput(timeoutMs: Int) -> Bool { true }
 }

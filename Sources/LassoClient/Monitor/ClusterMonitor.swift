@@ -21,8 +21,12 @@ public final class ClusterMonitor: Sendable {
     private let published: Mutex<ClusterSnapshot>
     private let tasks = Mutex<[String: [Task<Void, Never>]]>([:])
     private let healthInterval: Atomic<Int64>
-    /// Bumped by `refreshNow`; sleeping pollers wake when it changes.
-    private let wakeGeneration = Atomic<Int>(0)
+    /// Woken by `refreshNow` and interval changes: sleeping pollers poll at once.
+    private let pollerWake = WakeSignal()
+    /// Woken when a poll recorded something: the publisher builds a snapshot (coalesced, see `publishLoop`).
+    private let publisherWake = WakeSignal()
+    /// Called after a publish whose snapshot differs from the previous one (the TUI's wake-up).
+    private let changeHandlers = Mutex<[@Sendable () -> Void]>([])
     private let running = Atomic<Bool>(false)
 
     public init(config: MonitorConfig, resolver: any AddressResolver = SystemResolver(), logger: Logger = Logger(label: "lassotop"),
@@ -61,10 +65,16 @@ public final class ClusterMonitor: Sendable {
 
     public func healthIntervalMs() -> Int64 { healthInterval.load(ordering: .relaxed) }
 
+    /// `handler` runs (on the publisher's task; keep it short) after every publish that changed the snapshot beyond
+    /// its timestamp.
+    public func onSnapshotChange(_ handler: @escaping @Sendable () -> Void) {
+        changeHandlers.withLock { $0.append(handler) }
+    }
+
     // MARK: control
 
     public func refreshNow() {
-        wakeGeneration.add(1, ordering: .relaxed)
+        pollerWake.wakeAll()
         Task {
             for chain in await state.chains { await cache.refresh(chain) }
         }
@@ -79,7 +89,7 @@ public final class ClusterMonitor: Sendable {
             if exchanged { break }
             current = original
         }
-        wakeGeneration.add(1, ordering: .relaxed)
+        pollerWake.wakeAll()
     }
 
     /// Feeds events from another source (JSON lines) into the same deduplicating feed.
@@ -177,21 +187,22 @@ public final class ClusterMonitor: Sendable {
 
     /// Sleeps up to `ms`, waking early on `refreshNow` or an interval change. Returns false when cancelled.
     private func pause(ms: Int64) async -> Bool {
-        let generation = wakeGeneration.load(ordering: .relaxed)
-        var remaining = ms
-        while remaining > 0 {
-            let slice = min(remaining, 250)
-            do { try await Task.sleep(for: .milliseconds(slice)) } catch { return false }
-            remaining -= slice
-            if wakeGeneration.load(ordering: .relaxed) != generation { break }
-        }
-        return !Task.isCancelled
+        await pollerWake.sleep(ms: ms)
+    }
+
+    /// Sleeps to the next multiple of `period` on the clock, so every node's pollers of one kind wake together and
+    /// the publisher and the TUI wake once for all of them instead of once per node.
+    private func pauseAligned(period: Int64) async -> Bool {
+        let period = max(period, 1)
+        let now = clock()
+        return await pause(ms: period - ((now % period) + period) % period)
     }
 
     private func healthLoop(_ target: NodeTarget) async {
         while !Task.isCancelled {
             let delay = await pollHealth(target)
-            guard await pause(ms: delay) else { return }
+            publisherWake.wakeAll()
+            guard await pauseAligned(period: delay) else { return }
         }
     }
 
@@ -219,8 +230,9 @@ public final class ClusterMonitor: Sendable {
     private func eventsLoop(_ target: NodeTarget) async {
         while !Task.isCancelled {
             let supported = await pollEvents(target)
+            publisherWake.wakeAll()
             // A node without the events endpoint (real Lasso today) is asked again only every 30 s.
-            guard await pause(ms: supported ? config.eventsIntervalMs : 30_000) else { return }
+            guard await pauseAligned(period: supported ? config.eventsIntervalMs : 30_000) else { return }
         }
     }
 
@@ -269,6 +281,8 @@ public final class ClusterMonitor: Sendable {
     private func metricsLoop() async {
         var lastChainList: Int64 = 0
         var due: [String: Int64] = [:]
+        // Rates need two samples: the second is taken `earlySecondSampleMs` after the first, not a whole interval later.
+        var secondSampleAt: [String: Int64] = [:]
         while !Task.isCancelled {
             let now = clock()
             let noChains = await state.chains.isEmpty
@@ -279,15 +293,31 @@ public final class ClusterMonitor: Sendable {
             let chains = await state.chains
             for (index, chain) in chains.enumerated() {
                 if let when = due[chain], now < when { continue }
+                if let when = secondSampleAt[chain], when > 0, now >= when {
+                    secondSampleAt[chain] = 0   // taken; the interval rules from here on
+                    _ = await cache.refresh(chain)
+                    due[chain] = nil   // from the next round on: every interval, staggered over the chains
+                    continue
+                }
                 let lookup = await cache.get(chain)
+                if let first = lookup.entry, secondSampleAt[chain] == nil, config.metricsIntervalMs > Self.earlySecondSampleMs {
+                    secondSampleAt[chain] = first.fetchedAtMs + Self.earlySecondSampleMs
+                    due[chain] = first.fetchedAtMs + Self.earlySecondSampleMs
+                    continue
+                }
                 let fetchedAt = lookup.entry?.fetchedAtMs ?? now
                 let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
                 due[chain] = lookup.entry == nil ? now + 1_000 : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0)
-                if lookup.freshness != .fresh { await state.markDirty() }
+                if lookup.freshness != .fresh { await state.markDirty(); publisherWake.wakeAll() }
             }
-            guard await pause(ms: 500) else { return }
+            // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
+            let next = chains.compactMap { due[$0] }.min().map { $0 - clock() } ?? 500
+            guard await pause(ms: min(max(next, 250), 5_000)) else { return }
         }
     }
+
+    /// How long after a chain's first metrics sample the second is taken, so calls/s shows within seconds of start.
+    static let earlySecondSampleMs: Int64 = 2_500
 
     private func discoveryLoop(_ spec: DiscoverySpec) async {
         while !Task.isCancelled {
@@ -310,7 +340,10 @@ public final class ClusterMonitor: Sendable {
                 _ = await publish()
                 lastPublish = now
             }
-            do { try await Task.sleep(for: .milliseconds(200)) } catch { return }
+            // Sleep until a poll recorded something or the second is up; then wait a moment more so the polls of
+            // every node (aligned, see `pauseAligned`) land in one snapshot.
+            guard await publisherWake.sleep(ms: max(1, lastPublish + 1_000 - clock())) else { return }
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
         }
     }
 
@@ -319,7 +352,14 @@ public final class ClusterMonitor: Sendable {
         let metrics = await cache.reading()
         let snapshot = await state.snapshot(metrics: metrics, healthIntervalMs: healthIntervalMs(), nowMs: clock(),
                                             freshnessAtMs: freshnessAtMs)
-        published.withLock { $0 = snapshot }
+        let changed = published.withLock { previous in
+            var same = snapshot
+            same.generatedAtMs = previous.generatedAtMs
+            let changed = same != previous
+            previous = snapshot
+            return changed
+        }
+        if changed { for handler in changeHandlers.withLock({ $0 }) { handler() } }
         return snapshot
     }
 
