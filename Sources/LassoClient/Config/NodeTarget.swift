@@ -43,6 +43,10 @@ public struct NodeTarget: Hashable, Sendable, CustomStringConvertible {
         if components.query != nil || components.fragment != nil {
             throw ParseError(message: "invalid node '\(shown)': a node URL takes no query (?) or fragment (#)")
         }
+        // URLComponents takes any number as the port; the HTTP client traps on one that is not a TCP port.
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw ParseError(message: "invalid node '\(shown)': port must be between 1 and 65535")
+        }
         var authorization: String?
         if components.user != nil || components.password != nil {
             let user = components.user ?? ""

@@ -144,29 +144,27 @@ public final class NodeHTTPClient: Sendable {
     /// a piece of one (a message or an echo cut short) goes too once it is 6 characters long, or the whole secret
     /// when shorter.
     static func redact(_ message: String, secrets: [String]) -> String {
-        var text = Array(message.unicodeScalars)
-        let forms = secrets.flatMap(secretForms).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
-        let marker = Array("<redacted>".unicodeScalars)
-        for form in forms {
-            let least = min(form.count, 6)
-            var index = 0
-            var out: [Unicode.Scalar] = []
-            while index < text.count {
+        let text = Array(message.unicodeScalars)
+        let forms = secrets.flatMap(secretForms).map { Array($0.unicodeScalars) }
+        var out = ""
+        var index = 0
+        while index < text.count {
+            // The longest piece of any spelling starting here: an echo may mix spellings (`tok\/en<9f3a`).
+            var longest = 0
+            for form in forms {
                 var length = 0
                 while length < form.count, index + length < text.count, text[index + length] == form[length] { length += 1 }
-                if length >= least {
-                    out += marker
-                    index += length
-                } else {
-                    out.append(text[index])
-                    index += 1
-                }
+                if length >= min(form.count, 6) { longest = max(longest, length) }
             }
-            text = out
+            if longest > 0 {
+                out += "<redacted>"
+                index += longest
+            } else {
+                out.unicodeScalars.append(text[index])
+                index += 1
+            }
         }
-        var result = ""
-        result.unicodeScalars.append(contentsOf: text)
-        return result
+        return out
     }
 
     /// The spellings in which a node can echo `value` back: as is, JSON-escaped, the credential after a scheme
