@@ -140,10 +140,11 @@ public enum SnapshotReader {
         var score: Double
         var callsPerSecond: Double?
         var p95: Double
+        var stale: Bool?
 
         enum CodingKeys: String, CodingKey {
             case node, score, totalCalls = "total_calls", avgLatencyMs = "avg_latency_ms", successRate = "success_rate"
-            case callsPerSecond = "calls_per_second", p95 = "p95_latency_ms"
+            case callsPerSecond = "calls_per_second", p95 = "p95_latency_ms", stale
         }
     }
 
@@ -207,7 +208,7 @@ public enum SnapshotReader {
                 var entry: [String: Any] = [
                     "node": node.node, "totalCalls": node.totalCalls, "avgLatencyMs": node.avgLatencyMs,
                     "successRate": node.successRate, "score": node.score, "callsLastMinute": extra?.callsLastMinute ?? 0,
-                    "p50": extra?.p50 ?? 0, "p95": node.p95, "p99": extra?.p99 ?? 0,
+                    "p50": extra?.p50 ?? 0, "p95": node.p95, "p99": extra?.p99 ?? 0, "stale": node.stale ?? false,
                 ]
                 entry["callsPerSecond"] = node.callsPerSecond
                 return entry

@@ -39,6 +39,9 @@ public struct ProviderNodeFigures: Sendable, Equatable, Codable {
     public var p50: Double
     public var p95: Double
     public var p99: Double
+    /// This node no longer answers its health poll: these are its last figures, kept out of the provider's totals
+    /// (`ChainMetrics.aggregate(without:)`).
+    public var stale: Bool = false
 }
 
 public struct MethodNodeFigures: Sendable, Equatable, Codable {

@@ -103,21 +103,61 @@ public struct ChainMetrics: Sendable, Equatable {
     public var history: [ProviderKey: ProviderHistory]
     /// node → why that node's figures are missing from `aggregate` (all of them, or the entries named).
     public var nodeErrors: [String: String]
+    /// What `aggregate` was computed from, so a publish can recompute it without a node that has since gone down
+    /// (`without(nodes:)`) instead of showing that node's last figures as fresh.
+    public var round: NodeMetricsStore.Round?
+    public var options: AggregationOptions
 
-    public init(aggregate: ChainAggregate, history: [ProviderKey: ProviderHistory] = [:], nodeErrors: [String: String] = [:]) {
+    public init(aggregate: ChainAggregate, history: [ProviderKey: ProviderHistory] = [:], nodeErrors: [String: String] = [:],
+                round: NodeMetricsStore.Round? = nil, options: AggregationOptions = AggregationOptions()) {
         self.aggregate = aggregate
         self.history = history
         self.nodeErrors = nodeErrors
+        self.round = round
+        self.options = options
+    }
+
+    /// The stale rule: figures of a node that no longer answers its health poll (down, bad or stale) leave the
+    /// aggregate at the next publish after its health round, instead of waiting for the next metrics refresh. Its
+    /// last per-node rows stay in `byNode`, marked `stale`, so the reader sees them for what they are, and
+    /// `responding` / `nodesReporting` count only the nodes whose figures are in the totals.
+    public func aggregate(without gone: Set<String>) -> ChainAggregate {
+        guard let round, round.reports.contains(where: { gone.contains($0.node) }) else { return aggregate }
+        var fresh = Aggregation.aggregate(chain: aggregate.chain, reports: round.reports.filter { !gone.contains($0.node) },
+                                          totalNodes: aggregate.total, rates: round.rates, options: options)
+        fresh.chainID = fresh.chainID ?? aggregate.chainID
+        var staleRows: [String: [ProviderNodeFigures]] = [:]
+        for provider in aggregate.providers {
+            staleRows[provider.id] = provider.byNode.filter { gone.contains($0.node) }.map { row in
+                var row = row
+                row.stale = true
+                return row
+            }
+        }
+        for index in fresh.providers.indices {
+            fresh.providers[index].byNode += staleRows.removeValue(forKey: fresh.providers[index].id) ?? []
+        }
+        // A provider only the gone nodes reported: kept with its stale rows and no fresh figures.
+        for provider in aggregate.providers where staleRows[provider.id].map({ !$0.isEmpty }) == true {
+            var kept = provider
+            kept.byNode = staleRows[provider.id] ?? []
+            kept.totalCalls = 0
+            kept.nodesReporting = 0
+            kept.callsPerSecond = nil
+            fresh.providers.append(kept)
+        }
+        return fresh
     }
 
     /// The next refresh's metrics: `aggregate`, with the previous history extended by its providers' figures.
     public static func next(after previous: ChainMetrics?, aggregate: ChainAggregate,
-                            nodeErrors: [String: String]) -> ChainMetrics {
+                            nodeErrors: [String: String], round: NodeMetricsStore.Round? = nil,
+                            options: AggregationOptions = AggregationOptions()) -> ChainMetrics {
         var history = previous?.history ?? [:]
         for provider in aggregate.providers {
             history[ProviderKey(chain: aggregate.chain, id: provider.id), default: ProviderHistory()].record(provider)
         }
-        return ChainMetrics(aggregate: aggregate, history: history, nodeErrors: nodeErrors)
+        return ChainMetrics(aggregate: aggregate, history: history, nodeErrors: nodeErrors, round: round, options: options)
     }
 }
 
@@ -141,7 +181,8 @@ public struct MetricsPipeline: Sendable {
         let aggregate = Aggregation.aggregate(chain: chain, reports: round.reports,
                                               totalNodes: max(totalNodes, round.asked), rates: round.rates,
                                               options: options)
-        let metrics = ChainMetrics.next(after: chains[chain], aggregate: aggregate, nodeErrors: round.errors)
+        let metrics = ChainMetrics.next(after: chains[chain], aggregate: aggregate, nodeErrors: round.errors, round: round,
+                                        options: options)
         chains[chain] = metrics
         return metrics
     }

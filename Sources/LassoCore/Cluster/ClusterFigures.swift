@@ -23,8 +23,10 @@ public struct ClusterFigures: Sendable, Equatable {
         let nodes = statuses.map { annotated($0, metricsNote: notes[$0.name]) }
         let coverage = CoverageRules.compute(nodes: statuses.map(\.healthSample), expected: expected, now: nowMs,
                                              healthIntervalMs: healthIntervalMs)
+        // The stale rule (ChainMetrics.aggregate(without:)): nodes not answering health now leave the figures.
+        let gone = Set(statuses.filter { $0.state == .down || $0.state == .bad || $0.state == .stale }.map(\.name))
         let chains = chainNames.map { chain in
-            var aggregate = metrics[chain]?.aggregate
+            var aggregate = metrics[chain]?.aggregate(without: gone)
                 ?? ChainAggregate(chain: chain, chainID: chainIDs[chain], responding: 0, total: coverage.total, providers: [])
             // A chain refreshed before a node was added still counts every node watched now.
             aggregate.total = max(aggregate.total, coverage.total)

@@ -62,7 +62,7 @@ public enum AggregateJSON {
 
         enum JSONKeys: String, CodingKey {
             case node, score, totalCalls = "total_calls", avgLatencyMs = "avg_latency_ms", successRate = "success_rate"
-            case callsPerSecond = "calls_per_second", p95 = "p95_latency_ms"
+            case callsPerSecond = "calls_per_second", p95 = "p95_latency_ms", stale
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -74,6 +74,7 @@ public enum AggregateJSON {
             try c.encode(JSONRounding.tenThousandths(value.score), forKey: .score)
             try c.encodeNullable(value.callsPerSecond.map(JSONRounding.hundredths), forKey: .callsPerSecond)
             try c.encode(value.p95, forKey: .p95)
+            try c.encode(value.stale, forKey: .stale)
         }
     }
 
