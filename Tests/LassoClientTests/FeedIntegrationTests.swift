@@ -11,8 +11,20 @@ final class FeedIntegrationTests: XCTestCase {
     func testEveryRelayedEventAppearsExactlyOnce() async throws {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: 3, seed: 5, eventRate: 300))
         try await cluster.start()
-        try await Task.sleep(for: .milliseconds(1_200))
         let targets = cluster.targets
+        // Enough traffic for the assertions below, waited for as a state, not a time: every node holds 150+ decisions,
+        // 100 of them made over 700 ms ago (the "settled" events checked at the end).
+        let probe = try NodeHTTPClient(options: HTTPOptions(timeout: .seconds(2)))
+        for target in targets {
+            try await eventually(15, "\(target.name) never held 150 events") {
+                guard case .ok(let body, _) = await probe.get(target.url + "/api/events?since=0&limit=5000"),
+                      let page = try? EventsPage.decode(body) else { return false }
+                let routing = page.events.filter { $0.kind == .routing }
+                let settledBeforeMs = Int64(Date().timeIntervalSince1970 * 1000) - 700
+                return routing.count >= 150 && routing.filter { $0.ts < settledBeforeMs }.count >= 100
+            }
+        }
+        await probe.shutdown()
         // No sampling and room for everything, so the displayed feed is the whole unique set.
         let monitor = try ClusterMonitor(config: MonitorConfig(
             targets: targets, http: HTTPOptions(timeout: .seconds(2)),

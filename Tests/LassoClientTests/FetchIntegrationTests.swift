@@ -198,7 +198,14 @@ final class FetchIntegrationTests: XCTestCase {
 
     func testSnapshotJSONValidatesAgainstDocumentedSchema() async throws {
         try await cluster.setFault(.down, node: "sin-1")
-        try await Task.sleep(for: .milliseconds(600))
+        // The round's events must have something to show: wait until the first node holds decisions (not a fixed time).
+        let http = try NodeHTTPClient(options: HTTPOptions(timeout: .seconds(2)))
+        try await eventually(10, "iad-1 never held an event") {
+            guard case .ok(let body, _) = await http.get(cluster.targets[0].url + "/api/events?since=0&limit=5"),
+                  let page = try? EventsPage.decode(body) else { return false }
+            return !page.events.isEmpty
+        }
+        await http.shutdown()
         let monitor = try ClusterMonitor(config: config())
         let snapshot = await monitor.collectOnce()
         await monitor.stop()

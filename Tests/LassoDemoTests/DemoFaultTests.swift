@@ -66,9 +66,12 @@ final class DemoFaultTests: XCTestCase {
         let nodes = try await startCluster()
         try await cluster.setFault(.down, node: "sin-1")
         let cursor = try await head(nodes[0])
-        try await Task.sleep(for: .milliseconds(300))
-        let later = try EventsPage.decode(try await http.get("\(nodes[0].url)/api/events?since=\(cursor)&limit=5000").body)
-        XCTAssertFalse(later.events.isEmpty)
+        // Wait for a fair sample of new decisions (not a fixed time), then check none came from the down node.
+        var later = EventsPage(nodeID: "", next: cursor, events: [])
+        try await eventually(10, "no new decisions on iad-1") {
+            later = try EventsPage.decode(try await http.get("\(nodes[0].url)/api/events?since=\(cursor)&limit=5000").body)
+            return later.events.count >= 20
+        }
         XCTAssertFalse(later.events.contains { $0.sourceNodeID == "sin-1" }, "no decisions come from a down node")
     }
 
@@ -146,9 +149,13 @@ final class DemoFaultTests: XCTestCase {
         // The relay is cut both ways: new events on sin-1 come only from itself, and iad-1 gets none from sin-1.
         let sinCursor = try await head(nodes[2])
         let iadCursor = try await head(nodes[0])
-        try await Task.sleep(for: .milliseconds(300))
-        let sinPage = try EventsPage.decode(try await http.get("\(nodes[2].url)/api/events?since=\(sinCursor)&limit=5000").body)
-        let iadPage = try EventsPage.decode(try await http.get("\(nodes[0].url)/api/events?since=\(iadCursor)&limit=5000").body)
+        var sinPage = EventsPage(nodeID: "", next: sinCursor, events: [])
+        var iadPage = EventsPage(nodeID: "", next: iadCursor, events: [])
+        try await eventually(10, "no new decisions on sin-1 and iad-1") {
+            sinPage = try EventsPage.decode(try await http.get("\(nodes[2].url)/api/events?since=\(sinCursor)&limit=5000").body)
+            iadPage = try EventsPage.decode(try await http.get("\(nodes[0].url)/api/events?since=\(iadCursor)&limit=5000").body)
+            return sinPage.events.count >= 10 && iadPage.events.count >= 20
+        }
         XCTAssertFalse(sinPage.events.isEmpty)
         XCTAssertEqual(Set(sinPage.events.compactMap(\.sourceNodeID)), ["sin-1"])
         XCTAssertFalse(iadPage.events.isEmpty)
