@@ -22,6 +22,7 @@ run: deps
 
 ## Every test: unit, real-HTTP integration against the demo cluster, golden frames, tmux end-to-end.
 test: deps
+	python3 scripts/check-imports.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
