@@ -9,7 +9,7 @@ public struct RecordWriterOptions: Sendable, Equatable {
     public var flushIntervalMs: Int64
     public var compressionLevel: Int32
 
-    public init(keyframeIntervalMs: Int64 = 300_000, flushIntervalMs: Int64 = 1_000, compressionLevel: Int32 = 6) {
+    public init(keyframeIntervalMs: Int64 = 300_000, flushIntervalMs: Int64 = 1_000, compressionLevel: Int32 = 9) {
         self.keyframeIntervalMs = max(1_000, keyframeIntervalMs)
         self.flushIntervalMs = max(1, flushIntervalMs)
         self.compressionLevel = min(max(compressionLevel, 1), 9)

@@ -5,6 +5,7 @@
 ///   {"o": {key: delta…}, "r": […]} object: change these members, remove the keys in "r"
 ///   {"e": [keep, remove, [insert…], …]} array edit script: triples applied left to right, the rest kept
 ///   {"i": [index, delta, …]}       array of the same length: change these elements in place
+///   {"m": [n | [n, delta] | {"v": X}, …]} short list of objects with an identity, rebuilt element by element
 /// The feed (newest events appended, oldest dropped, a late event inserted) and the shifting histories become short
 /// edit scripts; a node whose counters moved becomes an in-place element delta.
 public enum TreeDelta {
@@ -41,6 +42,9 @@ public enum TreeDelta {
     static let searchWindow = 64
 
     static func arrayDelta(_ a: [JSONTree], _ b: [JSONTree]) -> JSONTree {
+        // Short lists of objects with an identity (providers, methods, per-node figures) are re-sorted as their
+        // figures move: match elements by identity so a moved element costs an index, not a copy.
+        if let keyed = keyedDelta(a, b) { return keyed }
         // Edit script by greedy matching: cheap (linear plus bounded searches at mismatches) and always correct;
         // it is only a size optimisation when it is not minimal.
         var script: [JSONTree] = []
@@ -114,6 +118,52 @@ public enum TreeDelta {
         return .object(["e": .array(script)])
     }
 
+    /// Members tried, in order, as an element's identity; otherwise any string member present and unique in both.
+    static let identityKeys = ["id", "name", "node", "method", "chain", "rule", "provider"]
+    static let keyedLimit = 64
+
+    /// {"m": [entry…]}: the new array element by element — `n` is old element n unchanged, `[n, delta]` old element n
+    /// changed, `{"v": X}` a new element. Nil when the lists have no identity or their order did not change.
+    static func keyedDelta(_ a: [JSONTree], _ b: [JSONTree]) -> JSONTree? {
+        guard !a.isEmpty, !b.isEmpty, a.count <= keyedLimit, b.count <= keyedLimit else { return nil }
+        var objectsA: [[String: JSONTree]] = []
+        var objectsB: [[String: JSONTree]] = []
+        for item in a { guard case .object(let o) = item else { return nil }; objectsA.append(o) }
+        for item in b { guard case .object(let o) = item else { return nil }; objectsB.append(o) }
+        func identities(_ key: String, _ list: [[String: JSONTree]]) -> [String]? {
+            var seen = Set<String>()
+            var out: [String] = []
+            for object in list {
+                guard case .string(let value)? = object[key], seen.insert(value).inserted else { return nil }
+                out.append(value)
+            }
+            return out
+        }
+        var chosen: (a: [String], b: [String])?
+        let others = objectsA[0].keys.filter { !identityKeys.contains($0) }.sorted()
+        for key in identityKeys + others {
+            if let ia = identities(key, objectsA), let ib = identities(key, objectsB) {
+                chosen = (ia, ib)
+                break
+            }
+        }
+        guard let (idsA, idsB) = chosen, idsA != idsB else { return nil }
+        let oldIndex = Dictionary(uniqueKeysWithValues: idsA.enumerated().map { ($1, $0) })
+        var entries: [JSONTree] = []
+        for (position, id) in idsB.enumerated() {
+            if let n = oldIndex[id] {
+                if let delta = diff(a[n], b[position]) {
+                    entries.append(.array([.int(Int64(n)), delta]))
+                } else {
+                    entries.append(.int(Int64(n)))
+                }
+            } else {
+                entries.append(.object(["v": b[position]]))
+            }
+        }
+        return .object(["m": .array(entries)])
+    }
+
     /// Applies `delta` to `tree` in place. Every index and count is checked: a hostile delta throws, never traps.
     public static func apply(_ delta: JSONTree, to tree: inout JSONTree, depth: Int = 0) throws(ApplyError) {
         guard depth < JSONTree.maxDepth else { throw ApplyError(reason: "nested too deep") }
@@ -168,6 +218,32 @@ public enum TreeDelta {
                 step += 3
             }
             result.append(contentsOf: items[position...])
+            tree = .array(result)
+            return
+        }
+        if let entries = op["m"] {
+            guard case .array(let list) = entries else { throw ApplyError(reason: "bad element map") }
+            var result: [JSONTree] = []
+            result.reserveCapacity(list.count)
+            for entry in list {
+                switch entry {
+                case .number:
+                    guard let n = entry.int64Value, n >= 0, n < Int64(items.count) else { throw ApplyError(reason: "element index out of range") }
+                    result.append(items[Int(n)])
+                case .array(let pair):
+                    guard pair.count == 2, let n = pair[0].int64Value, n >= 0, n < Int64(items.count) else {
+                        throw ApplyError(reason: "element index out of range")
+                    }
+                    var element = items[Int(n)]
+                    try apply(pair[1], to: &element, depth: depth + 1)
+                    result.append(element)
+                case .object(let wrapper):
+                    guard wrapper.count == 1, let value = wrapper["v"] else { throw ApplyError(reason: "bad new element") }
+                    result.append(value)
+                default:
+                    throw ApplyError(reason: "bad element map entry")
+                }
+            }
             tree = .array(result)
             return
         }
