@@ -60,6 +60,66 @@ final class HostileWorldTests: XCTestCase {
         }
     }
 
+    /// Events stamped years ahead once sat after every live event for good and, once they filled the display,
+    /// pushed every live event out. They are shown at their arrival time and counted.
+    func testFutureStampedEventsDoNotHideLiveOnes() throws {
+        try Binary.requireBinary()
+        let node = try HostileNode(handler: LassoBodies.goodHandler(providers: [Self.provider]))
+        defer { node.stop() }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let future = now + 80 * 365 * 86_400_000
+        var lines = ""
+        for index in 0..<1_200 {
+            lines += #"{"kind":"routing","ts":\#(future + Int64(index)),"request_id":"future-\#(index)","chain":"ethereum","method":"eth_call","provider_id":"p","result":"error"}"# + "\n"
+        }
+        // Live events written after them (stamped 30 s on, as if they came later; within the 60 s tolerance).
+        for index in 0..<5 {
+            lines += #"{"kind":"routing","ts":\#(now + 30_000 + Int64(index)),"request_id":"live-\#(index)","chain":"ethereum","method":"eth_call","provider_id":"p","result":"error"}"# + "\n"
+        }
+        let output = try Binary.run(["snapshot", "--format", "json", "--node", node.url, "--events-from", "-"],
+                                    environment: try environment(), stdin: Data(lines.utf8))
+        let document = try json(output)
+        let events = try XCTUnwrap(document["events"] as? [[String: Any]])
+        let ids = Set(events.compactMap { $0["request_id"] as? String })
+        for index in 0..<5 { XCTAssertTrue(ids.contains("live-\(index)"), "live-\(index) is shown") }
+        XCTAssertFalse(events.contains { ($0["ts"] as? Int64 ?? 0) > now + 3_600_000 }, "no event is shown years ahead")
+        let stats = try XCTUnwrap(document["feed_stats"] as? [String: Any])
+        XCTAssertEqual(stats["future_stamped"] as? Int, 1_200, "\(stats)")
+    }
+
+    /// An events page with 300 KB string fields: every kept field is cut to 256 characters, and the cut is counted
+    /// and said in the table.
+    func testHugeEventFieldsAreCutAndCounted() throws {
+        try Binary.requireBinary()
+        let huge = String(repeating: "x", count: 300_000)
+        let good = LassoBodies.goodHandler(providers: [Self.provider])
+        let node = try HostileNode { path, headers in
+            if path.hasPrefix("/api/events") {
+                let events = (0..<5).map { index in
+                    #"{"kind":"routing","ts":\#(Int64(Date().timeIntervalSince1970 * 1000)),"request_id":"big-\#(index)-\#(huge)","chain":"\#(huge)","method":"\#(huge)","provider_id":"\#(huge)","result":"error","reason":"\#(huge)"}"#
+                }
+                return .json(#"{"node_id":"big","next":5,"events":[\#(events.joined(separator: ","))]}"#)
+            }
+            return good(path, headers)
+        }
+        defer { node.stop() }
+        let env = try environment()
+        let output = try Binary.run(["snapshot", "--format", "json", "--node", node.url], environment: env)
+        let document = try json(output)
+        let events = try XCTUnwrap(document["events"] as? [[String: Any]])
+        XCTAssertEqual(events.count, 5)
+        for event in events {
+            for (key, value) in event {
+                if let text = value as? String { XCTAssertLessThanOrEqual(text.count, 256, "\(key) kept whole") }
+            }
+        }
+        let stats = try XCTUnwrap(document["feed_stats"] as? [String: Any])
+        XCTAssertEqual(stats["truncated"] as? Int, 5, "\(stats)")
+        let table = try Binary.run(["snapshot", "--node", node.url], environment: env)
+        XCTAssertTrue(table.stdout.contains("5 with fields cut"), table.stdout)
+        XCTAssertLessThan(table.stdout.utf8.count, 100_000, "the table stays small")
+    }
+
     // MARK: secrets
 
     /// `http://user:pass@host`: the password is sent as Basic auth and appears nowhere: not in the table, the JSON,

@@ -45,7 +45,8 @@ public enum SnapshotTable {
         let events = snapshot.feed.filter { feedFilter?.matches($0) ?? true }.suffix(maxEvents)
         let s = snapshot.feedStats
         out.append("")
-        out.append("Feed: \(s.unique) unique of \(s.received) received, \(s.duplicatesDropped) duplicates dropped, \(s.malformed) malformed")
+        out.append("Feed: \(s.unique) unique of \(s.received) received, \(s.duplicatesDropped) duplicates dropped, \(s.malformed) malformed"
+            + (s.truncated > 0 ? ", \(s.truncated) with fields cut" : "") + (s.futureStamped > 0 ? ", \(s.futureStamped) future-stamped" : ""))
         for event in events { out.append("  " + Format.eventLine(event)) }
         if !snapshot.alerts.isEmpty {
             out.append("")

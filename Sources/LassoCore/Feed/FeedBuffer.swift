@@ -12,6 +12,11 @@ public struct FeedOptions: Sendable, Equatable {
     public var successBudgetPerSecond: Int
     /// Seed of the sampler's random generator, so a run can be reproduced.
     public var samplingSeed: UInt64
+    /// Longest string field kept, in characters; longer ones are cut (and counted in `FeedStats.truncated`).
+    public var maxFieldLength: Int = 256
+    /// An event stamped more than this ahead of its arrival is shown at its arrival time (`FeedStats.futureStamped`):
+    /// the display is ordered by `ts`, so a far-future stamp would stay newest for good and push live events out.
+    public var futureToleranceMs: Int64 = 60_000
 
     public init(windowMs: Int64 = 120_000, maxIdentities: Int = 50_000, displayCapacity: Int = 1_000,
                 successBudgetPerSecond: Int = 50, samplingSeed: UInt64 = 0x5EED_F00D) {
@@ -63,8 +68,16 @@ public struct FeedBuffer: Sendable {
 
     public mutating func ingest(_ event: FeedEvent, nowMs: Int64) -> FeedIngestOutcome {
         stats.received += 1
+        // Identity (dedup) uses the event as sent; only what is kept is cut and re-stamped.
+        var event = event
+        let identity = FeedIdentity(event)
+        if event.capStrings(to: options.maxFieldLength) { stats.truncated += 1 }
+        if event.ts > nowMs &+ options.futureToleranceMs {
+            event.ts = nowMs
+            stats.futureStamped += 1
+        }
         forgetExpired(nowMs: nowMs)
-        if let identity = FeedIdentity(event) {
+        if let identity {
             guard seen.insert(identity).inserted else {
                 stats.duplicatesDropped += 1
                 return .duplicate

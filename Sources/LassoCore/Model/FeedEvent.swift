@@ -142,6 +142,23 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     }
 }
 
+extension FeedEvent {
+    /// Cuts every string field to `limit` characters (a `…` marks the cut). Returns whether anything was cut.
+    /// Fields come from nodes and files and may be megabytes long; the feed keeps a thousand events.
+    mutating func capStrings(to limit: Int) -> Bool {
+        var cut = false
+        func cap(_ value: inout String?) {
+            guard let text = value, text.utf8.count > limit, text.count > limit else { return }
+            value = String(text.prefix(max(0, limit - 1))) + "…"
+            cut = true
+        }
+        cap(&requestID); cap(&profile); cap(&sourceNodeID); cap(&chain); cap(&method); cap(&strategy)
+        cap(&providerID); cap(&transport); cap(&result); cap(&requestOrigin); cap(&from); cap(&to); cap(&reason)
+        cap(&message); cap(&relayNode)
+        return cut
+    }
+}
+
 /// `GET /api/events?since=&limit=` (events endpoint v1).
 public struct EventsPage: Codable, Equatable, Sendable {
     public var nodeID: String

@@ -16,7 +16,8 @@ enum OpsScreen {
             ("pending refreshes", "\(cache.pendingRefreshes)  (\(cache.waitingCallers) callers waiting)"),
             ("poll success rate", Format.percent(pollRate, dash: dash) + "  (\(polls.0) ok, \(polls.1) failed)"),
             ("event rate", "\(Format.rate(snapshot.eventRate))/s true · \(Format.rate(snapshot.shownEventRate))/s shown" + (snapshot.sampling ? " (sampling)" : "")),
-            ("feed", "\(stats.received) received · \(stats.unique) unique · \(stats.duplicatesDropped) duplicates dropped · \(stats.malformed) malformed · \(stats.sampledOut) sampled out · window \(stats.windowSize)"),
+            ("feed", "\(stats.received) received · \(stats.unique) unique · \(stats.duplicatesDropped) duplicates dropped · \(stats.malformed) malformed · \(stats.sampledOut) sampled out · window \(stats.windowSize)"
+                + (stats.truncated > 0 ? " · \(stats.truncated) cut" : "") + (stats.futureStamped > 0 ? " · \(stats.futureStamped) future-stamped" : "")),
             ("flaps", "\(flaps) state changes across nodes"),
             ("health interval", v.runtime.healthIntervalMs.map { "\($0) ms (\(intervalKeys) to change)" } ?? dash),
             ("memory", v.runtime.memoryBytes.map(Format.bytes) ?? dash),
