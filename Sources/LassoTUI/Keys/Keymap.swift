@@ -88,8 +88,8 @@ public enum Keymap {
         }
         list += [
             KeyBinding([.char("D")], .showView(.demo), "Show the Demo fault-injection panel", .global),
-            KeyBinding([.escape, .backspace], .back, "Back to the previous page (at the top: clear the filter)", .global),
-            KeyBinding([.char("/")], .startFilter, "Filter the feed (provider:x, error, !negate)", .global),
+            KeyBinding([.escape, .backspace], .back, "Back to the previous page (at the top: clear the filters)", .global),
+            KeyBinding([.char("/")], .startFilter, "Filter the focused table (words, column:text, error, !negate)", .global),
             KeyBinding([.char(" ")], .togglePause, "Pause or resume the feed", .global),
             KeyBinding([.char("c")], .nextChain, "Next chain", .global),
             KeyBinding([.ctrl("r")], .refreshNow, "Refresh now", .global),

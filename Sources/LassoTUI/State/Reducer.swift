@@ -48,16 +48,24 @@ public enum Reducer {
         case .back:
             if s.pages.count > 1 {
                 s.pages.removeLast()
-            } else if !s.filterText.isEmpty {
-                s.filterText = ""
+            } else if s.filters[pane] != nil {
+                s.filters[pane] = nil
+            } else {
+                for target in s.page.panes { s.filters[target] = nil }
             }
         case .startFilter:
-            s.filterEditing = true
+            if Rows.isFilterable(pane) {
+                s.filterPane = pane
+                s.filterEditing = true
+            }
         case .filterInput(let character):
+            let selected = Rows.selectedID(s.filterPane, s, snapshot)
             s.filterText.append(character)
-            s.selection[.feed] = 0
+            Rows.reselect(s.filterPane, &s, snapshot, id: selected)
         case .filterBackspace:
+            let selected = Rows.selectedID(s.filterPane, s, snapshot)
             if !s.filterText.isEmpty { s.filterText.removeLast() }
+            Rows.reselect(s.filterPane, &s, snapshot, id: selected)
         case .filterApply:
             s.filterEditing = false
         case .filterCancel:
@@ -177,7 +185,7 @@ public enum Reducer {
                 if s.expandedMethods.contains(method) { s.expandedMethods.remove(method) } else { s.expandedMethods.insert(method) }
             }
         case (.nodeProviders, .node(let name)):
-            let rows = Rows.nodeProviders(snapshot, node: name)
+            let rows = Rows.nodeProviders(s, snapshot, node: name)
             if index < rows.count { push(.provider(chain: rows[index].chain, id: rows[index].providerID)) }
         case (.alerts, _):
             let rows = Rows.alerts(s, snapshot)

@@ -52,9 +52,17 @@ public struct UIState: Equatable, Sendable {
     public var sort: [Pane: SortSpec] = [:]
     public var scroll: [Pane: Int] = [:]
     public var chainIndex: Int = 0
-    /// Feed filter text (`!` prefix negates); applied while typing.
-    public var filterText: String = ""
+    /// Filter text per pane (`/`; the feed's is a `FeedFilter`, the tables' a `TableFilter`, same syntax).
+    public var filters: [Pane: String] = [:]
+    /// The pane the filter being typed (or last typed) applies to.
+    public var filterPane: Pane = .feed
     public var filterEditing: Bool = false
+    /// The filter of `filterPane` (`!` prefix negates); applied while typing.
+    public var filterText: String {
+        get { filters[filterPane] ?? "" }
+        set { filters[filterPane] = newValue.isEmpty ? nil : newValue }
+    }
+    public func filter(_ pane: Pane) -> String { filters[pane] ?? "" }
     public var paused: Bool = false
     /// The feed as it was when paused (the paused view must not move), and the unique-event counter at that moment.
     public var frozenFeed: [FeedEvent] = []

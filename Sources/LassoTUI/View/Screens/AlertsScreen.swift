@@ -7,10 +7,10 @@ enum AlertsScreen {
         let detailHeight = 4
         let rect = Rect(x: body.x, y: body.y, width: body.width, height: body.height - detailHeight)
         let firing = v.snapshot.alerts.filter { $0.state == .firing }.count
-        p.box(rect, title: "Alerts · \(firing) firing · \(v.snapshot.alerts.count) total", focused: true)
+        p.box(rect, title: v.plain("Alerts · \(firing) firing · \(v.snapshot.alerts.count) total" + Rows.filterTitle(.alerts, v.state, v.snapshot)), focused: true)
         let selected = Rows.clampedSelection(.alerts, v.state, v.snapshot)
         p.table(rect.inner, AlertColumns.table, rows: alerts, env: v.cellEnv, selected: selected, focused: true,
-                sort: v.state.sort[.alerts] ?? SortSpec(), emptyText: "no alerts — all rules quiet")
+                sort: v.state.sort[.alerts] ?? SortSpec(), emptyText: Panels.noMatch(.alerts, v) ?? "no alerts — all rules quiet")
         let detail = Rect(x: body.x, y: body.y + rect.height, width: body.width, height: detailHeight)
         p.box(detail, title: "Selected alert")
         if selected < alerts.count {

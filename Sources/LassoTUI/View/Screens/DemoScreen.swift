@@ -11,7 +11,7 @@ enum DemoScreen {
         }
         let legendHeight = Keymap.faultModes.count + 3
         let tableRect = Rect(x: body.x, y: body.y, width: body.width, height: body.height - legendHeight)
-        p.box(tableRect, title: "Demo nodes · select a node, then press a fault key", focused: true)
+        p.box(tableRect, title: v.plain("Demo nodes · select a node, then press a fault key" + Rows.filterTitle(.demoNodes, v.state, v.snapshot)), focused: true)
         p.table(tableRect.inner, NodeColumns.demo, rows: Rows.nodes(v.state, v.snapshot, pane: .demoNodes), env: v.cellEnv,
                 selected: Rows.clampedSelection(.demoNodes, v.state, v.snapshot), focused: true,
                 sort: v.state.sort[.demoNodes] ?? SortSpec())

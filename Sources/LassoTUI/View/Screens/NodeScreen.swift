@@ -62,19 +62,19 @@ enum NodeScreen {
             p.text(keys, x: demoRect.x + 2, y: demoRect.y + 1, width: demoRect.width - 4, role: .keyHint, clean: false)
             remaining -= demoHeight
         }
-        let providers = Rows.nodeProviders(snapshot, node: name)
+        let providers = Rows.nodeProviders(v.state, snapshot, node: name)
         let providersHeight = min(max(4, providers.count + 3), max(4, remaining / 2))
         let errorsHeight = remaining - providersHeight
         let providersRect = Rect(x: body.x, y: y, width: body.width, height: providersHeight)
-        p.box(providersRect, title: "Its providers", focused: focus == .nodeProviders)
+        p.box(providersRect, title: "Its providers" + Rows.filterTitle(.nodeProviders, v.state, snapshot), focused: focus == .nodeProviders)
         p.table(providersRect.inner, NodeProviderColumns.table, rows: providers, env: v.cellEnv,
                 selected: Rows.clampedSelection(.nodeProviders, v.state, snapshot), focused: focus == .nodeProviders,
                 emptyText: "this node reports no providers right now")
         y += providersHeight
         if errorsHeight >= 3 {
             let errorsRect = Rect(x: body.x, y: y, width: body.width, height: errorsHeight)
-            p.box(errorsRect, title: "Errors (newest first)", focused: focus == .nodeErrors)
-            p.table(errorsRect.inner, NodeErrorColumns.table, rows: Rows.nodeErrors(snapshot, node: name), env: v.cellEnv,
+            p.box(errorsRect, title: "Errors (newest first)" + Rows.filterTitle(.nodeErrors, v.state, snapshot), focused: focus == .nodeErrors)
+            p.table(errorsRect.inner, NodeErrorColumns.table, rows: Rows.nodeErrors(v.state, snapshot, node: name), env: v.cellEnv,
                     selected: Rows.clampedSelection(.nodeErrors, v.state, snapshot), focused: focus == .nodeErrors,
                     emptyText: "no errors recorded")
         }

@@ -30,7 +30,7 @@ enum OpsScreen {
             p.text(v.plain(line.1), x: body.x + 21, y: y, width: body.width - 23, clean: false)
         }
         let rect = Rect(x: body.x, y: body.y + boxHeight, width: body.width, height: body.height - boxHeight)
-        p.box(rect, title: "Polling per node", focused: true)
+        p.box(rect, title: v.plain("Polling per node" + Rows.filterTitle(.opsNodes, v.state, snapshot)), focused: true)
         p.table(rect.inner, NodeColumns.ops, rows: Rows.nodes(v.state, snapshot, pane: .opsNodes), env: v.cellEnv,
                 selected: Rows.clampedSelection(.opsNodes, v.state, snapshot), focused: true,
                 sort: v.state.sort[.opsNodes] ?? SortSpec(), emptyText: "no nodes")

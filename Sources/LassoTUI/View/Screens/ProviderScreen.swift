@@ -31,7 +31,7 @@ enum ProviderScreen {
 
         // Per-node rows with circuit state.
         let nodesRect = Rect(x: body.x, y: y, width: body.width, height: nodesHeight)
-        p.box(nodesRect, title: "Per node", focused: focus == .providerNodes)
+        p.box(nodesRect, title: v.plain("Per node" + Rows.filterTitle(.providerNodes, state, snapshot)), focused: focus == .providerNodes)
         var env = v.cellEnv
         for circuit in Rows.circuitStates(snapshot, chain: chain, id: id) where env.circuits[circuit.node] == nil {
             env.circuits[circuit.node] = circuit.state
@@ -52,7 +52,7 @@ enum ProviderScreen {
 
         // Methods, expandable per node.
         let methodsRect = Rect(x: body.x, y: y, width: body.width, height: methodsHeight)
-        p.box(methodsRect, title: "Methods (\(Keymap.hint(.drillIn)) expands per node)", focused: focus == .providerMethods)
+        p.box(methodsRect, title: v.plain("Methods (\(Keymap.hint(.drillIn)) expands per node)" + Rows.filterTitle(.providerMethods, state, snapshot)), focused: focus == .providerMethods)
         var lines: [MethodLine] = []
         for method in Rows.providerMethods(state, snapshot, chain: chain, id: id) {
             let expanded = state.expandedMethods.contains(method.method)
@@ -67,8 +67,8 @@ enum ProviderScreen {
         // Recent events for this provider.
         if eventsHeight >= 3 {
             let eventsRect = Rect(x: body.x, y: y, width: body.width, height: eventsHeight)
-            p.box(eventsRect, title: "Recent events for \(provider.displayName)", focused: focus == .providerEvents)
-            let events = Rows.providerEvents(snapshot, chain: chain, id: id)
+            p.box(eventsRect, title: v.plain("Recent events for \(provider.displayName)" + Rows.filterTitle(.providerEvents, state, snapshot)), focused: focus == .providerEvents)
+            let events = Rows.providerEvents(state, snapshot, chain: chain, id: id)
             let selected = focus == .providerEvents ? Rows.clampedSelection(.providerEvents, state, snapshot) : max(0, events.count - 1)
             p.table(eventsRect.inner, FeedColumns.table, rows: events, env: v.cellEnv, selected: selected,
                     focused: focus == .providerEvents, emptyText: "no events for this provider in the feed window")

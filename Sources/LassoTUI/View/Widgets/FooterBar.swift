@@ -31,7 +31,7 @@ enum FooterBar {
         case .node where v.snapshot.isDemo:
             hints += [back] + faultHints()
         default:
-            hints += [open, back, sort, export, Hint([.intervalUp, .intervalDown], joiner: "/", "interval")]
+            hints += [open, filter, back, sort, export, Hint([.intervalUp, .intervalDown], joiner: "/", "interval")]
         }
         return hints
     }

@@ -4,25 +4,32 @@ import LassoCore
 /// Feed view, provider detail).
 enum Panels {
     static func nodes(_ p: inout Painter, _ rect: Rect, _ v: ViewContext, pane: Pane, focused: Bool, table: TableDefinition<NodeStatus>) {
-        p.box(rect, title: "Nodes \(v.snapshot.coverage.responding)/\(v.snapshot.coverage.total)", focused: focused)
+        p.box(rect, title: v.plain("Nodes \(v.snapshot.coverage.responding)/\(v.snapshot.coverage.total)" + Rows.filterTitle(pane, v.state, v.snapshot)), focused: focused)
         p.table(rect.inner, table, rows: Rows.nodes(v.state, v.snapshot, pane: pane), env: v.cellEnv,
                 selected: Rows.clampedSelection(pane, v.state, v.snapshot), focused: focused,
-                sort: v.state.sort[pane] ?? SortSpec(), emptyText: "no nodes configured")
+                sort: v.state.sort[pane] ?? SortSpec(), emptyText: noMatch(pane, v) ?? "no nodes configured")
     }
 
     static func providers(_ p: inout Painter, _ rect: Rect, _ v: ViewContext, focused: Bool) {
         let chain = Rows.chain(v.state, v.snapshot)
-        let title = chain.map { "Providers · \($0.chain) · \($0.responding)/\($0.total) nodes reporting" } ?? "Providers"
+        let title = (chain.map { "Providers · \($0.chain) · \($0.responding)/\($0.total) nodes reporting" } ?? "Providers")
+            + Rows.filterTitle(.providers, v.state, v.snapshot)
         p.box(rect, title: v.plain(title), focused: focused)
         let inner = rect.inner
         let table = ProviderColumns.table
         var env = v.cellEnv
         env.chain = chain
         env.snapshot = v.snapshot
-        let empty = chain == nil ? "no chains yet (waiting for /api/chains)" : "no providers reported for this chain"
+        let empty = noMatch(.providers, v) ?? (chain == nil ? "no chains yet (waiting for /api/chains)" : "no providers reported for this chain")
         p.table(inner, table, rows: Rows.providers(v.state, v.snapshot), env: env,
                 selected: Rows.clampedSelection(.providers, v.state, v.snapshot), focused: focused,
                 sort: v.state.sort[.providers] ?? SortSpec(), emptyText: empty)
+    }
+
+    /// The empty-table text when a filter hides every row.
+    static func noMatch(_ pane: Pane, _ v: ViewContext) -> String? {
+        let text = v.state.filter(pane)
+        return text.isEmpty ? nil : "no rows match /\(Sanitizer.clean(text)) (\(Keymap.hint(.back)) clears)"
     }
 
     static func feedTitle(_ v: ViewContext) -> String {
@@ -30,7 +37,8 @@ enum Panels {
         var title = "Feed"
         let shown = Rows.feed(state, v.snapshot).count
         let all = state.paused ? state.frozenFeed.count : v.snapshot.feed.count
-        if !state.filterText.isEmpty { title += " · /\(state.filterText) (\(shown) of \(all))" }
+        let text = state.filter(.feed)
+        if !text.isEmpty { title += " · /\(text) (\(shown) of \(all))" }
         if state.paused { title += " · PAUSED · \(state.newEventsSincePause(v.snapshot)) new" } else if state.follow { title += " · follow" }
         if v.snapshot.sampling { title += " · sampled" }
         return v.plain(title)
@@ -39,7 +47,7 @@ enum Panels {
     static func feed(_ p: inout Painter, _ rect: Rect, _ v: ViewContext, focused: Bool) {
         p.box(rect, title: feedTitle(v), focused: focused)
         let events = Rows.feed(v.state, v.snapshot)
-        let empty = v.state.filterText.isEmpty ? "no events yet" : "no events match /\(Sanitizer.clean(v.state.filterText))"
+        let empty = v.state.filter(.feed).isEmpty ? "no events yet" : "no events match /\(Sanitizer.clean(v.state.filter(.feed)))"
         p.table(rect.inner, FeedColumns.table, rows: events, env: v.cellEnv,
                 selected: Rows.clampedSelection(.feed, v.state, v.snapshot), focused: focused, emptyText: empty)
     }
