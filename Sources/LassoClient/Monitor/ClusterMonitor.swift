@@ -258,7 +258,8 @@ public final class ClusterMonitor: Sendable {
                 continue
             }
             let events = page.entries.compactMap(\.event)
-            await state.ingest(events, malformed: page.entries.count - events.count, relay: target.name, nowMs: clock())
+            await state.ingest(events, malformed: page.entries.count - events.count, relay: target.name,
+                               relayNodeID: page.nodeID, nowMs: clock())
             await state.setCursor(page.next, of: target.name)
             return true
         }

@@ -8,6 +8,8 @@ actor MonitorState {
     private(set) var targets: [String: NodeTarget] = [:]
     private var trackers: [String: NodeTracker] = [:]
     private var cursors: [String: Int64] = [:]
+    /// A node's own id (its events page's `node_id`) → its configured name, to show one name per node (FeedNaming).
+    private var nodeIDs: [String: String] = [:]
     private(set) var chains: [String]
     private var chainIDs: [String: Int] = [:]
     private var feed: FeedBuffer
@@ -47,6 +49,7 @@ actor MonitorState {
             trackers[target.name] = NodeTracker(name: target.name, url: target.url)
         }
         for name in removed {
+            nodeIDs = nodeIDs.filter { $0.value != name }
             notedMetricsRefresh[name] = nil
             healthInFlightSinceMs[name] = nil
             trackers[name] = nil
@@ -109,7 +112,11 @@ actor MonitorState {
 
     func setCursor(_ value: Int64, of node: String) { cursors[node] = value }
 
-    func ingest(_ events: [FeedEvent], malformed: Int, relay: String, nowMs: Int64) {
+    func ingest(_ events: [FeedEvent], malformed: Int, relay: String, relayNodeID: String? = nil, nowMs: Int64) {
+        if let relayNodeID, !relayNodeID.isEmpty, nodeIDs[relayNodeID] != relay {
+            nodeIDs[relayNodeID] = relay
+            dirty = true
+        }
         for var event in events {
             event.relayNode = relay
             _ = feed.ingest(event, nowMs: nowMs)
@@ -192,9 +199,10 @@ actor MonitorState {
         let stale = figures.nodes.contains { $0.state == .stale }
         let slowRefresh = metrics.oldestRefreshStartMs.map { nowMs - $0 > 1_000 } ?? false
             || healthInFlightSinceMs.values.contains { nowMs - $0 > 1_000 }
+        let naming = FeedNaming(nodeIDs: nodeIDs, configured: Set(order), chains: figures.chains)
         return ClusterSnapshot(
             generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: figures.coverage,
-            nodes: figures.nodes, chains: figures.chains, feed: feed.events, feedStats: feed.stats,
+            nodes: figures.nodes, chains: figures.chains, feed: feed.events.map(naming.named), feedStats: feed.stats,
             eventRate: eventRates.trueRate, shownEventRate: eventRates.shownRate, sampling: eventRates.sampling,
             alerts: alerts, cache: metrics.stats, updating: stale || slowRefresh, latencyHistory: history.latency,
             rateHistory: history.rate, insecure: config.http.insecure)

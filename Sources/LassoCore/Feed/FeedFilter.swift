@@ -105,11 +105,11 @@ public struct FeedFilter: Sendable, Equatable, CustomStringConvertible {
         case .field(.chain, _):
             return needle.found(in: event.chain) || (event.chainID.map { needle.found(in: String($0)) } ?? false)
         case .field(.provider, _):
-            return needle.found(in: event.providerID)
+            return needle.found(in: event.providerID) || needle.found(in: event.providerName)
         case .field(.method, _):
             return needle.found(in: event.method)
         case .field(.node, _):
-            return needle.found(in: event.sourceNodeID) || needle.found(in: event.relayNode)
+            return needle.found(in: event.node) || needle.found(in: event.sourceNodeID) || needle.found(in: event.relayNode)
         case .field(.kind, let value):
             return event.kind.rawValue == value
         case .field(.result, let value):
@@ -121,8 +121,9 @@ public struct FeedFilter: Sendable, Equatable, CustomStringConvertible {
 
     /// The fields a feed row shows (plus the request id, which the detail view shows), cheapest first.
     private static func anyVisibleField(_ event: FeedEvent, contains needle: Needle) -> Bool {
-        needle.found(in: event.kind.rawValue) || needle.found(in: event.sourceNodeID) || needle.found(in: event.relayNode)
-            || needle.found(in: event.chain) || needle.found(in: event.method) || needle.found(in: event.providerID)
+        needle.found(in: event.kind.rawValue) || needle.found(in: event.node) || needle.found(in: event.sourceNodeID)
+            || needle.found(in: event.relayNode) || needle.found(in: event.chain) || needle.found(in: event.method)
+            || needle.found(in: event.providerID) || needle.found(in: event.providerName)
             || needle.found(in: event.result) || needle.found(in: event.requestID) || needle.found(in: event.strategy)
             || needle.found(in: event.transport) || needle.found(in: event.from) || needle.found(in: event.to)
             || needle.found(in: event.reason) || needle.found(in: event.message) || needle.found(in: event.severity?.rawValue)

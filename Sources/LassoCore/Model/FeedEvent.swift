@@ -36,6 +36,11 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     public var message: String?
     /// The node lassotop fetched this copy from (display only; never part of the identity).
     public var relayNode: String?
+    /// The configured name of the node the event belongs to (`FeedNaming`), set when a snapshot is frozen; the
+    /// node's own id stays in `sourceNodeID`. Display only; never part of the identity.
+    public var node: String?
+    /// The provider's display name, as the providers table shows it (`FeedNaming`). Display only.
+    public var providerName: String?
 
     public init(kind: Kind = .routing, ts: Int64, requestID: String? = nil, profile: String? = nil, sourceNodeID: String? = nil,
                 chainID: Int? = nil, chain: String? = nil, method: String? = nil, strategy: String? = nil,
@@ -73,9 +78,12 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         }
     }
 
-    /// The node to show for this event: the node that handled it, else the node lassotop fetched it from.
-    /// nil when neither is known; each caller picks its own placeholder.
-    public var nodeLabel: String? { sourceNodeID ?? relayNode }
+    /// The node to show for this event: its configured name, else the id the node handling it gave, else the node
+    /// lassotop fetched it from. nil when none is known; each caller picks its own placeholder.
+    public var nodeLabel: String? { node ?? sourceNodeID ?? relayNode }
+
+    /// The provider to show: its display name, else its id.
+    public var providerLabel: String? { providerName ?? providerID }
 
     /// The chain to show for this event: its name, else its numeric id. nil when neither is known.
     public var chainLabel: String? { chain ?? chainID.map(String.init) }
@@ -83,15 +91,17 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     /// A cluster entry derived by lassotop.
     public static func cluster(ts: Int64, severity: Severity, message: String, node: String? = nil,
                                chain: String? = nil, providerID: String? = nil, reason: String? = nil) -> FeedEvent {
-        FeedEvent(kind: .cluster, ts: ts, sourceNodeID: node, chain: chain, providerID: providerID, reason: reason,
-                  severity: severity, message: message)
+        var event = FeedEvent(kind: .cluster, ts: ts, sourceNodeID: node, chain: chain, providerID: providerID, reason: reason,
+                              severity: severity, message: message)
+        event.node = node
+        return event
     }
 
     enum CodingKeys: String, CodingKey {
         case kind, ts, profile, chain, method, strategy, transport, result, from, to, reason, severity, message
         case requestID = "request_id", sourceNodeID = "source_node_id", chainID = "chain_id", providerID = "provider_id"
         case durationMs = "duration_ms", requestOrigin = "request_origin", failoverCount = "failover_count"
-        case relayNode = "relay_node"
+        case relayNode = "relay_node", node, providerName = "provider_name"
     }
 
     /// Required: `ts` always; routing needs `method` and `provider_id`; circuit needs `provider_id`, `from`, `to`;
@@ -129,6 +139,8 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         severity = try c.decodeIfPresent(Severity.self, forKey: .severity)
         message = try c.decodeIfPresent(String.self, forKey: .message)
         relayNode = try c.decodeIfPresent(String.self, forKey: .relayNode)
+        node = try c.decodeIfPresent(String.self, forKey: .node)
+        providerName = try c.decodeIfPresent(String.self, forKey: .providerName)
         switch kind {
         case .routing:
             if method == nil { throw DecodingError.keyNotFound(CodingKeys.method, .init(codingPath: c.codingPath, debugDescription: "")) }

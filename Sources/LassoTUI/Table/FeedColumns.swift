@@ -14,7 +14,7 @@ enum FeedColumns {
     }
 
     static func describe(_ event: FeedEvent, _ env: CellEnv) -> Description {
-        let provider = event.providerID ?? ""
+        let provider = event.providerLabel ?? ""
         switch event.kind {
         case .routing:
             var result = event.result == "error" ? "ERR" : (event.result == "success" ? "ok" : (event.result ?? ""))
