@@ -41,10 +41,11 @@ public struct EffectInterpreter {
             case .changeInterval(let delta):
                 backend.changeHealthInterval(by: delta)
                 state.statusMessage = "health poll interval: \(backend.healthIntervalMs()) ms"
-            case .nextTheme:
+            case .nextTheme, .setTheme:
                 let names = themes.availableNames()
                 let index = names.firstIndex(of: state.themeName) ?? -1
-                let name = names[(index + 1) % names.count]
+                var name = names[(index + 1) % names.count]
+                if case .setTheme(let chosen) = effect { name = chosen }
                 do {
                     let theme = try themes.load(name)
                     state.themeName = name
@@ -52,7 +53,8 @@ public struct EffectInterpreter {
                     outcome.repaint = true
                     state.statusMessage = "theme: \(name)" + (screen.depth == .monochrome ? " (colours off: NO_COLOR/--no-color)" : "")
                 } catch {
-                    state.themeName = name
+                    // `t` moves past a broken theme; `:theme` keeps the one in use.
+                    if case .nextTheme = effect { state.themeName = name }
                     state.statusMessage = "\(error)"
                 }
             case .export(let request):

@@ -101,7 +101,9 @@ public enum TUIApp {
                                                   utcOffsetSeconds: TimeZone.current.secondsFromGMT()))
         loop.memoryBytes = residentMemoryBytes
         loop.pendingSignal = { pendingSignal.load(ordering: .relaxed) }
-        return loop.run(state: UIState(themeName: theme.name))
+        var state = UIState(themeName: theme.name)
+        state.themeNames = loader.availableNames()
+        return loop.run(state: state)
     }
 
     /// `run` on a thread of its own, for callers in async code: the loop blocks its thread (ncurses wants every call

@@ -19,6 +19,10 @@ final class KeyHandlingTests: XCTestCase {
         case .filter:
             state.filterEditing = true
             state.filterText = "eth"
+        case .command:
+            state.commandEditing = true
+            state.commandText = "prov"
+            state.commandHistory = ["node iad-1"]
         case .help: state.helpShown = true
         }
         return (state, snapshot)
@@ -29,7 +33,7 @@ final class KeyHandlingTests: XCTestCase {
             let (state, snapshot) = state(for: binding.context)
             for key in binding.keys {
                 let pressed: Key = key == .printable ? .char("x") : key
-                let expected: Action = key == .printable ? .filterInput("x") : binding.action
+                let expected: Action = key == .printable ? binding.action.typing("x") : binding.action
                 XCTAssertEqual(Keymap.action(for: pressed, state: state, isDemo: snapshot.isDemo), expected,
                                "\(key.label) in \(binding.context)")
             }
@@ -68,6 +72,7 @@ final class KeyHandlingTests: XCTestCase {
             var (before, snapshot) = state(for: binding.context)
             var action = binding.action
             if case .filterInput = action { action = .filterInput("r") }
+            if case .commandInput = action { action = .commandInput("r") }
             // Put the cursor somewhere movement can be seen in both directions.
             if [.moveUp, .moveTop, .pageUp].contains(action) { before.selection[.providers] = 2; before.scroll[.help] = 5 }
             if action == .moveDown || action == .pageDown { before.selection[.providers] = 0 }
@@ -120,6 +125,26 @@ final class KeyHandlingTests: XCTestCase {
             case .filterCancel:
                 XCTAssertFalse(after.filterEditing, what)
                 XCTAssertEqual(after.filterText, "", what)
+            case .startCommand:
+                XCTAssertTrue(after.commandEditing, what)
+                XCTAssertEqual(after.commandText, "", what)
+            case .commandInput:
+                XCTAssertEqual(after.commandText, before.commandText + "r", what)
+            case .commandBackspace:
+                XCTAssertEqual(after.commandText, String(before.commandText.dropLast()), what)
+            case .commandComplete:
+                XCTAssertEqual(after.commandText, "provider ", what)
+            case .commandHistoryPrevious:
+                XCTAssertEqual(after.commandText, "node iad-1", what)
+            case .commandHistoryNext:
+                XCTAssertEqual(after.commandText, "", what)
+            case .commandRun:
+                XCTAssertFalse(after.commandEditing, what)
+                XCTAssertEqual(after.commandHistory, ["node iad-1", "prov"], what)
+                XCTAssertEqual(after.statusMessage, "unknown command :prov (Tab completes, :help lists commands)", what)
+            case .commandCancel:
+                XCTAssertFalse(after.commandEditing, what)
+                XCTAssertEqual(after.commandText, "", what)
             case .nextSortColumn:
                 XCTAssertEqual(after.sortSpec(.providers), SortSpec(column: 1, reversed: false), what)
             case .reverseSort:

@@ -34,6 +34,13 @@ public enum Action: Equatable, Sendable, Hashable {
     case filterBackspace
     case filterApply
     case filterCancel
+    case startCommand
+    case commandInput(Character)
+    case commandBackspace
+    case commandComplete
+    case commandHistoryPrevious, commandHistoryNext
+    case commandRun
+    case commandCancel
     case nextSortColumn
     case reverseSort
     case nextChain
@@ -46,4 +53,12 @@ public enum Action: Equatable, Sendable, Hashable {
     case redraw
     case injectFault(mode: DemoFault)
     case resize(width: Int, height: Int)
+
+    /// A binding on "any printable character" stands for this action with the character typed.
+    public func typing(_ character: Character) -> Action {
+        switch self {
+        case .commandInput: return .commandInput(character)
+        default: return .filterInput(character)
+        }
+    }
 }

@@ -9,6 +9,12 @@ public enum HelpContent {
             out.append((context.title, "", true))
             for binding in bindings { out.append((Keymap.keyLabel(binding), binding.description, false)) }
         }
+        out.append(("", "", false))
+        out.append(("Commands (type : first; Tab completes)", "", true))
+        for command in Commands.entries {
+            let names = ([":" + command.usage] + command.aliases.map { ":" + $0 }).joined(separator: " / ")
+            out.append((names, command.description, false))
+        }
         return out.map { (keys: $0.0, text: $0.1, isHeading: $0.2) }
     }
 }

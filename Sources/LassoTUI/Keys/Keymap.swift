@@ -37,7 +37,7 @@ public enum Key: Hashable, Sendable {
 
 /// Where a binding applies. Lookup order: filter (while typing) → help (while shown) → demo → feed → navigation → global.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case global, navigation, feed, demo, filter, help
+    case global, navigation, feed, demo, filter, command, help
 
     public var title: String {
         switch self {
@@ -46,6 +46,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .feed: return "Feed"
         case .demo: return "Demo fault injection (embedded demo cluster only)"
         case .filter: return "While typing a filter"
+        case .command: return "While typing a : command"
         case .help: return "Help overlay"
         }
     }
@@ -90,6 +91,7 @@ public enum Keymap {
             KeyBinding([.char("D")], .showView(.demo), "Show the Demo fault-injection panel", .global),
             KeyBinding([.escape, .backspace], .back, "Back to the previous page (at the top: clear the filters)", .global),
             KeyBinding([.char("/")], .startFilter, "Filter the focused table (words, column:text, error, !negate)", .global),
+            KeyBinding([.char(":")], .startCommand, "Command mode (commands below; Tab completes, ↑/↓ history)", .global),
             KeyBinding([.char(" ")], .togglePause, "Pause or resume the feed", .global),
             KeyBinding([.char("c")], .nextChain, "Next chain", .global),
             KeyBinding([.ctrl("r")], .refreshNow, "Refresh now", .global),
@@ -117,6 +119,14 @@ public enum Keymap {
             KeyBinding([.backspace], .filterBackspace, "Delete the last character", .filter),
             KeyBinding([.enter], .filterApply, "Keep the filter and stop typing", .filter),
             KeyBinding([.escape], .filterCancel, "Clear the filter and stop typing", .filter),
+
+            KeyBinding([.printable], .commandInput(" "), "Type the command", .command),
+            KeyBinding([.tab], .commandComplete, "Complete the command or its argument", .command),
+            KeyBinding([.up], .commandHistoryPrevious, "Previous command from history", .command),
+            KeyBinding([.down], .commandHistoryNext, "Next command from history", .command),
+            KeyBinding([.backspace], .commandBackspace, "Delete the last character", .command),
+            KeyBinding([.enter], .commandRun, "Run the command", .command),
+            KeyBinding([.escape], .commandCancel, "Cancel", .command),
 
             KeyBinding([.char("?"), .escape, .char("q")], .toggleHelp, "Close help", .help),
             KeyBinding([.up, .char("k")], .moveUp, "Scroll up", .help),
@@ -159,6 +169,11 @@ public enum Keymap {
                 let keys = binding.keys.map { "`" + ($0.label == "`" ? "` ` `" : $0.label) + "`" }.joined(separator: " ")
                 out += "| \(keys.replacingOccurrences(of: "|", with: "\\|")) | \(binding.description) |\n"
             }
+        }
+        out += "\n## Commands (`:`)\n\n| Command | Action |\n|---|---|\n"
+        for command in Commands.entries {
+            let names = ([command.usage] + command.aliases).map { "`:" + $0.replacingOccurrences(of: "|", with: "\\|") + "`" }
+            out += "| \(names.joined(separator: " ")) | \(command.description) |\n"
         }
         return out
     }

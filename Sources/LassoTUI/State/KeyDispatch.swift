@@ -2,6 +2,7 @@
 extension Keymap {
     /// Contexts that apply in this state, most specific first.
     public static func activeContexts(_ state: UIState, isDemo: Bool) -> [KeyContext] {
+        if state.commandEditing { return [.command] }
         if state.filterEditing { return [.filter] }
         if state.helpShown { return [.help] }
         var contexts: [KeyContext] = []
@@ -20,7 +21,7 @@ extension Keymap {
         for context in activeContexts(state, isDemo: isDemo) {
             for binding in entries where binding.context == context {
                 if binding.keys.contains(key) { return binding.action }
-                if binding.keys.contains(.printable), case .char(let c) = key { return .filterInput(c) }
+                if binding.keys.contains(.printable), case .char(let c) = key { return binding.action.typing(c) }
             }
         }
         return nil

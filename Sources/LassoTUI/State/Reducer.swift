@@ -77,17 +77,57 @@ public enum Reducer {
                 var spec = s.sortSpec(pane)
                 spec.column = (spec.column + 1) % columns.count
                 spec.reversed = false
-                s.sort[pane] = spec
-                s.statusMessage = "sorted by \(columns[spec.column])"
+                sort(&s, pane, snapshot, spec)
             }
         case .reverseSort:
             let columns = SortColumns.columns(pane)
             if !columns.isEmpty {
                 var spec = s.sortSpec(pane)
                 spec.reversed.toggle()
-                s.sort[pane] = spec
-                s.statusMessage = "sorted by \(columns[spec.column])\(spec.reversed ? " (reversed)" : "")"
+                sort(&s, pane, snapshot, spec)
             }
+        case .startCommand:
+            s.commandEditing = true
+            s.commandText = ""
+            s.commandHistoryIndex = nil
+            s.commandHint = nil
+        case .commandInput(let character):
+            s.commandText.append(character)
+            s.commandHint = nil
+        case .commandBackspace:
+            if !s.commandText.isEmpty { s.commandText.removeLast() }
+            s.commandHint = nil
+        case .commandComplete:
+            let done = Commands.complete(s.commandText) { completions($0, s, snapshot) }
+            s.commandText = done.text
+            s.commandHint = done.candidates.count > 1 ? done.candidates.prefix(12).joined(separator: " ") : nil
+        case .commandHistoryPrevious, .commandHistoryNext:
+            guard !s.commandHistory.isEmpty else { break }
+            let last = s.commandHistory.count - 1
+            var index = s.commandHistoryIndex ?? s.commandHistory.count
+            index += action == .commandHistoryPrevious ? -1 : 1
+            if index > last {
+                s.commandHistoryIndex = nil
+                s.commandText = ""
+            } else {
+                s.commandHistoryIndex = max(0, index)
+                s.commandText = s.commandHistory[max(0, index)]
+            }
+        case .commandRun:
+            s.commandEditing = false
+            s.commandHint = nil
+            let line = s.commandText.trimmingCharacters(in: .whitespaces)
+            s.commandText = ""
+            s.commandHistoryIndex = nil
+            guard !line.isEmpty else { break }
+            if s.commandHistory.last != line { s.commandHistory.append(line) }
+            if s.commandHistory.count > 100 { s.commandHistory.removeFirst(s.commandHistory.count - 100) }
+            effects += runCommand(&s, line, snapshot)
+        case .commandCancel:
+            s.commandEditing = false
+            s.commandText = ""
+            s.commandHint = nil
+            s.commandHistoryIndex = nil
         case .nextChain:
             if !snapshot.chains.isEmpty {
                 s.chainIndex = (min(s.chainIndex, snapshot.chains.count - 1) + 1) % snapshot.chains.count
@@ -128,6 +168,128 @@ public enum Reducer {
             s.screenHeight = height
         }
         return (s, effects)
+    }
+
+    /// Applies a sort to a pane; the cursor stays on the item it was on.
+    static func sort(_ s: inout UIState, _ pane: Pane, _ snapshot: ClusterSnapshot, _ spec: SortSpec) {
+        let columns = SortColumns.columns(pane)
+        let selected = Rows.selectedID(pane, s, snapshot)
+        s.sort[pane] = spec
+        Rows.reselect(pane, &s, snapshot, id: selected)
+        if spec.column < columns.count { s.statusMessage = "sorted by \(columns[spec.column])\(spec.reversed ? " (reversed)" : "")" }
+    }
+
+    /// What Tab offers for a command argument in this state.
+    static func completions(_ argument: CommandArgument, _ s: UIState, _ snapshot: ClusterSnapshot) -> [String] {
+        switch argument {
+        case .none, .text: return []
+        case .node: return snapshot.nodes.map(\.name).sorted()
+        case .provider:
+            var names: [String] = []
+            let chains = (Rows.chain(s, snapshot).map { [$0] } ?? []) + snapshot.chains
+            for chain in chains {
+                for provider in chain.providers where !names.contains(provider.id) { names.append(provider.id) }
+            }
+            return names
+        case .chain: return snapshot.chains.map(\.chain)
+        case .theme: return s.themeNames.isEmpty ? [s.themeName] : s.themeNames
+        case .sortColumn: return SortColumns.columns(s.pages[s.pages.count - 1].focus)
+        }
+    }
+
+    /// Runs one `:` command line; problems go to the status line.
+    static func runCommand(_ s: inout UIState, _ line: String, _ snapshot: ClusterSnapshot) -> [Effect] {
+        let (word, argument) = Commands.split(line)
+        guard let command = Commands.named(word) else {
+            s.statusMessage = "unknown command :\(word) (Tab completes, :help lists commands)"
+            return []
+        }
+        if command.argument != .none, command.argument != .text, argument.isEmpty {
+            s.statusMessage = ":\(command.usage) needs \(command.placeholder)"
+            return []
+        }
+        let pane = s.pages[s.pages.count - 1].focus
+        /// Exact match first (any case), then the only value starting with it.
+        func pick(_ values: [String]) -> String? {
+            let lower = argument.lowercased()
+            if let exact = values.first(where: { $0.lowercased() == lower }) { return exact }
+            let prefixed = values.filter { $0.lowercased().hasPrefix(lower) }
+            return prefixed.count == 1 ? prefixed[0] : nil
+        }
+        func push(_ page: Page) {
+            for target in page.panes { s.selection[target] = 0 }
+            s.helpShown = false
+            s.pages.append(PageEntry(page: page))
+        }
+        switch command.name {
+        case "node":
+            guard let name = pick(snapshot.nodes.map(\.name)) else {
+                s.statusMessage = "no node \(argument)"
+                return []
+            }
+            push(.node(name: name))
+        case "provider":
+            let chains = (Rows.chain(s, snapshot).map { [$0] } ?? []) + snapshot.chains
+            let lower = argument.lowercased()
+            var found: (String, String)?
+            for chain in chains where found == nil {
+                if let p = chain.providers.first(where: { $0.id.lowercased() == lower || $0.displayName.lowercased() == lower }) {
+                    found = (chain.chain, p.id)
+                }
+            }
+            if found == nil {
+                let prefixed = chains.flatMap { chain in
+                    chain.providers.filter { $0.id.lowercased().hasPrefix(lower) || $0.displayName.lowercased().hasPrefix(lower) }
+                        .map { (chain.chain, $0.id) }
+                }
+                if let first = prefixed.first, prefixed.allSatisfy({ $0.1 == first.1 }) { found = first }
+            }
+            guard let (chain, id) = found else {
+                s.statusMessage = "no provider \(argument) on any chain"
+                return []
+            }
+            push(.provider(chain: chain, id: id))
+        case "chain":
+            guard let name = pick(snapshot.chains.map(\.chain)), let index = snapshot.chains.firstIndex(where: { $0.chain == name }) else {
+                s.statusMessage = "no chain \(argument) (chains: \(snapshot.chains.map(\.chain).joined(separator: " ")))"
+                return []
+            }
+            s.chainIndex = index
+            s.selection[.providers] = 0
+            s.statusMessage = "chain: \(name)"
+        case "theme":
+            let names = s.themeNames.isEmpty ? [argument] : s.themeNames
+            return [.setTheme(pick(names) ?? argument)]
+        case "sort":
+            let columns = SortColumns.columns(pane)
+            guard !columns.isEmpty else {
+                s.statusMessage = "this table does not sort"
+                return []
+            }
+            guard let name = pick(columns), let index = columns.firstIndex(of: name) else {
+                s.statusMessage = "no column \(argument) (columns: \(columns.joined(separator: " ")))"
+                return []
+            }
+            var spec = s.sortSpec(pane)
+            spec.reversed = spec.column == index ? !spec.reversed : false
+            spec.column = index
+            sort(&s, pane, snapshot, spec)
+        case "filter":
+            guard Rows.isFilterable(pane) else { return [] }
+            let selected = Rows.selectedID(pane, s, snapshot)
+            s.filters[pane] = argument.isEmpty ? nil : argument
+            Rows.reselect(pane, &s, snapshot, id: selected)
+        case "export":
+            return [.export(ExportRequest(page: s.page, pane: pane))]
+        case "help":
+            s.helpShown = true
+            s.scroll[.help] = 0
+        case "quit":
+            return [.quit]
+        default:
+            s.statusMessage = "unknown command :\(word)"
+        }
+        return []
     }
 
     /// The node a demo fault key acts on: the node page's node, or the selected row of the demo panel.

@@ -70,6 +70,15 @@ public struct UIState: Equatable, Sendable {
     /// Follow: keep the newest event selected (tail -f); moving up leaves follow mode.
     public var follow: Bool = true
     public var helpShown: Bool = false
+    /// `:` command mode: the line being typed, earlier commands (oldest first), where ↑/↓ is in them, and what
+    /// Tab found when several values fit.
+    public var commandEditing: Bool = false
+    public var commandText: String = ""
+    public var commandHistory: [String] = []
+    public var commandHistoryIndex: Int?
+    public var commandHint: String?
+    /// Theme names `:theme` completes (the run loop fills it from the theme loader).
+    public var themeNames: [String] = []
     /// Methods expanded to per-node rows in provider detail.
     public var expandedMethods: Set<String> = []
     public var themeName: String = "default-dark"
@@ -107,6 +116,7 @@ public enum Effect: Equatable, Sendable {
     case refreshNow
     case changeInterval(byMs: Int64)
     case nextTheme
+    case setTheme(String)
     case export(ExportRequest)
     case injectFault(node: String, mode: DemoFault)
     case redraw

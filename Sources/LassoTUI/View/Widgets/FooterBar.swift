@@ -38,6 +38,15 @@ enum FooterBar {
 
     static func draw(_ p: inout Painter, y: Int, width: Int, _ v: ViewContext) {
         let state = v.state
+        if state.commandEditing {
+            let cursor = v.caps.unicode ? "▏" : "_"
+            var x = p.text(":", x: 0, y: y, role: .title, clean: false)
+            x += p.text(state.commandText, x: x, y: y, width: max(0, width - x - 30))
+            x += p.text(cursor, x: x, y: y, role: .title, clean: false)
+            let hint = state.commandHint ?? "Tab completes · \(Keymap.hint(.commandHistoryPrevious, in: .command))\(Keymap.hint(.commandHistoryNext, in: .command)) history · \(Keymap.hint(.commandCancel, in: .command)) cancels"
+            p.text("  " + hint, x: x, y: y, width: max(0, width - x), role: .textDim)
+            return
+        }
         if state.filterEditing {
             let cursor = v.caps.unicode ? "▏" : "_"
             var x = p.text("filter: ", x: 0, y: y, role: .title, clean: false)
