@@ -120,6 +120,39 @@ final class HostileWorldTests: XCTestCase {
         XCTAssertLessThan(table.stdout.utf8.count, 100_000, "the table stays small")
     }
 
+    /// A node announcing 5,000 chains once made every poll wait on 5,000 metrics requests (the node turned DOWN,
+    /// `snapshot` took minutes). The first `MonitorConfig.maxChains` are watched and the cut is said in the feed.
+    func testThousandsOfChainsAreCutAndSaid() throws {
+        try Binary.requireBinary()
+        let chains = (0..<5_000).map { #"{"chain_id":"\#($0)","name":"c\#($0)","chain_name":"chain\#($0)","supported":true}"# }
+        let chainsBody = #"{"chains":["# + chains.joined(separator: ",") + "]}"
+        let metricsPaths = Mutex<Set<String>>([])
+        let good = LassoBodies.goodHandler(providers: [Self.provider])
+        let node = try HostileNode { path, headers in
+            if path.hasPrefix("/api/chains") { return .json(chainsBody) }
+            if path.hasPrefix("/api/metrics/") {
+                metricsPaths.withLock { _ = $0.insert(path) }
+                return .json(LassoBodies.metrics(chain: String(path.dropFirst("/api/metrics/".count)), providers: [Self.provider]))
+            }
+            return good(path, headers)
+        }
+        defer { node.stop() }
+        let started = Date()
+        let output = try Binary.run(["snapshot", "--format", "json", "--node", "big=" + node.url],
+                                    environment: try environment(), timeout: 120)
+        let took = Date().timeIntervalSince(started)
+        XCTAssertLessThan(took, 30, "snapshot took \(took) s")
+        let document = try json(output)
+        let nodes = try XCTUnwrap(document["nodes"] as? [[String: Any]])
+        XCTAssertEqual(nodes.first?["state"] as? String, "up")
+        XCTAssertLessThanOrEqual(metricsPaths.withLock { $0.count }, 100)
+        let chainsShown = try XCTUnwrap(document["chains"] as? [[String: Any]])
+        XCTAssertLessThanOrEqual(chainsShown.count, 100)
+        let events = try XCTUnwrap(document["events"] as? [[String: Any]])
+        XCTAssertTrue(events.contains { ($0["message"] as? String ?? "").contains("5000 chains: watching the first 100, 4900 cut") },
+                      "the cut is said in the feed: \(events.compactMap { $0["message"] })")
+    }
+
     // MARK: secrets
 
     /// `http://user:pass@host`: the password is sent as Basic auth and appears nowhere: not in the table, the JSON,
@@ -191,6 +224,39 @@ final class HostileWorldTests: XCTestCase {
         XCTAssertEqual(escaped.status, 64, escaped.stderr)
         XCTAssertTrue(escaped.stderr.contains("nodes.txt:2"), escaped.stderr)
         XCTAssertFalse(escaped.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "raw control characters: \(escaped.stderr.debugDescription)")
+    }
+
+    /// Log files and their directory: too-open modes left by an older version or a careless umask are narrowed to
+    /// 0700/0600, and a symlink planted at the log's path is never followed.
+    func testLogFilesArePrivateAndSymlinksAreNotFollowed() throws {
+        try Binary.requireBinary()
+        let port = try HostileNode.refusedPort()
+        let env = try environment()
+        let state = env["XDG_STATE_HOME"]! + "/lassotop"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        chmod(state, 0o755)
+        FileManager.default.createFile(atPath: state + "/check.log", contents: Data("old\n".utf8),
+                                       attributes: [.posixPermissions: 0o644])
+        chmod(state + "/check.log", 0o644)
+        let victim = env["HOME"]! + "/victim.txt"
+        try Data("untouched\n".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: state + "/snapshot.log", withDestinationPath: victim)
+
+        _ = try Binary.run(["check", "--node", "http://127.0.0.1:\(port)"], environment: env)
+        _ = try Binary.run(["snapshot", "--node", "http://127.0.0.1:\(port)"], environment: env)
+
+        func mode(_ path: String) -> Int {
+            var info = stat()
+            lstat(path, &info)
+            return Int(info.st_mode & 0o777)
+        }
+        XCTAssertEqual(mode(state), 0o700, "state directory narrowed")
+        XCTAssertEqual(mode(state + "/check.log"), 0o600, "log file narrowed")
+        XCTAssertTrue(try String(contentsOfFile: state + "/check.log", encoding: .utf8).contains("connection refused"),
+                      "the log is still written")
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "untouched\n", "the symlink was not followed")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: state + "/snapshot.log"), victim)
     }
 
     // MARK: paths and names

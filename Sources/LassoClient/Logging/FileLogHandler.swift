@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// swift-log handler appending to a file, never the screen (the TUI owns the terminal). When the file passes
 /// `maxBytes` it is rotated to `<path>.1` (one generation kept), so logs stay bounded.
@@ -16,16 +19,36 @@ public struct FileLogHandler: LogHandler {
             self.handle = Mutex(Self.open(path))
         }
 
+        /// Opens `path` for appending, private to this user: the directory is made (or fixed to) 0700 and the file
+        /// 0600, and a symlink at either place is refused rather than followed (a planted link would make lassotop
+        /// append to a file of the link's choosing). Returns nil when the log cannot be opened safely: lassotop
+        /// then runs without a log, it never falls back to the terminal.
         static func open(_ path: String) -> FileHandle? {
             let directory = (path as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-            if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard privateDirectory(directory) else { return nil }
+            let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return nil }
+            var info = stat()
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid() else {
+                close(fd)
+                return nil
             }
-            let handle = FileHandle(forWritingAtPath: path)
-            _ = try? handle?.seekToEnd()
-            return handle
+            if info.st_mode & 0o077 != 0 { fchmod(fd, 0o600) }
+            return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        }
+
+        /// Creates `directory` (and missing parents) 0700, or narrows an existing one of ours to 0700; false for a
+        /// symlink or a directory of another user.
+        static func privateDirectory(_ directory: String) -> Bool {
+            var info = stat()
+            if lstat(directory, &info) != 0 {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                         attributes: [.posixPermissions: 0o700])
+                guard lstat(directory, &info) == 0 else { return false }
+            }
+            guard (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else { return false }
+            if info.st_mode & 0o077 != 0 { chmod(directory, 0o700) }
+            return true
         }
 
         func write(_ line: String) {

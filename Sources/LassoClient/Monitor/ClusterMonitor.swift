@@ -271,7 +271,7 @@ public final class ClusterMonitor: Sendable {
         for name in await state.respondingNodeNames() {
             guard let target = await state.target(name) else { continue }
             if case .ok(let body, _) = await http.get(target.url + "/api/chains", authorization: target.authorization), let list = try? ChainsResponse.decode(body) {
-                await state.setChains(list.chains)
+                await state.setChains(list.chains, nowMs: clock())
                 return
             }
         }

@@ -69,6 +69,8 @@ extension MonitorConfig {
     /// Bounds for the `+`/`-` keys and `--health-interval`.
     public static let healthIntervalRange: ClosedRange<Int64> = 500...60_000
     public static let metricsIntervalRange: ClosedRange<Int64> = 1_000...3_600_000
+    /// Most chains watched from `/api/chains`; the rest are cut and the cut is said in the feed.
+    public static let maxChains = 100
     /// Upper bound of `--max-body`.
     public static let maxBodyMiBLimit = 4_096
     /// Upper bound of `--timeout`; the lower bound is exclusive (any positive value).

@@ -12,6 +12,8 @@ actor MonitorState {
     private var nodeIDs: [String: String] = [:]
     private(set) var chains: [String]
     private var chainIDs: [String: Int] = [:]
+    /// Chains `/api/chains` listed beyond `MonitorConfig.maxChains` (not watched).
+    private var chainsCut = 0
     private var feed: FeedBuffer
     private var alertEngine: AlertEngine
     private var alerts: [Alert] = []
@@ -96,10 +98,27 @@ actor MonitorState {
 
     // MARK: chains
 
-    func setChains(_ list: [ChainInfo]) {
+    func setChains(_ list: [ChainInfo], nowMs: Int64) {
         guard !fixedChains else { return }
-        let names = list.map(\.chainName)
-        for chain in list { chainIDs[chain.chainName] = Int(chain.chainID) }
+        // Each chain costs a metrics request per node per interval: a node listing thousands would starve the polls.
+        // The first `maxChains` are watched; the cut is said once per change, in the feed (screen and snapshot).
+        var seen = Set<String>()
+        let unique = list.filter { seen.insert($0.chainName).inserted }
+        // A name that long is no chain name; it would go into every URL and row.
+        let usable = unique.filter { !$0.chainName.isEmpty && $0.chainName.utf8.count <= 200 }
+        let kept = Array(usable.prefix(MonitorConfig.maxChains))
+        if unique.count - kept.count != chainsCut {
+            chainsCut = unique.count - kept.count
+            if chainsCut > 0 {
+                _ = feed.ingest(.cluster(ts: nowMs, severity: .warning,
+                                         message: "/api/chains lists \(unique.count) chains: watching the first \(kept.count), \(chainsCut) cut"),
+                                nowMs: nowMs)
+            }
+        }
+        let names = kept.map(\.chainName)
+        // Rebuilt each time, so chain ids that change on every poll do not pile up.
+        chainIDs = Dictionary(kept.map { ($0.chainName, Int($0.chainID)) }, uniquingKeysWith: { first, _ in first })
+            .compactMapValues { $0 }
         if names != chains {
             chains = names
             dirty = true

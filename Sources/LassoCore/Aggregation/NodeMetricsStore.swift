@@ -64,7 +64,7 @@ public struct NodeMetricsStore: Sendable {
                     if counters[key] == nil { counters[key] = provider.totalCalls }
                 }
                 let observed = rates.observe(node: fetch.node, counters: counters, atMs: fetch.atMs,
-                                             uptimeSeconds: fetch.uptimeSeconds)
+                                             uptimeSeconds: fetch.uptimeSeconds, covers: { $0.chain == chain })
                 var nodeRates: [String: Double] = [:]
                 for (key, rate) in observed.rates {
                     if let rate { nodeRates[key.id] = rate }
@@ -88,6 +88,9 @@ public struct NodeMetricsStore: Sendable {
 
     /// The node's last answer for the chain, however old.
     public func entry(chain: String, node: String) -> Entry? { latest[chain]?[node] }
+
+    /// Rate baselines held (see `KeyedRateTracker.baselineCount`).
+    var baselineCount: Int { rates.baselineCount }
 
     /// Forgets a node (removed from the watched set): its entries and its rate baselines.
     public mutating func forget(node: String) {
@@ -154,8 +157,20 @@ public struct ChainMetrics: Sendable, Equatable {
                             nodeErrors: [String: String], round: NodeMetricsStore.Round? = nil,
                             options: AggregationOptions = AggregationOptions()) -> ChainMetrics {
         var history = previous?.history ?? [:]
+        var listed = Set<ProviderKey>()
         for provider in aggregate.providers {
-            history[ProviderKey(chain: aggregate.chain, id: provider.id), default: ProviderHistory()].record(provider)
+            let key = ProviderKey(chain: aggregate.chain, id: provider.id)
+            listed.insert(key)
+            history[key, default: ProviderHistory()].record(provider)
+        }
+        // Age out what is no longer reported: a provider no answering node has listed for `ProviderHistory.limit`
+        // refreshes is forgotten, so ids that change on every poll cannot grow memory without bound. A refresh in
+        // which no node answered ages nothing (an outage keeps the sparklines).
+        if aggregate.providers.isEmpty == false || round?.reports.isEmpty == false {
+            for key in Array(history.keys) where !listed.contains(key) {
+                history[key]?.missedRefreshes += 1
+                if (history[key]?.missedRefreshes ?? 0) >= ProviderHistory.limit { history[key] = nil }
+            }
         }
         return ChainMetrics(aggregate: aggregate, history: history, nodeErrors: nodeErrors, round: round, options: options)
     }

@@ -28,7 +28,11 @@ public struct ProviderHistory: Sendable, Equatable {
         self.callsPerSecond = callsPerSecond
     }
 
+    /// Refreshes in a row that did not list the provider (see `ChainMetrics.next`).
+    public internal(set) var missedRefreshes = 0
+
     public mutating func record(_ provider: ProviderAggregate) {
+        missedRefreshes = 0
         Self.append(&latencyMs, provider.avgLatencyMs)
         if let rate = provider.callsPerSecond { Self.append(&callsPerSecond, rate) }
     }

@@ -18,7 +18,10 @@ public struct KeyedRateTracker<Key: Hashable & Sendable>: Sendable {
 
     /// Records one metrics poll of `node` and returns the rate per counter key (nil = no rate this interval).
     /// Returns `restarted: true` when the node's uptime or any counter went backwards.
-    public mutating func observe(node: String, counters: [Key: Int], atMs: Int64, uptimeSeconds: Int?)
+    /// `covers`: the keys this poll answers for (one chain's, say); any of them the poll no longer lists is forgotten,
+    /// so ids that change on every poll do not pile up baselines without bound.
+    public mutating func observe(node: String, counters: [Key: Int], atMs: Int64, uptimeSeconds: Int?,
+                                 covers: ((Key) -> Bool)? = nil)
         -> (rates: [Key: Double?], restarted: Bool) {
         var restarted = false
         if let uptime = uptimeSeconds {
@@ -29,6 +32,7 @@ public struct KeyedRateTracker<Key: Hashable & Sendable>: Sendable {
             uptimes[node] = uptime
         }
         var nodeSamples = samples[node] ?? [:]
+        if let covers { nodeSamples = nodeSamples.filter { key, _ in counters[key] != nil || !covers(key) } }
         var rates: [Key: Double?] = [:]
         for (key, calls) in counters {
             defer { nodeSamples[key] = Sample(calls: calls, atMs: atMs) }
@@ -53,6 +57,9 @@ public struct KeyedRateTracker<Key: Hashable & Sendable>: Sendable {
         samples[node] = nodeSamples
         return (rates, restarted)
     }
+
+    /// Baselines held, over all nodes (bounded by what the nodes list now; tests check it).
+    var baselineCount: Int { samples.values.reduce(0) { $0 + $1.count } }
 
     /// Forgets a node (removed by discovery).
     public mutating func forget(node: String) {
