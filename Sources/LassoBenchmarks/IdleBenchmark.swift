@@ -1,12 +1,14 @@
 import Foundation
 
-/// 6. Idle cost: the real `lassotop` binary watching its embedded 3-node demo (no flags) in a 120×40 tmux pane, and
-/// htop at its default refresh in another pane of the same size over the same window. CPU from /proc/PID/stat
-/// (utime + stime), peak RSS from VmHWM.
+/// 6. Idle cost of the real `lassotop` binary in a 120×40 tmux pane, next to htop and btop (each at its default
+/// refresh) in panes of the same size over the same window. CPU from /proc/PID/stat (utime + stime), peak RSS from
+/// VmHWM. Two runs: the embedded 3-node demo (no flags: demo and dashboard in one process), then the dashboard alone
+/// watching a separate `lassotop demo --nodes 3` process.
 public enum IdleBenchmark {
     public struct ProcessCost {
         public var cpuPercent: Double
         public var peakRSSBytes: Int
+        public var threads: Int
     }
 
     /// - Parameter lassotopPath: the binary to measure (the bench passes the release build next to itself).
@@ -15,51 +17,108 @@ public enum IdleBenchmark {
             throw BenchError.setup("no lassotop binary at \(lassotopPath) (swift build -c release --product lassotop)")
         }
         guard let htop = which("htop") else { throw BenchError.setup("htop not installed (apt-get install -y htop)") }
+        guard let btop = which("btop") else { throw BenchError.setup("btop not installed (apt-get install -y btop)") }
         guard which("tmux") != nil else { throw BenchError.setup("tmux not installed (apt-get install -y tmux)") }
-        let tmux = Tmux(socket: "lassotop-bench-\(getpid())")
-        var started: [Int32] = []
-        // Observed on this machine: after kill-server the tmux server lingered with its panes alive (htop ignoring
-        // SIGTERM), so the bench ends what it started itself, by pid.
-        defer { tmux.shutDown(panes: started) }
         let home = NSTemporaryDirectory() + "lassotop-bench-home-\(getpid())"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        // A clean HOME/XDG dirs: no user config or htoprc changes what is measured.
+        // A clean HOME/XDG dirs: no user config, htoprc or btop.conf changes what is measured.
         let environment = "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=\(home) XDG_CONFIG_HOME=\(home)/config XDG_STATE_HOME=\(home)/state"
-        let lassotopPID = try tmux.start(session: "lassotop", width: width, height: height,
-                                         command: "exec env \(environment) \(lassotopPath)")
-        started.append(lassotopPID)
-        let htopPID = try tmux.start(session: "htop", width: width, height: height, command: "exec env \(environment) \(htop)")
-        started.append(htopPID)
-        // Measure steady state: lassotop's demo must be up and drawn, not its start-up.
+        let references = [("htop", "exec env \(environment) \(htop)"), ("btop", "exec env \(environment) \(btop)")]
+
+        let embedded = try measure(dashboard: "exec env \(environment) \(lassotopPath)", references: references,
+                                   seconds: seconds, width: width, height: height, suffix: "embedded")
+        // The demo in a process of its own, on fixed free ports; the dashboard polls it like a real cluster.
+        let port = freePortBlock(3)
+        let nodes = (0..<3).map { "--node http://127.0.0.1:\(port + $0)" }.joined(separator: " ")
+        let separate = try measure(dashboard: "exec env \(environment) \(lassotopPath) \(nodes)", references: references,
+                                   seconds: seconds, width: width, height: height, suffix: "separate",
+                                   background: "exec env \(environment) \(lassotopPath) demo --nodes 3 --port \(port)")
+        func ratio(_ a: ProcessCost, _ b: ProcessCost) -> Double { b.cpuPercent > 0 ? a.cpuPercent / b.cpuPercent : .infinity }
+        func note(_ run: [String: ProcessCost]) -> String {
+            let l = run["lassotop"]!, h = run["htop"]!, b = run["btop"]!
+            return String(format: "lassotop %.2f%% CPU (%d threads), htop %.2f%%, btop %.2f%%; peak RSS htop %.1f MB, btop %.1f MB",
+                          l.cpuPercent, l.threads, h.cpuPercent, b.cpuPercent, Double(h.peakRSSBytes) / 1e6, Double(b.peakRSSBytes) / 1e6)
+        }
+        var separateNote = note(separate)
+        if let demo = separate["demo"] { separateNote += String(format: "; the demo process %.2f%% CPU", demo.cpuPercent) }
+        let window = "\(width)×\(height) tmux, \(Int(seconds)) s"
+        return [
+            Measure.figure("idle CPU lassotop (embedded 3-node demo) / htop (\(window))", unit: "×",
+                           values: [ratio(embedded["lassotop"]!, embedded["htop"]!)], budget: 1.0, .atMost, note: note(embedded)),
+            Measure.figure("idle CPU lassotop (embedded 3-node demo) / btop, reference only", unit: "×",
+                           values: [ratio(embedded["lassotop"]!, embedded["btop"]!)], budget: nil, .atMost),
+            Measure.figure("idle CPU dashboard watching a separate 3-node demo / htop", unit: "×",
+                           values: [ratio(separate["lassotop"]!, separate["htop"]!)], budget: 0.5, .atMost, note: separateNote),
+            Measure.figure("idle CPU dashboard watching a separate 3-node demo / btop, reference only", unit: "×",
+                           values: [ratio(separate["lassotop"]!, separate["btop"]!)], budget: nil, .atMost),
+            Measure.figure("idle peak RSS lassotop, embedded demo (VmHWM)", unit: "MB",
+                           values: [Double(embedded["lassotop"]!.peakRSSBytes) / 1e6], budget: 40, .atMost),
+            Measure.figure("idle peak RSS dashboard alone (VmHWM)", unit: "MB",
+                           values: [Double(separate["lassotop"]!.peakRSSBytes) / 1e6], budget: 30, .atMost),
+        ]
+    }
+
+    /// Starts `background` (if any), the dashboard and the references in panes of one private tmux server, waits
+    /// until the dashboard shows Coverage: 3/3, then measures every pane over the same `seconds`.
+    static func measure(dashboard: String, references: [(String, String)], seconds: Double, width: Int, height: Int,
+                        suffix: String, background: String? = nil) throws -> [String: ProcessCost] {
+        let tmux = Tmux(socket: "lassotop-bench-\(getpid())-\(suffix)")
+        var started: [(String, Int32)] = []
+        // Observed on this machine: after kill-server the tmux server lingered with its panes alive (htop ignoring
+        // SIGTERM), so the bench ends what it started itself, by pid.
+        defer { tmux.shutDown(panes: started.map(\.1)) }
+        if let background {
+            started.append(("demo", try tmux.start(session: "demo", width: width, height: height, command: background)))
+        }
+        started.append(("lassotop", try tmux.start(session: "lassotop", width: width, height: height, command: dashboard)))
+        for (name, command) in references {
+            started.append((name, try tmux.start(session: name, width: width, height: height, command: command)))
+        }
+        // Measure steady state: the nodes must be up and drawn, not the start-up.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, !tmux.capture(session: "lassotop").contains("Coverage: 3/3") { Thread.sleep(forTimeInterval: 0.25) }
         let screen = tmux.capture(session: "lassotop")
         guard screen.contains("Coverage: 3/3") else { throw BenchError.setup("lassotop did not show Coverage: 3/3; screen:\n\(screen)") }
         Thread.sleep(forTimeInterval: 2)
 
-        let startTicks = (cpuTicks(pid: lassotopPID), cpuTicks(pid: htopPID))
+        let startTicks = started.map { cpuTicks(pid: $0.1) }
         let start = ContinuousClock.now
         Thread.sleep(forTimeInterval: seconds)
-        let endTicks = (cpuTicks(pid: lassotopPID), cpuTicks(pid: htopPID))
+        let endTicks = started.map { cpuTicks(pid: $0.1) }
         let elapsed = ContinuousClock.now - start
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        guard let l0 = startTicks.0, let l1 = endTicks.0, let h0 = startTicks.1, let h1 = endTicks.1 else {
-            throw BenchError.setup("lassotop or htop exited during the idle window")
-        }
         let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
-        let lassotop = ProcessCost(cpuPercent: Double(l1 - l0) / hz / wall * 100, peakRSSBytes: peakRSS(pid: lassotopPID) ?? 0)
-        let reference = ProcessCost(cpuPercent: Double(h1 - h0) / hz / wall * 100, peakRSSBytes: peakRSS(pid: htopPID) ?? 0)
-        let threads = threadCount(pid: lassotopPID) ?? 0
-        let ratio = reference.cpuPercent > 0 ? lassotop.cpuPercent / reference.cpuPercent : .infinity
-        return [
-            Measure.figure("idle CPU lassotop / htop (\(width)×\(height) tmux, \(Int(seconds)) s)", unit: "×", values: [ratio],
-                           budget: 0.5, .atMost,
-                           note: String(format: "lassotop %.2f%% CPU (embedded 3-node demo in the same process, %d threads), htop %.2f%% CPU, peak RSS htop %.1f MB",
-                                        lassotop.cpuPercent, threads, reference.cpuPercent, Double(reference.peakRSSBytes) / 1e6)),
-            Measure.figure("idle peak RSS lassotop (VmHWM)", unit: "MB", values: [Double(lassotop.peakRSSBytes) / 1e6],
-                           budget: 40, .atMost),
-        ]
+        var costs: [String: ProcessCost] = [:]
+        for (index, (name, pid)) in started.enumerated() {
+            guard let t0 = startTicks[index], let t1 = endTicks[index] else {
+                throw BenchError.setup("\(name) exited during the idle window")
+            }
+            costs[name] = ProcessCost(cpuPercent: Double(t1 - t0) / hz / wall * 100, peakRSSBytes: peakRSS(pid: pid) ?? 0,
+                                      threads: threadCount(pid: pid) ?? 0)
+        }
+        return costs
+    }
+
+    /// The first of `count` consecutive 127.0.0.1 ports that are free now (bound and released).
+    static func freePortBlock(_ count: Int) -> Int {
+        for base in stride(from: 41_000 + Int(getpid() % 500) * 10, to: 60_000, by: 10) {
+            if (0..<count).allSatisfy({ portIsFree(base + $0) }) { return base }
+        }
+        return 47_000
+    }
+
+    static func portIsFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     /// utime + stime in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after the parenthesised name).

@@ -18,7 +18,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Soak duration in seconds.")
     var soakSeconds: Int = 600
 
-    @Option(help: "Only run figures whose group contains this text (dedup, aggregate, decode, render, poll, hub, idle, soak).")
+    @Option(help: "Only run figures whose group contains this text (dedup, aggregate, decode, render, poll, hub, startup, idle, soak).")
     var only: String?
 
     @Option(help: "The lassotop binary for the idle figure (default: the one next to this binary).")
@@ -41,6 +41,10 @@ struct Bench: AsyncParsableCommand {
         if wanted("render") { for figure in try RenderBenchmarks.all() { report(figure) } }
         if wanted("poll") { for figure in try await PollBenchmarks.fanOut(counts: [50, 200]) { report(figure) } }
         if wanted("hub") { for figure in try await HubBenchmarks.figures() { report(figure) } }
+        if wanted("startup") {
+            let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
+            for figure in try StartupBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop") { report(figure) }
+        }
         if wanted("idle") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
             for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop") { report(figure) }

@@ -26,6 +26,7 @@ struct Top: AsyncParsableCommand {
     var ascii = false
 
     func run() async throws {
+        EventLoopThreads.useOne()   // before any client or server exists
         guard isatty(STDOUT_FILENO) == 1 else {
             FileHandle.standardError.write(Data("lassotop: stdout is not a terminal; use `lassotop snapshot` for scripts and pipes\n".utf8))
             throw ExitCode(CheckReport.usage)

@@ -69,9 +69,44 @@ final class SystemBenchmarkSmokeTests: XCTestCase {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let binary = root.appendingPathComponent(".build/debug/lassotop").path
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("no debug lassotop built") }
-        guard IdleBenchmark.which("htop") != nil, IdleBenchmark.which("tmux") != nil else { throw XCTSkip("needs tmux and htop") }
+        guard IdleBenchmark.which("htop") != nil, IdleBenchmark.which("btop") != nil, IdleBenchmark.which("tmux") != nil else {
+            throw XCTSkip("needs tmux, htop and btop")
+        }
         let figures = try IdleBenchmark.run(lassotopPath: binary, seconds: 2)
+        XCTAssertEqual(figures.count, 6)
+        XCTAssertGreaterThan(figures[4].median, 1, "peak RSS in MB, embedded")
+        XCTAssertGreaterThan(figures[5].median, 1, "peak RSS in MB, dashboard alone")
+    }
+
+    /// The start-up figures read the providers table off the screen: rows, and the CALL/S cell once it is a number.
+    func testStartupReadsProviderRowsAndRates() {
+        let screen = """
+        ┌─ Providers · ethereum · 3/3 nodes reporting ──────────────────────────────────────┐
+        │ PROVIDER                    CALLS CALL/S     AVG   SUCC SCORE▼ P95 WORST    NODES │
+        │›Alchemy Ethereum                3      —    39ms   100%   cold 46ms* sin-1    2/3 │
+        │ dRPC Ethereum                  10   0.80   106ms   100%   cold 187ms* sin-1   3/3 │
+        └───────────────────────────────────────────────────────────────────────────────────┘
+        """
+        let rows = StartupBenchmark.providerRows(screen)
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertNil(rows[0].rate)
+        XCTAssertEqual(rows[1].rate, 0.80)
+        XCTAssertTrue(StartupBenchmark.providerRows(screen.replacingOccurrences(of: "0.80", with: "   —")).allSatisfy { $0.rate == nil })
+        XCTAssertTrue(StartupBenchmark.providerRows("""
+        │ PROVIDER                    CALLS CALL/S     AVG │
+        │ no providers reported for this chain             │
+        """).isEmpty)
+    }
+
+    /// The start-up body against the debug binary, one run (skipped without tmux or a built lassotop).
+    func testStartupRunsOnce() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = root.appendingPathComponent(".build/debug/lassotop").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("no debug lassotop built") }
+        guard IdleBenchmark.which("tmux") != nil else { throw XCTSkip("needs tmux") }
+        let figures = try StartupBenchmark.run(lassotopPath: binary, runs: 1)
         XCTAssertEqual(figures.count, 2)
-        XCTAssertGreaterThan(figures[1].median, 1, "peak RSS in MB")
+        XCTAssertGreaterThan(figures[0].median, 0)
+        XCTAssertGreaterThanOrEqual(figures[1].median * 1000, figures[0].median, "calls/s never before the first frame")
     }
 }

@@ -20,6 +20,7 @@ public enum CellWidth {
     /// Width of one grapheme cluster (a Swift `Character`): the base scalar's width, widened to 2 by an emoji
     /// presentation selector (U+FE0F) or a ZWJ emoji sequence.
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }   // also "\r\n": 0
         var scalars = character.unicodeScalars.makeIterator()
         guard let first = scalars.next() else { return 0 }
         var width = of(scalar: first)
@@ -34,6 +35,7 @@ public enum CellWidth {
 
     /// Display width of a whole string.
     public static func of(_ text: String) -> Int {
+        if let width = printableASCIIWidth(text) { return width }
         var total = 0
         for character in text { total += of(character) }
         return total
@@ -42,6 +44,11 @@ public enum CellWidth {
     /// Cut `text` to at most `width` cells, ending in `…` (or `~` in ASCII mode) when something was cut.
     public static func truncate(_ text: String, to width: Int, ascii: Bool = false) -> String {
         guard width > 0 else { return "" }
+        if let all = printableASCIIWidth(text) {
+            // One cell per byte: cut by bytes, no grapheme walk.
+            if all <= width { return text }
+            return String(decoding: text.utf8.prefix(width - 1), as: UTF8.self) + (ascii ? "~" : "…")
+        }
         if of(text) <= width { return text }
         let ellipsis: Character = ascii ? "~" : "…"
         var out = ""
@@ -61,6 +68,18 @@ public enum CellWidth {
         let cut = truncate(text, to: width, ascii: ascii)
         let pad = String(repeating: " ", count: max(0, width - of(cut)))
         return alignRight ? pad + cut : cut + pad
+    }
+
+    /// The width of text made only of printable ASCII (one cell per byte), or nil: most cells are like that, and
+    /// the byte check is far cheaper than walking grapheme clusters.
+    @inline(__always)
+    static func printableASCIIWidth(_ text: String) -> Int? {
+        var count = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte >= 0x7F { return nil }
+            count += 1
+        }
+        return count
     }
 
     /// East Asian Wide (W) and Fullwidth (F) blocks plus emoji-presentation pictographs (Unicode 15 ranges).

@@ -5,10 +5,10 @@ import LassoCore
 enum Format {
     static func ms(_ value: Double?, dash: String = "—") -> String {
         guard let value, value.isFinite else { return dash }
-        if value >= 10_000 { return String(format: "%.0fs", value / 1000) }
-        if value >= 1000 { return String(format: "%.1fs", value / 1000) }
-        if value >= 10 { return String(format: "%.0fms", value) }
-        return String(format: "%.1fms", value)
+        if value >= 10_000 { return fixed(value / 1000, 0) + "s" }
+        if value >= 1000 { return fixed(value / 1000, 1) + "s" }
+        if value >= 10 { return fixed(value, 0) + "ms" }
+        return fixed(value, 1) + "ms"
     }
 
     /// A fraction 0…1 as a percentage.
@@ -16,26 +16,26 @@ enum Format {
         guard let fraction, fraction.isFinite else { return dash }
         let value = fraction * 100
         if value >= 99.95 { return "100%" }
-        return String(format: "%.1f%%", value)
+        return fixed(value, 1) + "%"
     }
 
     static func count(_ value: Int) -> String {
         let v = Double(value)
-        if value >= 10_000_000 { return String(format: "%.0fM", v / 1_000_000) }
-        if value >= 1_000_000 { return String(format: "%.1fM", v / 1_000_000) }
-        if value >= 10_000 { return String(format: "%.0fk", v / 1000) }
-        if value >= 1000 { return String(format: "%.1fk", v / 1000) }
+        if value >= 10_000_000 { return fixed(v / 1_000_000, 0) + "M" }
+        if value >= 1_000_000 { return fixed(v / 1_000_000, 1) + "M" }
+        if value >= 10_000 { return fixed(v / 1000, 0) + "k" }
+        if value >= 1000 { return fixed(v / 1000, 1) + "k" }
         return String(value)
     }
 
     static func rate(_ value: Double?, dash: String = "—") -> String {
         guard let value, value.isFinite else { return dash }
-        if value >= 100 { return String(format: "%.0f", value) }
-        if value >= 10 { return String(format: "%.1f", value) }
-        return String(format: "%.2f", value)
+        if value >= 100 { return fixed(value, 0) }
+        if value >= 10 { return fixed(value, 1) }
+        return fixed(value, 2)
     }
 
-    static func score(_ value: Double) -> String { String(format: "%.2f", value) }
+    static func score(_ value: Double) -> String { fixed(value, 2) }
 
     static func uptime(_ seconds: Int?, dash: String = "—") -> String {
         guard let seconds, seconds >= 0 else { return dash }
@@ -51,20 +51,40 @@ enum Format {
     static func clock(_ ms: Int64, offsetSeconds: Int) -> String {
         let seconds = Int((ms / 1000) + Int64(offsetSeconds))
         let day = ((seconds % 86_400) + 86_400) % 86_400
-        return String(format: "%02d:%02d:%02d", day / 3600, (day % 3600) / 60, day % 60)
+        return twoDigits(day / 3600) + ":" + twoDigits((day % 3600) / 60) + ":" + twoDigits(day % 60)
     }
 
     static func number(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e9 { return String(Int(value)) }
-        if abs(value) < 1 { return String(format: "%.2f", value) }
-        return String(format: "%.1f", value)
+        if abs(value) < 1 { return fixed(value, 2) }
+        return fixed(value, 1)
     }
+
+    /// `String(format: "%.<decimals>f", value)` for 0…3 decimals without the C formatter (the render path calls
+    /// this for every number cell). Negative, huge and non-finite values, and values next to a rounding tie, go to
+    /// the C formatter, so the text is always the same as `String(format:)`'s.
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        let scale: Int64 = decimals == 0 ? 1 : decimals == 1 ? 10 : decimals == 2 ? 100 : 1000
+        let product = value * Double(scale)
+        // Below 1e9 the product is within 1e-7 of the exact scaled value, so the tie test below is safe.
+        guard value.isFinite, value.sign == .plus, product < 1e9, (0...3).contains(decimals) else {
+            return String(format: "%.\(decimals)f", value)
+        }
+        // Near a tie the product's own rounding decides, not the exact binary value: ask the C formatter.
+        if abs(product - product.rounded(.down) - 0.5) < 1e-6 { return String(format: "%.\(decimals)f", value) }
+        let scaled = Int64(product.rounded())
+        if decimals == 0 { return String(scaled) }
+        let fraction = String(scaled % scale)
+        return String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+
+    static func twoDigits(_ value: Int) -> String { value < 10 && value >= 0 ? "0" + String(value) : String(value) }
 
     static func bytes(_ value: Int) -> String {
         let v = Double(value)
-        if value >= 1 << 30 { return String(format: "%.1f GiB", v / Double(1 << 30)) }
-        if value >= 1 << 20 { return String(format: "%.1f MiB", v / Double(1 << 20)) }
-        if value >= 1 << 10 { return String(format: "%.1f KiB", v / Double(1 << 10)) }
+        if value >= 1 << 30 { return fixed(v / Double(1 << 30), 1) + " GiB" }
+        if value >= 1 << 20 { return fixed(v / Double(1 << 20), 1) + " MiB" }
+        if value >= 1 << 10 { return fixed(v / Double(1 << 10), 1) + " KiB" }
         return "\(value) B"
     }
 }

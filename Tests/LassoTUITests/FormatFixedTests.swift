@@ -1,0 +1,29 @@
+import Foundation
+import XCTest
+@testable import LassoTUI
+
+/// `Format.fixed` replaces `String(format: "%.Nf")` on the render path; it must print exactly the same text.
+final class FormatFixedTests: XCTestCase {
+    func testSameTextAsTheCFormatter() {
+        var values: [Double] = [0, 0.5, 1.5, 2.5, 0.125, 0.375, 3.225, 1.005, 2.675, 99.95, 99.949999, 9.995, 999.9999,
+                                1e-9, 123_456.789, 1e8, 999_999.9995, -0.0, -1.25, .nan, .infinity, 1e20]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -4...9, using: &rng)
+            values.append(pow(10, magnitude) * Double.random(in: 0...1, using: &rng))
+        }
+        // Decimal ties and near-ties, where rounding the scaled product could differ from printf.
+        for cents in 0..<20_000 { values.append(Double(cents) / 1000 + 0.0005); values.append(Double(cents) / 100 + 0.005) }
+        for value in values {
+            for decimals in 0...3 {
+                XCTAssertEqual(Format.fixed(value, decimals), String(format: "%.\(decimals)f", value), "\(value) \(decimals)")
+            }
+        }
+    }
+
+    func testClockPadsToTwoDigits() {
+        XCTAssertEqual(Format.clock(3_723_000, offsetSeconds: 0), "01:02:03")
+        XCTAssertEqual(Format.clock(86_399_000, offsetSeconds: 0), "23:59:59")
+        XCTAssertEqual(Format.clock(0, offsetSeconds: -1), "23:59:59")
+    }
+}
