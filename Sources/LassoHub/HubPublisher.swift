@@ -8,7 +8,7 @@ import Synchronization
 /// request ever reaches the nodes).
 public struct HubFrame: Sendable {
     public let snapshot: ClusterSnapshot
-    /// `lassotop.snapshot/1`, byte for byte what `snapshot --format json` prints (with its trailing newline).
+    /// `lassotop.snapshot/2`, byte for byte what `snapshot --format json` prints (with its trailing newline).
     public let snapshotJSON: Data
     /// Prometheus text exposition 0.0.4.
     public let metricsText: Data

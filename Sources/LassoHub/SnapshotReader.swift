@@ -2,7 +2,7 @@ import Foundation
 import LassoClient
 import LassoCore
 
-/// Reads a `lassotop.snapshot/1` document (from `lassotop serve` or `snapshot --format json`) back into the
+/// Reads a `lassotop.snapshot/2` document (from `lassotop serve` or `snapshot --format json`) back into the
 /// `ClusterSnapshot` the TUI, `snapshot` and `check` work on. With the `detail` block every drill-down has its data;
 /// without it (an older writer) per-method per-node rows, node histories and sparklines are empty.
 /// Figures come back as the document rounds them (latency to 0.01 ms, ratios to 1e-4).

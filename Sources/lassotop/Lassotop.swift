@@ -147,7 +147,7 @@ struct Snapshot: AsyncParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case json, table }
 
-    @Option(help: "json (schema lassotop.snapshot/1, docs/snapshot-schema.md) or table.")
+    @Option(help: "json (schema lassotop.snapshot/2, docs/snapshot-schema.md) or table.")
     var format: OutputFormat = .table
 
     @Option(name: .customLong("feed-filter"), help: "Filter the events (see docs/feed.md), e.g. 'chain:ethereum !result:success'.")

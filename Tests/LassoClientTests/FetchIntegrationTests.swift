@@ -213,7 +213,7 @@ final class FetchIntegrationTests: XCTestCase {
         let value = try JSONDecoder().decode(JSONValue.self, from: data)
         let problems = SchemaValidator.validate(value, schema: try SchemaValidator.loadSchema())
         XCTAssertEqual(problems, [], problems.joined(separator: "\n"))
-        XCTAssertEqual(value["schema"]?.string, "lassotop.snapshot/1")
+        XCTAssertEqual(value["schema"]?.string, "lassotop.snapshot/2")
         XCTAssertEqual(value["coverage"]?["responding"]?.int, 2)
         XCTAssertEqual(value["nodes"]?.array?.count, 3)
         XCTAssertFalse(value["events"]?.array?.isEmpty ?? true, "one events page per node is part of the round")

@@ -1,7 +1,7 @@
 import Foundation
 import LassoCore
 
-/// The `detail` block of `lassotop.snapshot/1`: what the dashboard's drill-downs show beyond the summary fields —
+/// The `detail` block of `lassotop.snapshot/2`: what the dashboard's drill-downs show beyond the summary fields —
 /// each node's poll counts, latency history and error log; per provider the per-node percentiles and calls in the last
 /// minute, per method the per-node figures, and the sparkline histories. A viewer reading a hub (`lassotop --hub`)
 /// rebuilds the same `ClusterSnapshot` from the document with it (Sources/LassoHub/SnapshotReader.swift). Added to

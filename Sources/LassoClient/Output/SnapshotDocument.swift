@@ -1,10 +1,10 @@
 import Foundation
 import LassoCore
 
-/// `lassotop snapshot --format json`: schema `lassotop.snapshot/1`, documented in docs/snapshot-schema.md.
+/// `lassotop snapshot --format json`: schema `lassotop.snapshot/2`, documented in docs/snapshot-schema.md.
 /// Field names are part of the contract; nullable fields are always present (as `null`).
 public struct SnapshotDocument: Encodable {
-    public static let schema = "lassotop.snapshot/1"
+    public static let schema = "lassotop.snapshot/2"
     let snapshot: ClusterSnapshot
     let events: [FeedEvent]
 

@@ -40,4 +40,31 @@ public struct Alert: Codable, Equatable, Sendable {
         self.firingSinceMs = firingSinceMs
         self.resolvedAtMs = resolvedAtMs
     }
+
+    // JSON keys are snake_case like the rest of the snapshot (schema lassotop.snapshot/2).
+    enum CodingKeys: String, CodingKey {
+        case rule, level, state, value, threshold, explanation, subject, detail
+        case startedAtMs = "started_at_ms", firingSinceMs = "firing_since_ms", resolvedAtMs = "resolved_at_ms"
+    }
+
+    /// The camelCase keys of schema /1, still read so older documents and recordings load.
+    enum LegacyKeys: String, CodingKey { case startedAtMs, firingSinceMs, resolvedAtMs }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+        rule = try c.decode(String.self, forKey: .rule)
+        level = try c.decode(Level.self, forKey: .level)
+        state = try c.decode(State.self, forKey: .state)
+        startedAtMs = try c.decodeIfPresent(Int64.self, forKey: .startedAtMs) ?? legacy.decode(Int64.self, forKey: .startedAtMs)
+        value = try c.decode(Double.self, forKey: .value)
+        threshold = try c.decode(Double.self, forKey: .threshold)
+        explanation = try c.decode(String.self, forKey: .explanation)
+        subject = try c.decodeIfPresent(String.self, forKey: .subject)
+        detail = try c.decodeIfPresent(String.self, forKey: .detail)
+        firingSinceMs = try c.decodeIfPresent(Int64.self, forKey: .firingSinceMs)
+            ?? legacy.decodeIfPresent(Int64.self, forKey: .firingSinceMs)
+        resolvedAtMs = try c.decodeIfPresent(Int64.self, forKey: .resolvedAtMs)
+            ?? legacy.decodeIfPresent(Int64.self, forKey: .resolvedAtMs)
+    }
 }

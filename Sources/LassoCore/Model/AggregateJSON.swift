@@ -1,7 +1,7 @@
 import Foundation
 
 /// The one JSON shape of the aggregated figures for people and scripts: `snapshot --format json` (schema
-/// `lassotop.snapshot/1`, docs/snapshot-schema.md) and the TUI's `e` export both encode through these views, so the
+/// `lassotop.snapshot/2`, docs/snapshot-schema.md) and the TUI's `e` export both encode through these views, so the
 /// two outputs cannot drift apart. Keys are snake_case; nullable fields are always present (as null); figures are
 /// rounded for people (latencies and rates to 0.01, fractions and scores to 0.0001). Fields outside the schema
 /// (per-node p50/p99, calls in the last minute and per-node method rows) are left out: adding one is
