@@ -190,9 +190,14 @@ public enum Aggregation {
             weightedAverage(basis.map { (f($0.provider), $0.provider.totalCalls) })
         }
         var byNode: [ProviderNodeFigures] = []
+        byNode.reserveCapacity(entries.count)
         var knownRate: Double?
+        // A node's method list by name, looked up once per node (a linear search per node was quadratic in nodes).
+        var methodsOfNode: [String: Int] = [:]
+        methodsOfNode.reserveCapacity(methodRows.count)
+        for (index, row) in methodRows.enumerated() where methodsOfNode[row.node] == nil { methodsOfNode[row.node] = index }
         for entry in entries {
-            let nodeMethods = methodRows.first { $0.node == entry.node }?.methods ?? []
+            let nodeMethods = methodsOfNode[entry.node].map { methodRows[$0].methods } ?? []
             let rate = rates[entry.node]?[id]
             if let rate { knownRate = (knownRate ?? 0) + rate }
             byNode.append(ProviderNodeFigures(
@@ -212,36 +217,73 @@ public enum Aggregation {
     }
 
     static func aggregateMethods(_ rows: [(node: String, methods: [MethodMetrics])], options: AggregationOptions) -> [MethodAggregate] {
+        // Methods interned to slots: nodes usually list them in the same order, so slot i is checked by one string
+        // comparison before any hashing. Each slot holds (row, position) pairs, never copies of the metrics.
         var order: [String] = []
-        var grouped: [String: [(node: String, metrics: MethodMetrics)]] = [:]
-        for row in rows {
-            for method in row.methods {
-                if grouped[method.method] == nil { order.append(method.method) }
-                grouped[method.method, default: []].append((row.node, method))
+        var slotOf: [String: Int] = [:]
+        var grouped: [[(row: Int, position: Int)]] = []
+        for (r, row) in rows.enumerated() {
+            for (position, method) in row.methods.enumerated() {
+                let slot: Int
+                if position < order.count, order[position] == method.method {
+                    slot = position
+                } else if let known = slotOf[method.method] {
+                    slot = known
+                } else {
+                    slot = order.count
+                    order.append(method.method)
+                    slotOf[method.method] = slot
+                    grouped.append([])
+                }
+                grouped[slot].append((r, position))
             }
         }
         var result: [MethodAggregate] = []
         result.reserveCapacity(order.count)
-        for method in order {
-            let entries = grouped[method] ?? []
-            let qualifying = entries.filter { $0.metrics.totalCalls >= options.minCalls }
-            let basis = qualifying.isEmpty ? entries : qualifying
-            // Averages weigh only qualifying nodes; the worst percentile looks at every node, so a slow node with a
-            // handful of calls is shown (flagged low-sample) instead of hidden.
-            let worst = entries.max { $0.metrics.p95 < $1.metrics.p95 }
+        for (slot, method) in order.enumerated() {
+            let entries = grouped[slot]
+            // Averages weigh only qualifying nodes (all nodes when none qualifies); the worst percentile looks at
+            // every node, so a slow node with a handful of calls is shown (flagged low-sample) instead of hidden.
+            // Sums run in node order, as `knownWeightedAverage` would, so the figures are the same to the bit.
+            var anyQualifying = false
+            var totalCalls = 0
+            var p50 = 0.0, p90 = 0.0, p99 = 0.0
+            var worst: (row: Int, position: Int)?
+            var worstP95 = 0.0
+            var byNode: [MethodNodeFigures] = []
+            byNode.reserveCapacity(entries.count)
+            for (index, at) in entries.enumerated() {
+                let m = rows[at.row].methods[at.position]
+                if m.totalCalls >= options.minCalls { anyQualifying = true }
+                totalCalls += m.totalCalls
+                p50 = index == 0 ? m.p50 : max(p50, m.p50)
+                p90 = index == 0 ? m.p90 : max(p90, m.p90)
+                p99 = index == 0 ? m.p99 : max(p99, m.p99)
+                if worst == nil || worstP95 < m.p95 { worst = at; worstP95 = m.p95 }
+                byNode.append(MethodNodeFigures(node: rows[at.row].node, totalCalls: m.totalCalls, avgLatencyMs: m.avgLatencyMs,
+                                                successRate: m.successRate, p50: m.p50, p90: m.p90, p95: m.p95, p99: m.p99))
+            }
+            var latencySum = 0.0, latencyWeight = 0, latencyKnown = false
+            var successSum = 0.0, successWeight = 0, successKnown = false
+            for at in entries {
+                let m = rows[at.row].methods[at.position]
+                if anyQualifying && m.totalCalls < options.minCalls { continue }
+                if let value = m.avgLatencyMs {
+                    latencySum += value * Double(m.totalCalls); latencyWeight += m.totalCalls; latencyKnown = true
+                }
+                if let value = m.successRate {
+                    successSum += value * Double(m.totalCalls); successWeight += m.totalCalls; successKnown = true
+                }
+            }
+            let worstMetrics = worst.map { rows[$0.row].methods[$0.position] }
             result.append(MethodAggregate(
-                method: method, totalCalls: entries.reduce(0) { $0 + $1.metrics.totalCalls },
-                avgLatencyMs: knownWeightedAverage(basis.map { ($0.metrics.avgLatencyMs, $0.metrics.totalCalls) }),
-                successRate: knownWeightedAverage(basis.map { ($0.metrics.successRate, $0.metrics.totalCalls) }),
-                p50: entries.map(\.metrics.p50).max() ?? 0, p90: entries.map(\.metrics.p90).max() ?? 0,
-                p95: worst?.metrics.p95 ?? 0, p99: entries.map(\.metrics.p99).max() ?? 0,
-                worstNode: worst?.node,
-                lowSample: worst.map { $0.metrics.p95 > 0 && $0.metrics.totalCalls < options.minCalls } ?? false,
-                byNode: entries.map {
-                    MethodNodeFigures(node: $0.node, totalCalls: $0.metrics.totalCalls, avgLatencyMs: $0.metrics.avgLatencyMs,
-                                      successRate: $0.metrics.successRate, p50: $0.metrics.p50, p90: $0.metrics.p90,
-                                      p95: $0.metrics.p95, p99: $0.metrics.p99)
-                }))
+                method: method, totalCalls: totalCalls,
+                avgLatencyMs: latencyKnown ? (latencyWeight == 0 ? 0 : latencySum / Double(latencyWeight)) : nil,
+                successRate: successKnown ? (successWeight == 0 ? 0 : successSum / Double(successWeight)) : nil,
+                p50: p50, p90: p90, p95: worstMetrics?.p95 ?? 0, p99: p99,
+                worstNode: worst.map { rows[$0.row].node },
+                lowSample: worstMetrics.map { $0.p95 > 0 && $0.totalCalls < options.minCalls } ?? false,
+                byNode: byNode))
         }
         result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
         return result
