@@ -33,7 +33,7 @@ final class CommandModeTests: XCTestCase {
         let sorted = run("sort calls").0
         XCTAssertEqual(sorted.sortSpec(.providers), SortSpec(column: 1))
         XCTAssertEqual(run("sort calls", sorted).0.sortSpec(.providers), SortSpec(column: 1, reversed: true), "again: reversed")
-        XCTAssertEqual(run("sort nosuch").0.statusMessage, "no column nosuch (columns: score calls calls/s latency success p95 name)")
+        XCTAssertEqual(run("sort nosuch").0.statusMessage, "no column nosuch (columns: score calls calls/s latency success p95 name nodes)")
         XCTAssertEqual(run("filter alchemy").0.filter(.providers), "alchemy")
         XCTAssertTrue(run("help").0.helpShown)
         XCTAssertEqual(run("q").1, [.quit])

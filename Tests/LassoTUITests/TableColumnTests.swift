@@ -37,12 +37,13 @@ final class TableColumnTests: XCTestCase {
     }
 
     func testSortCyclesAreTheDocumentedOrders() {
-        XCTAssertEqual(SortColumns.columns(.providers), ["score", "calls", "calls/s", "latency", "success", "p95", "name"])
-        XCTAssertEqual(SortColumns.columns(.nodes), ["name", "state", "poll", "uptime"])
+        XCTAssertEqual(SortColumns.columns(.providers), ["score", "calls", "calls/s", "latency", "success", "p95", "name", "nodes"])
+        XCTAssertEqual(SortColumns.columns(.nodes), ["name", "state", "poll", "uptime", "url", "region", "version", "view", "ok", "failed",
+                                                     "flaps", "error", "success", "p50", "p95", "history"])
         XCTAssertEqual(SortColumns.columns(.opsNodes), SortColumns.columns(.nodes))
-        XCTAssertEqual(SortColumns.columns(.providerNodes), ["node", "calls", "latency", "success", "p95"])
-        XCTAssertEqual(SortColumns.columns(.providerMethods), ["calls", "method", "p95", "success"])
-        XCTAssertEqual(SortColumns.columns(.alerts), ["level", "age", "rule"])
+        XCTAssertEqual(SortColumns.columns(.providerNodes), ["node", "calls", "latency", "success", "p95", "calls/s", "p50", "p99", "score"])
+        XCTAssertEqual(SortColumns.columns(.providerMethods), ["calls", "method", "p95", "success", "latency", "p50", "p90", "p99", "worst node"])
+        XCTAssertEqual(SortColumns.columns(.alerts), ["level", "age", "rule", "state", "subject", "value", "threshold", "explanation"])
         XCTAssertEqual(SortColumns.columns(.feed), [])
     }
 

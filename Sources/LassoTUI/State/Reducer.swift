@@ -59,6 +59,8 @@ public enum Reducer {
                 s.filterEditing = true
             }
         case .filterInput(let character):
+            // A paste arrives key by key and each key re-filters the pane: past the cap the rest is ignored.
+            guard s.filterText.count < UIState.maxInputLength else { break }
             let selected = Rows.selectedID(s.filterPane, s, snapshot)
             s.filterText.append(character)
             Rows.reselect(s.filterPane, &s, snapshot, id: selected)
@@ -72,10 +74,10 @@ public enum Reducer {
             s.filterEditing = false
             s.filterText = ""
         case .nextSortColumn:
-            let columns = SortColumns.columns(pane)
-            if !columns.isEmpty {
+            let ranks = SortColumns.drawnRanks(pane, s.page)
+            if !ranks.isEmpty {
                 var spec = s.sortSpec(pane)
-                spec.column = (spec.column + 1) % columns.count
+                spec.column = ranks.first { $0 > spec.column } ?? ranks[0]
                 spec.reversed = false
                 sort(&s, pane, snapshot, spec)
             }
@@ -92,6 +94,7 @@ public enum Reducer {
             s.commandHistoryIndex = nil
             s.commandHint = nil
         case .commandInput(let character):
+            guard s.commandText.count < UIState.maxInputLength else { break }
             s.commandText.append(character)
             s.commandHint = nil
         case .commandBackspace:
@@ -193,7 +196,7 @@ public enum Reducer {
             return names
         case .chain: return snapshot.chains.map(\.chain)
         case .theme: return s.themeNames.isEmpty ? [s.themeName] : s.themeNames
-        case .sortColumn: return SortColumns.columns(s.pages[s.pages.count - 1].focus)
+        case .sortColumn: return SortColumns.drawnNames(s.pages[s.pages.count - 1].focus, s.page)
         }
     }
 
@@ -261,13 +264,13 @@ public enum Reducer {
             let names = s.themeNames.isEmpty ? [argument] : s.themeNames
             return [.setTheme(pick(names) ?? argument)]
         case "sort":
-            let columns = SortColumns.columns(pane)
-            guard !columns.isEmpty else {
+            let names = SortColumns.drawnNames(pane, s.page)
+            guard !names.isEmpty else {
                 s.statusMessage = "this table does not sort"
                 return []
             }
-            guard let name = pick(columns), let index = columns.firstIndex(of: name) else {
-                s.statusMessage = "no column \(argument) (columns: \(columns.joined(separator: " ")))"
+            guard let name = pick(names), let index = SortColumns.columns(pane).firstIndex(of: name) else {
+                s.statusMessage = "no column \(argument) (columns: \(names.joined(separator: " ")))"
                 return []
             }
             var spec = s.sortSpec(pane)

@@ -13,6 +13,24 @@ public enum SortColumns {
         default: return []
         }
     }
+
+    /// The sort-cycle indices (`SortSpec.column`) of the columns `pane` draws on `page`, in `s` order: `s` and
+    /// `:sort` offer only columns the user can see.
+    public static func drawnRanks(_ pane: Pane, _ page: Page) -> [Int] {
+        func ranks<Row>(_ table: TableDefinition<Row>) -> [Int] { table.columns.filter { $0.isDrawn }.compactMap { $0.sort?.rank }.sorted() }
+        switch pane {
+        case .nodes: return page == .view(.overview) ? ranks(NodeColumns.overview) : ranks(NodeColumns.nodesView)
+        case .opsNodes: return ranks(NodeColumns.ops)
+        case .demoNodes: return ranks(NodeColumns.demo)
+        default: return Array(columns(pane).indices)
+        }
+    }
+
+    /// The names of `drawnRanks`, in the same order.
+    public static func drawnNames(_ pane: Pane, _ page: Page) -> [String] {
+        let names = columns(pane)
+        return drawnRanks(pane, page).filter { $0 < names.count }.map { names[$0] }
+    }
 }
 
 /// The rows each pane shows, in display order. Shared by the reducer (Enter, bounds) and the view (drawing), so the

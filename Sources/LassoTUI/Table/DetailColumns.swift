@@ -15,7 +15,8 @@ enum ProviderNodeColumns {
                sort: ColumnSort("calls", rank: 1) { ($0.totalCalls, $1.node) > ($1.totalCalls, $0.node) }) { f, _ in
             TableCell(Format.count(f.totalCalls))
         },
-        Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 2) { f, env in
+        Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 2,
+               sort: ColumnSort("calls/s", rank: 5) { ($1.callsPerSecond ?? -1, $0.node) < ($0.callsPerSecond ?? -1, $1.node) }) { f, env in
             TableCell(Format.rate(f.callsPerSecond, dash: env.dash))
         },
         Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 0,
@@ -27,11 +28,14 @@ enum ProviderNodeColumns {
             TableCell(Format.percent(f.successRate), ProviderColumns.successRole(f.successRate))
         },
         // "~": a node's provider-wide percentiles are call-weighted estimates from its per-method ones (Aggregation).
-        Column("p50", title: "~P50", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p50)) },
+        Column("p50", title: "~P50", width: .fixed(7), align: .right, priority: 1,
+               sort: ColumnSort("p50", rank: 6) { ($0.p50, $0.node) < ($1.p50, $1.node) }) { f, env in TableCell(env.percentileMs(f.p50)) },
         Column("p95", title: "~P95", width: .fixed(7), align: .right, priority: 0,
                sort: ColumnSort("p95", rank: 4) { ($0.p95, $0.node) < ($1.p95, $1.node) }) { f, env in TableCell(env.percentileMs(f.p95)) },
-        Column("p99", title: "~P99", width: .fixed(7), align: .right, priority: 1) { f, env in TableCell(env.percentileMs(f.p99)) },
-        Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 3) { f, _ in TableCell(Format.score(f.score)) },
+        Column("p99", title: "~P99", width: .fixed(7), align: .right, priority: 1,
+               sort: ColumnSort("p99", rank: 7) { ($0.p99, $0.node) < ($1.p99, $1.node) }) { f, env in TableCell(env.percentileMs(f.p99)) },
+        Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 3,
+               sort: ColumnSort("score", rank: 8) { ($1.score, $0.node) < ($0.score, $1.node) }) { f, _ in TableCell(Format.score(f.score)) },
         Column("circuit", title: "CIRCUIT", width: .fixed(9), priority: 1) { f, env in
             // Unknown until a circuit event for this node is seen (real Lasso has no event source): never "closed".
             guard let circuit = env.circuits[f.node] else { return TableCell(env.dash, .textDim) }
@@ -63,7 +67,8 @@ enum MethodColumns {
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 0, sort: ColumnSort("calls", rank: 0, by: nil)) { line, _ in
             TableCell(Format.count(line.node?.totalCalls ?? line.method.totalCalls))
         },
-        Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 1) { line, env in
+        Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 1,
+               sort: ColumnSort("latency", rank: 4) { ($0.method.avgLatencyMs ?? -1, $0.method.method) > ($1.method.avgLatencyMs ?? -1, $1.method.method) }) { line, env in
             TableCell(Format.ms(line.node.map(\.avgLatencyMs) ?? line.method.avgLatencyMs, dash: env.dash))
         },
         // Unknown success rates (null from the node) sort first, before the lowest known one.
@@ -73,10 +78,12 @@ enum MethodColumns {
             guard let rate = line.method.successRate else { return TableCell(env.dash, .textDim) }
             return TableCell(Format.percent(rate), ProviderColumns.successRole(rate))
         },
-        Column("p50", title: "P50", width: .fixed(7), align: .right, priority: 1) { line, env in
+        Column("p50", title: "P50", width: .fixed(7), align: .right, priority: 1,
+               sort: ColumnSort("p50", rank: 5) { ($0.method.p50, $0.method.method) > ($1.method.p50, $1.method.method) }) { line, env in
             TableCell(env.percentileMs(line.node?.p50 ?? line.method.p50))
         },
-        Column("p90", title: "P90", width: .fixed(7), align: .right, priority: 2) { line, env in
+        Column("p90", title: "P90", width: .fixed(7), align: .right, priority: 2,
+               sort: ColumnSort("p90", rank: 6) { ($0.method.p90, $0.method.method) > ($1.method.p90, $1.method.method) }) { line, env in
             TableCell(env.percentileMs(line.node?.p90 ?? line.method.p90))
         },
         // "*": the worst p95 comes from a node with few calls (AggregationOptions.minCalls): shown, not hidden.
@@ -85,10 +92,12 @@ enum MethodColumns {
             if let node = line.node { return TableCell(env.percentileMs(node.p95)) }
             return TableCell(env.percentileMs(line.method.p95) + (line.method.lowSample ? "*" : ""))
         },
-        Column("p99", title: "P99", width: .fixed(7), align: .right, priority: 1) { line, env in
+        Column("p99", title: "P99", width: .fixed(7), align: .right, priority: 1,
+               sort: ColumnSort("p99", rank: 7) { ($0.method.p99, $0.method.method) > ($1.method.p99, $1.method.method) }) { line, env in
             TableCell(env.percentileMs(line.node?.p99 ?? line.method.p99))
         },
-        Column("worst_node", title: "WORST NODE", width: .flexible(min: 12, share: 0), priority: 2) { line, env in
+        Column("worst_node", title: "WORST NODE", width: .flexible(min: 12, share: 0), priority: 2,
+               sort: ColumnSort("worst node", rank: 8) { ($0.method.worstNode ?? "~", $0.method.method) < ($1.method.worstNode ?? "~", $1.method.method) }) { line, env in
             line.node == nil ? TableCell(line.method.worstNode ?? env.dash, .textDim) : TableCell("")
         },
     ], rowRole: { line, _ in line.node == nil ? .text : .textDim }, isSelectable: { $0.node == nil })
@@ -119,7 +128,7 @@ enum NodeProviderColumns {
         },
         Column("p95", title: "~P95", width: .fixed(7), align: .right, priority: 1) { row, env in TableCell(env.percentileMs(row.figures.p95)) },
         Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 2) { row, _ in TableCell(Format.score(row.figures.score)) },
-    ])
+    ], autoSort: false)
 }
 
 /// Node detail: its error log, newest first.
@@ -134,7 +143,7 @@ enum NodeErrorColumns {
             TableCell(Format.age(sinceMs: entry.ts, nowMs: env.nowMs) + " ago", .textDim)
         },
         Column("error", title: "ERROR", width: .flexible(min: 20)) { entry, _ in TableCell(entry.message, .feedError) },
-    ])
+    ], autoSort: false)
 }
 
 /// The Alerts view's table.

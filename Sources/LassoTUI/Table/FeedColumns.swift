@@ -63,5 +63,5 @@ enum FeedColumns {
         .exportOnly([ExportField("failovers") { e, _ in String(e.failoverCount) }, ExportField("from") { e, _ in e.from ?? "" },
                      ExportField("to") { e, _ in e.to ?? "" }, ExportField("message") { e, _ in e.message ?? e.reason ?? "" },
                      ExportField("request_id") { e, _ in e.requestID ?? "" }]),
-    ], rowRole: { e, _ in rowRole(e) })
+    ], autoSort: false, rowRole: { e, _ in rowRole(e) })
 }

@@ -39,8 +39,10 @@ enum NodeColumns {
                              sort: ColumnSort("name", rank: 0) { $0.name < $1.name },
                              export: [ExportField("node") { n, _ in n.name }]) { n, _ in TableCell(n.name) }
     static let url = Column("url", title: "URL", width: .flexible(min: 24, share: 0), priority: 7,
+                            sort: ColumnSort("url", rank: 4) { ($0.url, $0.name) < ($1.url, $1.name) },
                             export: [ExportField("url") { n, _ in n.url }]) { n, _ in TableCell(n.url, .textDim) }
     static let region = Column("region", title: "REGION", width: .flexible(min: 6, share: 0), priority: 5,
+                               sort: ColumnSort("region", rank: 5) { ($0.region ?? "~", $0.name) < ($1.region ?? "~", $1.name) },
                                export: [ExportField("region") { n, _ in n.region ?? "" }]) { n, env in
         TableCell(n.region ?? env.dash, .textDim)
     }
@@ -55,6 +57,10 @@ enum NodeColumns {
         TableCell(Format.ms(n.latencyMs, dash: env.dash))
     }
     static let version = Column("version", title: "VERSION", width: .fixed(8), priority: 6,
+                                sort: ColumnSort("version", rank: 6) { a, b in
+                                    let order = (a.version ?? "").compare(b.version ?? "", options: .numeric)
+                                    return order == .orderedSame ? a.name < b.name : order == .orderedAscending
+                                },
                                 export: [ExportField("version") { n, _ in n.version ?? "" }]) { n, env in
         TableCell(n.version ?? env.dash, .textDim)
     }
@@ -66,6 +72,9 @@ enum NodeColumns {
     /// The node's own cluster view: responding/connected, marked `!` when it is worse than lassotop's
     /// (`ClusterVerdicts.nodeViewFinding`: degraded/critical, or fewer than lassotop sees responding).
     static let view = Column("view", title: "VIEW", width: .fixed(5), align: .right, priority: 2,
+                             sort: ColumnSort("view", rank: 7) {
+                                 ($0.cluster?.nodesResponding ?? -1, $0.name) < ($1.cluster?.nodesResponding ?? -1, $1.name)
+                             },
                              export: [ExportField("view_responding") { n, _ in n.cluster.map { String($0.nodesResponding) } ?? "" },
                                       ExportField("view_connected") { n, _ in n.cluster.map { String($0.nodesConnected) } ?? "" }]) { n, env in
         guard let cluster = n.cluster else { return TableCell(env.dash) }
@@ -76,32 +85,44 @@ enum NodeColumns {
         return TableCell(text + "!", finding.critical ? .alertCritical : .alertWarning)
     }
     static let pollOK = Column("poll_ok", title: "OK", width: .fixed(6), align: .right, priority: 1,
+                               sort: ColumnSort("ok", rank: 8) { ($1.successCount, $0.name) < ($0.successCount, $1.name) },
                                export: [ExportField("poll_ok") { n, _ in String(n.successCount) }]) { n, _ in
         TableCell(String(n.successCount))
     }
     static let pollFailed = Column("poll_failed", title: "FAILED", width: .fixed(6), align: .right, priority: 2,
+                                   sort: ColumnSort("failed", rank: 9) { ($1.failureCount, $0.name) < ($0.failureCount, $1.name) },
                                    export: [ExportField("poll_failed") { n, _ in String(n.failureCount) }]) { n, _ in
         TableCell(String(n.failureCount), n.failureCount > 0 ? .statusDegraded : nil)
     }
     static let flaps = Column("flaps", title: "FLAPS", width: .fixed(5), align: .right, priority: 2,
+                              sort: ColumnSort("flaps", rank: 10) { ($1.flaps, $0.name) < ($0.flaps, $1.name) },
                               export: [ExportField("flaps") { n, _ in String(n.flaps) }]) { n, _ in
         TableCell(String(n.flaps), n.flaps > 0 ? .statusDegraded : nil)
     }
     static let lastError = Column("last_error", title: "LAST ERROR", width: .flexible(min: 12), priority: 1,
+                                  sort: ColumnSort("error", rank: 11) {
+                                      ($0.lastError == nil ? 1 : 0, $0.lastError ?? "", $0.name) < ($1.lastError == nil ? 1 : 0, $1.lastError ?? "", $1.name)
+                                  },
                                   export: [ExportField("last_error") { n, _ in n.lastError ?? "" }]) { n, _ in
         TableCell(n.state == .up ? "" : (n.lastError ?? ""), .feedError)
     }
-    static let pollSuccess = Column("poll_success", title: "SUCCESS", width: .fixed(7), align: .right, priority: 1) { n, env in
+    static let pollSuccess = Column("poll_success", title: "SUCCESS", width: .fixed(7), align: .right, priority: 1,
+                                    sort: ColumnSort("success", rank: 12) { ($0.pollSuccessRate ?? 2, $0.name) < ($1.pollSuccessRate ?? 2, $1.name) }) { n, env in
         TableCell(Format.percent(n.pollSuccessRate, dash: env.dash))
     }
-    static let pollP50 = Column("poll_p50", title: "P50", width: .fixed(7), align: .right, priority: 0) { n, env in
+    static let pollP50 = Column("poll_p50", title: "P50", width: .fixed(7), align: .right, priority: 0,
+                                sort: ColumnSort("p50", rank: 13) { ($1.latencyP50 ?? -1, $0.name) < ($0.latencyP50 ?? -1, $1.name) }) { n, env in
         TableCell(Format.ms(n.latencyP50, dash: env.dash))
     }
-    static let pollP95 = Column("poll_p95", title: "P95", width: .fixed(7), align: .right, priority: 0) { n, env in
+    static let pollP95 = Column("poll_p95", title: "P95", width: .fixed(7), align: .right, priority: 0,
+                                sort: ColumnSort("p95", rank: 14) { ($1.latencyP95 ?? -1, $0.name) < ($0.latencyP95 ?? -1, $1.name) }) { n, env in
         TableCell(Format.ms(n.latencyP95, dash: env.dash))
     }
     /// Sparkline of poll latency, `env.sparklineWidth` cells.
-    static let pollHistory = Column("poll_history", title: "POLL LATENCY", width: .flexible(min: 12), priority: 3) { n, env in
+    static let pollHistory = Column("poll_history", title: "POLL LATENCY", width: .flexible(min: 12), priority: 3,
+                                    sort: ColumnSort("history", rank: 15) {
+                                        ($1.latencyHistory.last ?? -1, $0.name) < ($0.latencyHistory.last ?? -1, $1.name)
+                                    }) { n, env in
         TableCell(Sparkline.render(n.latencyHistory, width: env.sparklineWidth, ascii: env.ascii), .sparkline)
     }
 

@@ -157,9 +157,21 @@ struct TableDefinition<Row>: Sendable {
     /// Sub-rows (expanded methods) are drawn but not selectable.
     var isSelectable: @Sendable (Row) -> Bool
 
-    init(_ columns: [TableColumn<Row>], wideAbove: Int? = nil, sortMarkers: Bool = true,
+    /// `autoSort`: drawn columns without a `sort` get one (after the explicit ranks) that compares their first CSV
+    /// value, or else their cell text: numbers largest first, text A to Z. Sparklines are left out.
+    init(_ columns: [TableColumn<Row>], wideAbove: Int? = nil, sortMarkers: Bool = true, autoSort: Bool = true,
          rowRole: @Sendable @escaping (Row, CellEnv) -> StyleRole = { _, _ in .text },
          isSelectable: @Sendable @escaping (Row) -> Bool = { _ in true }) {
+        var columns = columns
+        if autoSort {
+            var next = (columns.compactMap { $0.sort?.rank }.max() ?? -1) + 1
+            // Circuit cells come from env.circuits, which a comparison does not have.
+            for index in columns.indices where columns[index].isDrawn && columns[index].sort == nil && columns[index].measured
+                && columns[index].id != "circuit" {
+                columns[index].sort = ColumnSort(columns[index].id, rank: next, by: Self.autoComparison(columns[index]))
+                next += 1
+            }
+        }
         self.columns = columns
         self.wideAbove = wideAbove
         self.sortMarkers = sortMarkers
@@ -168,6 +180,24 @@ struct TableDefinition<Row>: Sendable {
     }
 
     // MARK: sort
+
+    static func autoComparison(_ column: TableColumn<Row>) -> @Sendable (Row, Row) -> Bool {
+        let export = column.export.first
+        let cell = column.cell
+        @Sendable func key(_ row: Row) -> String {
+            let env = CellEnv()
+            return export?.value(row, env) ?? cell?(row, env).text ?? ""
+        }
+        return { a, b in
+            let left = key(a), right = key(b)
+            switch (Double(left), Double(right)) {
+            case let (x?, y?): return x > y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return left.localizedStandardCompare(right) == .orderedAscending
+            }
+        }
+    }
 
     /// The sortable columns in `s` order: index = `SortSpec.column`.
     var sortCycle: [ColumnSort<Row>] {
