@@ -52,6 +52,8 @@ public struct UIState: Equatable, Sendable {
     public var sort: [Pane: SortSpec] = [:]
     public var scroll: [Pane: Int] = [:]
     public var chainIndex: Int = 0
+    /// Longest `/` filter or `:` command text kept; a 10 KB paste once froze the UI for minutes.
+    public static let maxInputLength = 256
     /// Filter text per pane (`/`; the feed's is a `FeedFilter`, the tables' a `TableFilter`, same syntax).
     public var filters: [Pane: String] = [:]
     /// The pane the filter being typed (or last typed) applies to.
