@@ -91,7 +91,7 @@ let package = Package(
         // Benchmark workloads live in a library so a unit test can run each body once on tiny inputs.
         .target(
             name: "LassoBenchmarks",
-            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub"]
+            dependencies: ["LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoHub", "LassoRecord"]
         ),
         .executableTarget(
             name: "lassotop-bench",

@@ -18,7 +18,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Soak duration in seconds.")
     var soakSeconds: Int = 600
 
-    @Option(help: "Only run figures whose group contains this text (dedup, aggregate, decode, render, poll, hub, startup, idle, soak).")
+    @Option(help: "Only run figures whose group contains this text (dedup, aggregate, decode, render, poll, hub, startup, idle, record, soak).")
     var only: String?
 
     @Option(help: "The lassotop binary for the idle figure (default: the one next to this binary).")
@@ -48,6 +48,12 @@ struct Bench: AsyncParsableCommand {
         if wanted("idle") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
             for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop") { report(figure) }
+        }
+        if wanted("record") {
+            let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
+            let quiet = json
+            for figure in try await RecordBenchmarks.all(lassotopPath: lassotop ?? directory + "/lassotop",
+                                                         progress: { if !quiet { progress("  " + $0) } }) { report(figure) }
         }
         if soak {
             let quiet = json
