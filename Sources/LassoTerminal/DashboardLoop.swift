@@ -58,23 +58,34 @@ public struct DashboardLoop {
 
             // Sleep until a key, a published snapshot (the backend's wake-up) or the next second of the header clock.
             guard screen.waitForInput(timeoutMs: Self.msToNextSecond(nowMs())) else { continue }
-            guard let input = screen.readKey() else { continue }
-            if input == .resize {
-                size = screen.size()
-                state = Reducer.reduce(state, .resize(width: size.width, height: size.height), snapshot).0
-                lastGrid = nil
+            // While text is typed (`/`, `:`), every key already waiting is taken before the next frame (up to
+            // `maxKeysPerFrame`): a paste arrives as thousands of keys, and one frame per key froze the UI for minutes.
+            // Other keys keep one frame each.
+            var taken = 0
+            repeat {
+                guard let input = screen.readKey() else { break }
+                taken += 1
+                if input == .resize {
+                    size = screen.size()
+                    state = Reducer.reduce(state, .resize(width: size.width, height: size.height), snapshot).0
+                    lastGrid = nil
+                    needsRedraw = true
+                    continue
+                }
+                guard let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) else { continue }
+                let (next, effects) = Reducer.reduce(state, action, snapshot)
+                state = next
                 needsRedraw = true
-                continue
-            }
-            guard let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) else { continue }
-            let (next, effects) = Reducer.reduce(state, action, snapshot)
-            state = next
-            needsRedraw = true
-            let outcome = interpreter.run(effects, state: &state, snapshot: snapshot, screen: screen)
-            if outcome.quit { return 0 }
-            if outcome.repaint { lastGrid = nil }
+                let outcome = interpreter.run(effects, state: &state, snapshot: snapshot, screen: screen)
+                if outcome.quit { return 0 }
+                if outcome.repaint { lastGrid = nil }
+            } while taken < Self.maxKeysPerFrame && (state.filterEditing || state.commandEditing)
+                && screen.waitForInput(timeoutMs: 0)
         }
     }
+
+    /// Keys handled between two frames at most, so a long paste still shows progress.
+    static let maxKeysPerFrame = 512
 
     /// How long until the header clock shows the next second (at least 1 ms, so a boundary is never polled twice).
     static func msToNextSecond(_ nowMs: Int64) -> Int {
