@@ -51,4 +51,20 @@ final class SnakeCaseKeysTests: XCTestCase {
         XCTAssertEqual(alert.startedAtMs, 7)
         XCTAssertEqual(alert.firingSinceMs, 9)
     }
+
+    /// `snapshot --format table` prints figures like the TUI: "100%" and "43ms", not "100.00%" and "43.0".
+    func testSnapshotTableUsesTheTUIsUnits() {
+        let provider = ProviderMetrics(id: "ethereum_alchemy", name: "Alchemy Ethereum", score: 2, successRate: 1,
+                                       totalCalls: 500, avgLatencyMs: 43.04)
+        let metrics = MetricsResponse(chain: "ethereum", chainID: 1, timestamp: 1, totalCalls: 500, providers: [provider], lastUpdated: 1)
+        let chain = Aggregation.aggregate(chain: "ethereum", reports: [NodeChainReport(node: "iad", metrics: metrics)], totalNodes: 1)
+        let snapshot = ClusterSnapshot(
+            generatedAtMs: 10_000, coverage: Coverage(responding: 1, total: 1, status: .healthy, quorum: true, partitionSuspected: false),
+            nodes: [NodeStatus(name: "iad", url: "http://127.0.0.1:1", state: .up, lastSuccessMs: 9_000)], chains: [chain])
+        let text = SnapshotTable.render(snapshot)
+        let row = text.split(separator: "\n").first { $0.contains("Alchemy Ethereum") }.map(String.init) ?? ""
+        XCTAssertTrue(row.contains(" 43ms "), row)
+        XCTAssertTrue(row.contains(" 100% "), row)
+        XCTAssertFalse(text.contains("100.00%"), text)
+    }
 }

@@ -141,12 +141,15 @@ final class AlertConfigAndTextTests: XCTestCase {
 
     func testValueAndThresholdTextPerRule() {
         let cases: [(AlertRule, Double, Double, String, String?)] = [
-            (.pollLatency, 2_310, 2_000, "2310 ms", "> 2000 ms"),
+            // Same formatter per unit as the TUI's latency and rate columns (Units).
+            (.pollLatency, 2_310, 2_000, "2.3s", "> 2.0s"),
+            (.pollLatency, 430, 300, "430ms", "> 300ms"),
             (.pollSuccess, 0.725, 0.8, "72.5%", "< 80.0%"),
             (.offline, 0, 1, "0", "< 1"),
             (.providerSuccess, 0.61, 0.8, "61.0%", "< 80.0%"),
             (.cacheHitRate, 0.41, 0.5, "41.0%", "< 50.0%"),
-            (.eventRate, 180.54, 150, "180.5/s", "> 150/s"),
+            (.eventRate, 180.54, 150, "181/s", "> 150/s"),
+            (.eventRate, 12.34, 15, "12.3/s", "> 15.0/s"),
             (.flaps, 6, 5, "6", "> 5"),
             (.partition, 1, 1, "yes", nil),
             (.standalone, 1, 1, "yes", nil),

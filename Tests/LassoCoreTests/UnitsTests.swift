@@ -27,3 +27,18 @@ final class UnitsTests: XCTestCase {
         XCTAssertEqual(AlertFormat.duration(ms: 90_000_000), "25h00m")
     }
 }
+
+/// One formatter per unit: the TUI, `snapshot --format table` and the Alerts view print a figure the same way.
+final class OneFormatterPerUnitTests: XCTestCase {
+    func testFiguresReadTheSameEverywhere() {
+        XCTAssertEqual(Units.percent(0.874), "87.4%")
+        XCTAssertEqual(Units.percent(1), "100%")
+        XCTAssertEqual(Units.ms(43.04), "43ms")
+        XCTAssertEqual(Units.ms(nil), "—")
+        // An alert on a success rate reads like the success column, not as a bare fraction.
+        let alert = Alert(rule: AlertRule.pollSuccess.rawValue, level: .critical, state: .firing, startedAtMs: 0, value: 0.71,
+                          threshold: 0.9, explanation: "")
+        XCTAssertEqual(alert.valueText, "71.0%")
+        XCTAssertEqual(alert.thresholdText, "< 90.0%")
+    }
+}

@@ -29,13 +29,14 @@ public enum SnapshotTable {
         for chain in snapshot.chains {
             out.append("")
             out.append("Chain \(TerminalText.line(chain.chain, limit: 40))\(chain.chainID.map { " (\($0))" } ?? "")  metrics from \(chain.responding)/\(chain.total) nodes")
-            var rows = [["PROVIDER", "CALLS", "CALLS/S", "AVG MS", "SUCCESS", "SCORE", "P95 MAX", "NODES"]]
+            var rows = [["PROVIDER", "CALLS", "CALLS/S", "AVG", "SUCCESS", "SCORE", "P95 MAX", "NODES"]]
             for p in chain.providers {
                 rows.append([
                     TerminalText.line(p.displayName, limit: 32) + (p.coldStart ? " (cold)" : ""),
-                    String(p.totalCalls), p.callsPerSecond.map { String(format: "%.1f", $0) } ?? "-",
-                    String(format: "%.1f", p.avgLatencyMs), String(format: "%.2f%%", p.successRate * 100),
-                    String(format: "%.2f", p.score), String(format: "%.0f", p.p95LatencyMsMax),
+                    // Same formatter per unit as the TUI (Units): "43ms", "87.4%", "100%".
+                    String(p.totalCalls), Units.rate(p.callsPerSecond, dash: "-"),
+                    Units.ms(p.avgLatencyMs), Units.percent(p.successRate),
+                    Units.score(p.score), p.p95LatencyMsMax > 0 ? Units.ms(p.p95LatencyMsMax) + (p.p95LowSample ? "*" : "") : "-",
                     "\(p.nodesReporting)/\(chain.total)",
                 ])
             }

@@ -112,9 +112,9 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
     public func thresholdText(_ threshold: Double) -> String? {
         switch self {
         case .coverage, .offline: return "< \(AlertFormat.number(threshold))"
-        case .pollLatency: return "> \(AlertFormat.number(threshold)) ms"
-        case .pollSuccess, .cacheHitRate, .providerSuccess: return "< \(AlertFormat.percent(threshold))"
-        case .eventRate: return "> \(AlertFormat.number(threshold))/s"
+        case .pollLatency: return "> " + Units.value(threshold, unit: .milliseconds)
+        case .pollSuccess, .cacheHitRate, .providerSuccess: return "< " + Units.value(threshold, unit: .fraction)
+        case .eventRate: return "> " + Units.value(threshold, unit: .perSecond)
         case .flaps: return "> \(AlertFormat.number(threshold))"
         case .partition, .standalone, .clusterNotFormed, .nodeView: return nil
         }
@@ -124,9 +124,9 @@ public enum AlertRule: String, CaseIterable, Codable, Sendable, Comparable {
     public func valueText(_ value: Double) -> String {
         switch self {
         case .coverage, .offline, .flaps: return AlertFormat.number(value)
-        case .pollLatency: return "\(AlertFormat.number(value)) ms"
-        case .pollSuccess, .cacheHitRate, .providerSuccess: return AlertFormat.percent(value)
-        case .eventRate: return "\(AlertFormat.decimal(value))/s"
+        case .pollLatency: return Units.value(value, unit: .milliseconds)
+        case .pollSuccess, .cacheHitRate, .providerSuccess: return Units.value(value, unit: .fraction)
+        case .eventRate: return Units.value(value, unit: .perSecond)
         case .partition, .standalone, .clusterNotFormed, .nodeView: return value > 0 ? "yes" : "no"
         }
     }
@@ -152,9 +152,9 @@ public enum AlertFormat {
         return String(format: "%.1f", value)
     }
 
-    /// A fraction as a percentage with one decimal: 0.8 → "80.0%".
+    /// A fraction as a percentage, as everywhere else (`Units.percent`): 0.8 → "80.0%", 1 → "100%".
     public static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return String(describing: fraction) }
-        return String(format: "%.1f%%", fraction * 100)
+        return Units.percent(fraction)
     }
 }

@@ -3,39 +3,18 @@ import LassoCore
 
 /// Number and time formatting for cells. Fixed rules, no locale, so goldens are stable.
 enum Format {
-    static func ms(_ value: Double?, dash: String = "—") -> String {
-        guard let value, value.isFinite else { return dash }
-        if value >= 10_000 { return fixed(value / 1000, 0) + "s" }
-        if value >= 1000 { return fixed(value / 1000, 1) + "s" }
-        if value >= 10 { return fixed(value, 0) + "ms" }
-        return fixed(value, 1) + "ms"
-    }
+    // Figures with a unit come from LassoCore's `Units`, the one formatter `snapshot --format table` and alert
+    // texts use too.
+    static func ms(_ value: Double?, dash: String = "—") -> String { Units.ms(value, dash: dash) }
 
     /// A fraction 0…1 as a percentage.
-    static func percent(_ fraction: Double?, dash: String = "—") -> String {
-        guard let fraction, fraction.isFinite else { return dash }
-        let value = fraction * 100
-        if value >= 99.95 { return "100%" }
-        return fixed(value, 1) + "%"
-    }
+    static func percent(_ fraction: Double?, dash: String = "—") -> String { Units.percent(fraction, dash: dash) }
 
-    static func count(_ value: Int) -> String {
-        let v = Double(value)
-        if value >= 10_000_000 { return fixed(v / 1_000_000, 0) + "M" }
-        if value >= 1_000_000 { return fixed(v / 1_000_000, 1) + "M" }
-        if value >= 10_000 { return fixed(v / 1000, 0) + "k" }
-        if value >= 1000 { return fixed(v / 1000, 1) + "k" }
-        return String(value)
-    }
+    static func count(_ value: Int) -> String { Units.count(value) }
 
-    static func rate(_ value: Double?, dash: String = "—") -> String {
-        guard let value, value.isFinite else { return dash }
-        if value >= 100 { return fixed(value, 0) }
-        if value >= 10 { return fixed(value, 1) }
-        return fixed(value, 2)
-    }
+    static func rate(_ value: Double?, dash: String = "—") -> String { Units.rate(value, dash: dash) }
 
-    static func score(_ value: Double) -> String { fixed(value, 2) }
+    static func score(_ value: Double) -> String { Units.score(value) }
 
     static func uptime(_ seconds: Int?, dash: String = "—") -> String {
         guard let seconds, seconds >= 0 else { return dash }
