@@ -64,12 +64,19 @@ public struct NodeTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// `scheme://user:pass@host` → `scheme://user:<redacted>@host`, for messages that quote a node argument.
     public static func withoutPassword(_ text: String) -> String {
-        guard let scheme = text.range(of: "://") else { return text }
-        let rest = text[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@"),
-              let colon = rest[..<at].firstIndex(of: ":") else { return text }
-        return String(text[..<rest.index(after: colon)]) + "<redacted>" + String(text[at...])
+        var out = ""
+        var rest = Substring(text)
+        // Every `scheme://` in the text: a mistyped argument may hold more than one URL.
+        while let scheme = rest.range(of: "://") {
+            out += rest[..<scheme.upperBound]
+            rest = rest[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                out += rest[...colon] + "<redacted>"
+                rest = rest[at...]
+            }
+        }
+        return out + rest
     }
 
     /// One `[NAME=]URL` per line; blank lines and `#` comments ignored. Errors name the line.
