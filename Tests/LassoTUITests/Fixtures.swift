@@ -148,7 +148,7 @@ enum Fixtures {
             alerts.append(Alert(rule: "node_down", level: .critical, state: .firing, startedAtMs: nowMs - 64_000, value: 64, threshold: 30,
                                 explanation: "sin-1 has not answered /api/health for 64 s", subject: "sin-1"))
         }
-        alerts.append(Alert(rule: "provider_success_low", level: .warning, state: .firing, startedAtMs: nowMs - 185_000, value: 0.8,
+        alerts.append(Alert(rule: AlertRule.providerSuccess.rawValue, level: .warning, state: .firing, startedAtMs: nowMs - 185_000, value: 0.8,
                             threshold: 0.9, explanation: "llamarpc success 80% < 90% on ethereum", subject: "llamarpc"))
         return ClusterSnapshot(
             generatedAtMs: nowMs - 300, clusterName: "prod-eu", isDemo: false, coverage: coverage, nodes: nodes,

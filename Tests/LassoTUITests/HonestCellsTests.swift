@@ -42,4 +42,37 @@ final class HonestCellsTests: XCTestCase {
         let unicodeRow = lines(unicode).first { $0.contains("東京ノード") } ?? ""
         XCTAssertEqual(CellWidth.of(unicodeRow), row.map(CellWidth.of) ?? -1)
     }
+
+    func testStaleNodeRowIsMarkedAndLowSampleP95IsStarredAndP90Shown() throws {
+        var snapshot = Fixtures.snapshot(.healthy)
+        let chainIndex = try XCTUnwrap(snapshot.chains.firstIndex { $0.chain == "ethereum" })
+        let providerIndex = try XCTUnwrap(snapshot.chains[chainIndex].providers.firstIndex { $0.id == "infura" })
+        snapshot.chains[chainIndex].providers[providerIndex].byNode[0].stale = true
+        let staleNode = snapshot.chains[chainIndex].providers[providerIndex].byNode[0].node
+        snapshot.chains[chainIndex].providers[providerIndex].methods[0].lowSample = true
+        snapshot.chains[chainIndex].providers[providerIndex].methods[0].p90 = 333
+        let rows = lines(render(snapshot, page: .provider(chain: "ethereum", id: "infura"), size: GridSize(width: 200, height: 60)))
+        XCTAssertTrue(rows.contains { $0.contains(staleNode + " (stale)") }, rows.joined(separator: "\n"))
+        let header = try XCTUnwrap(rows.first { $0.contains("METHOD") })
+        XCTAssertTrue(header.contains("P90"), header)
+        let method = snapshot.chains[chainIndex].providers[providerIndex].methods[0]
+        let row = try XCTUnwrap(rows.first { $0.contains(method.method) })
+        XCTAssertTrue(row.contains("333ms"), row)
+        XCTAssertTrue(row.contains(Format.ms(method.p95) + "*"), row)
+        let perNode = try XCTUnwrap(rows.first { $0.contains("NODE") && $0.contains("CIRCUIT") })
+        XCTAssertTrue(perNode.contains("~P50") && perNode.contains("~P95"), "estimates are labelled: " + perNode)
+    }
+
+    func testAlertValuesUseTheirUnitAndNameTheWindow() throws {
+        var snapshot = Fixtures.snapshot(.healthy)
+        snapshot.alerts = [Alert(rule: AlertRule.pollSuccess.rawValue, level: .critical, state: .firing, startedAtMs: Fixtures.nowMs - 60_000,
+                                 value: 0.71, threshold: 0.9, explanation: "Poll success low.",
+                                 detail: "poll success 71.0% over 5m00s, 71 of 100 polls ok")]
+        let rows = lines(render(snapshot, page: .view(.alerts), size: GridSize(width: 200, height: 40)))
+        let row = try XCTUnwrap(rows.first { $0.contains("poll_success") }, rows.joined(separator: "\n"))
+        XCTAssertTrue(row.contains("71.0%"), row)
+        XCTAssertTrue(row.contains("< 90.0%"), row)
+        XCTAssertFalse(row.contains("0.71"), row)
+        XCTAssertTrue(row.contains("over 5m00s"), "the window is named: " + row)
+    }
 }

@@ -171,15 +171,23 @@ enum AlertColumns {
             TableCell(a.subject ?? "cluster")
         },
         Column("value", title: "VALUE", width: .fixed(8), align: .right, priority: 0,
-               export: [ExportField("value") { a, _ in CSV.number(a.value) }]) { a, _ in TableCell(Format.number(a.value)) },
+               export: [ExportField("value") { a, _ in CSV.number(a.value) }]) { a, _ in
+            // In the rule's unit (Units), like the figure's own column: "71.0%", not 0.71.
+            TableCell(a.ruleID == nil ? Format.number(a.value) : a.valueText)
+        },
         Column("threshold", title: "THRESHOLD", width: .fixed(9), align: .right, priority: 0,
-               export: [ExportField("threshold") { a, _ in CSV.number(a.threshold) }]) { a, _ in TableCell(Format.number(a.threshold), .textDim) },
+               export: [ExportField("threshold") { a, _ in CSV.number(a.threshold) }]) { a, env in
+            TableCell(a.ruleID == nil ? Format.number(a.threshold) : (a.thresholdText ?? env.dash), .textDim)
+        },
         Column("for", title: "FOR", width: .fixed(7), align: .right, priority: 1,
                sort: ColumnSort("age", rank: 1) { ($0.startedAtMs, $0.rule) < ($1.startedAtMs, $1.rule) },
                export: [ExportField("started_at_ms") { a, _ in String(a.startedAtMs) }]) { a, env in
             TableCell(Format.age(sinceMs: a.startedAtMs, nowMs: env.nowMs))
         },
         Column("explanation", title: "EXPLANATION", width: .flexible(min: 10), priority: 2,
-               export: [ExportField("explanation") { a, _ in a.explanation }]) { a, _ in TableCell(a.explanation, .textDim) },
+               export: [ExportField("explanation") { a, _ in a.explanation }]) { a, _ in
+            // The measured detail first: it names the window a windowed rule looked at ("… over 5m00s").
+            TableCell((a.detail.map { $0 + ". " } ?? "") + a.explanation, .textDim)
+        },
     ])
 }
