@@ -24,7 +24,11 @@ public final class ClusterMonitor: Sendable {
     /// Woken by `refreshNow` and interval changes: sleeping pollers poll at once.
     private let pollerWake = WakeSignal()
     /// Woken when a poll recorded something: the publisher builds a snapshot (coalesced, see `publishLoop`).
-    private let publisherWake = WakeSignal()
+    private let publisherWake: WakeSignal
+    /// Set when a metrics refresh landed in the cache: the next publish must not wait for the 1 s beat.
+    private let metricsLanded: RaisedFlag
+    /// Woken by health replies: the metrics loop asks for the chain list as soon as a node answers.
+    private let metricsWake = WakeSignal()
     /// Called after a publish whose snapshot differs from the previous one (the TUI's wake-up).
     private let changeHandlers = Mutex<[@Sendable () -> Void]>([])
     private let running = Atomic<Bool>(false)
@@ -46,10 +50,18 @@ public final class ClusterMonitor: Sendable {
         let timeoutMs = config.http.timeout
         let pipeline = SharedMetricsPipeline(MetricsPipeline(options: config.aggregation))
         self.pipeline = pipeline
+        let publisherWake = WakeSignal()
+        self.publisherWake = publisherWake
+        let metricsLanded = RaisedFlag()
+        self.metricsLanded = metricsLanded
         self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, fetch: { chain in
             await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
         }, land: { chain, fetches in
-            pipeline.land(chain: chain, fetches: fetches)
+            defer {
+                metricsLanded.raise()
+                publisherWake.wakeAll()
+            }
+            return pipeline.land(chain: chain, fetches: fetches)
         })
         self.published = Mutex(ClusterSnapshot(
             generatedAtMs: clock(), clusterName: config.clusterName, isDemo: config.isDemo,
@@ -202,6 +214,7 @@ public final class ClusterMonitor: Sendable {
         while !Task.isCancelled {
             let delay = await pollHealth(target)
             publisherWake.wakeAll()
+            metricsWake.wakeAll()
             guard await pauseAligned(period: delay) else { return }
         }
     }
@@ -312,8 +325,9 @@ public final class ClusterMonitor: Sendable {
                 if lookup.freshness != .fresh { await state.markDirty(); publisherWake.wakeAll() }
             }
             // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
-            let next = chains.compactMap { due[$0] }.min().map { $0 - clock() } ?? 500
-            guard await pause(ms: min(max(next, 250), 5_000)) else { return }
+            // A health reply wakes it early (the first chain list is asked for as soon as a node answers).
+            let next = chains.compactMap { due[$0] }.min().map { $0 - clock() } ?? 1_000
+            guard await metricsWake.sleep(ms: min(max(next, chains.isEmpty ? 0 : 250), 5_000)) else { return }
         }
     }
 
@@ -337,7 +351,8 @@ public final class ClusterMonitor: Sendable {
         while !Task.isCancelled {
             let now = clock()
             // Rebuild when something changed, and at least every second (staleness and alerts are time-driven).
-            if await state.dirty || now - lastPublish >= 1_000 {
+            let landed = metricsLanded.take()
+            if await state.dirty || landed || now - lastPublish >= 1_000 {
                 _ = await publish()
                 lastPublish = now
             }

@@ -52,3 +52,11 @@ final class WakeSignal: Sendable {
         }
     }
 }
+
+/// A flag one task raises and another takes down (shareable in closures, unlike a bare `Atomic`).
+final class RaisedFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    /// True once per `raise`.
+    func take() -> Bool { raised.exchange(false, ordering: .relaxed) }
+}
