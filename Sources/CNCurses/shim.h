@@ -39,4 +39,33 @@ static inline void cn_force_full_redraw(void) { clearok(curscr, TRUE); }
 
 /// The locale's character set name after setlocale (e.g. "UTF-8").
 static inline const char *cn_codeset(void) { return nl_langinfo(CODESET); }
+
+/// Mouse reporting: presses of the first button and the wheel; no click resolution (mouseinterval 0), so a press
+/// arrives at once and double clicks are timed by the caller. Returns 0 when the terminal has no mouse.
+static inline int cn_enable_mouse(int on) {
+    mmask_t old = 0;
+    // Releases are asked for too: without them ncurses takes the button as still held and drops the next press.
+    mmask_t mask = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    mask |= BUTTON5_PRESSED;
+#endif
+    mouseinterval(0);
+    return mousemask(on ? mask : 0, &old) != 0;
+}
+static inline int cn_key_mouse(void) { return KEY_MOUSE; }
+/// The pending mouse event: kind 1 = left press, 2 = double click (if ncurses resolved one), 4 = wheel up, 5 = wheel down, 0 = anything else.
+static inline int cn_mouse_event(int *x, int *y, int *kind) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    *kind = 0;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) *kind = 1;
+    else if (event.bstate & BUTTON1_DOUBLE_CLICKED) *kind = 2;
+    else if (event.bstate & BUTTON4_PRESSED) *kind = 4;
+#ifdef BUTTON5_PRESSED
+    else if (event.bstate & BUTTON5_PRESSED) *kind = 5;
+#endif
+    return 1;
+}
 #endif

@@ -15,6 +15,10 @@ final class CursesScreen: TerminalScreen {
     let wake: WakePipe
     /// A key was just read: ncurses may hold more bytes than the descriptor shows, so ask it once more before sleeping.
     private var mayHoldKeys = false
+    /// The last left press (cell and monotonic ms): a second press on the same cell within `doubleClickMs` is a
+    /// double click. ncurses could resolve clicks itself, but only by holding every single click back that long.
+    fileprivate var lastPress: (x: Int, y: Int, ms: UInt64)?
+    static let doubleClickMs: UInt64 = 400
 
     private init(screen: OpaquePointer, input: UnsafeMutablePointer<FILE>?, wake: WakePipe) {
         self.screen = screen
@@ -24,7 +28,7 @@ final class CursesScreen: TerminalScreen {
     }
 
     /// newterm on stdout; keys from stdin, or from /dev/tty when stdin is a pipe (`producer | lassotop`).
-    static func open() throws -> CursesScreen {
+    static func open(mouse: Bool = false) throws -> CursesScreen {
         var input: UnsafeMutablePointer<FILE>? = nil
         if isatty(STDIN_FILENO) != 1 {
             guard let tty = fopen("/dev/tty", "r") else { throw TUIError.noKeyboard(String(cString: strerror(errno))) }
@@ -52,6 +56,8 @@ final class CursesScreen: TerminalScreen {
         curs_set(0)
         wtimeout(cn_stdscr(), 0)   // never blocks: the loop sleeps in poll (waitForInput)
         leaveok(cn_stdscr(), true)
+        // Mouse reporting (--no-mouse or `mouse = false` keep it off); terminals still select text with Shift held.
+        if mouse { _ = cn_enable_mouse(1) }
         return CursesScreen(screen: screen, input: input, wake: wake)
     }
 
@@ -111,6 +117,7 @@ final class CursesScreen: TerminalScreen {
             case KEY_BTAB: return .backTab
             case KEY_BACKSPACE, KEY_DC: return .backspace
             case KEY_ENTER: return .enter
+            case cn_key_mouse(): return mouseKey()
             default: return nil
             }
         }
@@ -123,6 +130,27 @@ final class CursesScreen: TerminalScreen {
         default:
             guard let scalar = Unicode.Scalar(value), value >= 32 else { return nil }
             return .char(Character(scalar))
+        }
+    }
+}
+
+extension CursesScreen {
+    /// The pending mouse event as a key: left press (click or double click) or a wheel step; others are dropped.
+    func mouseKey() -> Key? {
+        var x: Int32 = 0, y: Int32 = 0, kind: Int32 = 0
+        guard cn_mouse_event(&x, &y, &kind) != 0 else { return nil }
+        switch kind {
+        case 1:
+            let now = DispatchTime.now().uptimeNanoseconds / 1_000_000
+            let double = lastPress.map { $0.x == Int(x) && $0.y == Int(y) && now - $0.ms <= Self.doubleClickMs } ?? false
+            lastPress = double ? nil : (Int(x), Int(y), now)
+            return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: double ? .doubleClick : .click))
+        case 2:
+            lastPress = nil
+            return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .doubleClick))
+        case 4: return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelUp))
+        case 5: return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelDown))
+        default: return nil
         }
     }
 }

@@ -72,13 +72,22 @@ public struct DashboardLoop {
                     needsRedraw = true
                     continue
                 }
-                guard let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) else { continue }
-                let (next, effects) = Reducer.reduce(state, action, snapshot)
-                state = next
-                needsRedraw = true
-                let outcome = interpreter.run(effects, state: &state, snapshot: snapshot, screen: screen)
-                if outcome.quit { return 0 }
-                if outcome.repaint { lastGrid = nil }
+                let actions: [Action]
+                if case .mouse(let event) = input {
+                    actions = MouseInput.actions(for: event, state: state, snapshot: snapshot, size: size, caps: caps, nowMs: nowMs())
+                } else if let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) {
+                    actions = [action]
+                } else {
+                    continue
+                }
+                for action in actions {
+                    let (next, effects) = Reducer.reduce(state, action, snapshot)
+                    state = next
+                    needsRedraw = true
+                    let outcome = interpreter.run(effects, state: &state, snapshot: snapshot, screen: screen)
+                    if outcome.quit { return 0 }
+                    if outcome.repaint { lastGrid = nil }
+                }
             } while taken < Self.maxKeysPerFrame && (state.filterEditing || state.commandEditing)
                 && screen.waitForInput(timeoutMs: 0)
         }

@@ -40,6 +40,8 @@ public struct TUIOptions: Sendable {
     public var themeSearchDirs: [String]
     /// Where `e` writes its CSV/JSON files.
     public var exportDirectory: String
+    /// Mouse reporting (click, double click, wheel); off with --no-mouse or `mouse = false` in the config file.
+    public var mouse: Bool = true
 
     public init(theme: String? = nil, noColor: Bool = false, ascii: Bool = false, themeSearchDirs: [String] = [],
                 exportDirectory: String = FileManager.default.currentDirectoryPath) {
@@ -82,7 +84,7 @@ public enum TUIApp {
         let theme = try loader.load(options.theme ?? ThemeLoader.defaultName)   // a bad theme fails before the screen changes
 
         setlocale(LC_ALL, "")
-        let screen = try CursesScreen.open()
+        let screen = try CursesScreen.open(mouse: options.mouse)
         defer { screen.close() }
         wakeFD.store(screen.wake.writeFD, ordering: .relaxed)
         installSignalHandlers()

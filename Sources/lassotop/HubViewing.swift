@@ -66,12 +66,13 @@ extension Top {
     func runViewing(_ viewer: HubViewer) async throws {
         let env = ProcessInfo.processInfo.environment
         let file = try sources.loadConfigFile()
-        let options = TUIOptions(
+        var options = TUIOptions(
             theme: theme ?? file.theme,
             noColor: Self.monochrome(flag: noColor, environment: env),
             ascii: ascii,
             themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
             exportDirectory: FileManager.default.currentDirectoryPath)
+        options.mouse = !noMouse && (file.mouse ?? true)
         do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
             throw ValidationError("\(error)")
         }

@@ -25,6 +25,9 @@ struct Top: AsyncParsableCommand {
     @Flag(help: "ASCII borders and sparklines (automatic when the locale is not UTF-8).")
     var ascii = false
 
+    @Flag(name: .customLong("no-mouse"), help: "Leave mouse reporting off (also `mouse = false` in the config file).")
+    var noMouse = false
+
     func run() async throws {
         EventLoopThreads.useOne()   // before any client or server exists
         guard isatty(STDOUT_FILENO) == 1 else {
@@ -37,12 +40,13 @@ struct Top: AsyncParsableCommand {
         // thread or terminal mode starts.
         let plan = try SessionPlan.make(sources, allowDemo: true, logName: "lassotop")
         let env = ProcessInfo.processInfo.environment
-        let options = TUIOptions(
+        var options = TUIOptions(
             theme: theme ?? plan.file.theme,
             noColor: Self.monochrome(flag: noColor, environment: env),
             ascii: ascii,
             themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
             exportDirectory: FileManager.default.currentDirectoryPath)
+        options.mouse = !noMouse && (plan.file.mouse ?? true)
         do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
             throw ValidationError("\(error)")
         }

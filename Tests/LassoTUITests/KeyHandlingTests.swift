@@ -171,8 +171,8 @@ final class KeyHandlingTests: XCTestCase {
             case .injectFault(let mode):
                 // Demo panel, first row in name order.
                 XCTAssertEqual(effects, [.injectFault(node: "fra-1", mode: mode)], what)
-            case .resize:
-                XCTFail("resize is not a key binding")
+            case .resize, .select:
+                XCTFail("resize and mouse selection are not key bindings")
             }
         }
     }

@@ -12,6 +12,8 @@ public struct ConfigFile: Sendable, Equatable {
     }
 
     public var theme: String?
+    /// `mouse = false`: the dashboard leaves mouse reporting off (as --no-mouse).
+    public var mouse: Bool?
     public var defaultCluster: String?
     public var healthIntervalSeconds: Double?
     public var metricsIntervalSeconds: Double?
@@ -107,11 +109,15 @@ public struct ConfigFile: Sendable, Equatable {
                 return s
             }
         }
-        let known: Set<String> = ["theme", "default_cluster", "health_interval", "metrics_interval", "timeout", "clusters", "alerts"]
+        let known: Set<String> = ["theme", "mouse", "default_cluster", "health_interval", "metrics_interval", "timeout", "clusters", "alerts"]
         for key in table.keys where !known.contains(key) {
             throw LoadError(description: "\(path): unknown key '\(key)'")
         }
         config.theme = try string(table["theme"], "theme")
+        if let mouse = table["mouse"] {
+            guard let flag = mouse.bool else { throw LoadError(description: "\(path): 'mouse' must be true or false") }
+            config.mouse = flag
+        }
         config.defaultCluster = try string(table["default_cluster"], "default_cluster")
         config.healthIntervalSeconds = try seconds(table["health_interval"], "health_interval", MonitorConfig.healthIntervalRange)
         config.metricsIntervalSeconds = try seconds(table["metrics_interval"], "metrics_interval", MonitorConfig.metricsIntervalRange)

@@ -19,6 +19,16 @@ public enum TopView: Int, CaseIterable, Sendable, Hashable {
     }
 }
 
+/// A selectable table or list. Selection, sort and scroll are kept per pane (the
+/// state lives in State/; mouse actions name a pane).
+public enum Pane: String, CaseIterable, Sendable, Hashable {
+    case nodes, providers, feed
+    case providerNodes, providerMethods, providerEvents
+    case nodeProviders, nodeErrors
+    case opsNodes, alerts, demoNodes
+    case help
+}
+
 /// What a key asks for. Pure: the reducer turns it into a new state plus effects.
 public enum Action: Equatable, Sendable, Hashable {
     case quit
@@ -53,6 +63,8 @@ public enum Action: Equatable, Sendable, Hashable {
     case redraw
     case injectFault(mode: DemoFault)
     case resize(width: Int, height: Int)
+    /// Mouse: focus `pane` and put the cursor on its `row`-th selectable row.
+    case select(pane: Pane, row: Int)
 
     /// A binding on "any printable character" stands for this action with the character typed.
     public func typing(_ character: Character) -> Action {

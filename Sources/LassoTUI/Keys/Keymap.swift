@@ -10,6 +10,8 @@ public enum Key: Hashable, Sendable {
     case resize
     /// Any printable character (only bound while typing a filter).
     case printable
+    /// A mouse press or wheel step at a cell (not in the keymap: `MouseInput` maps it by what is drawn there).
+    case mouse(MouseEvent)
 
     public var label: String {
         switch self {
@@ -31,7 +33,23 @@ public enum Key: Hashable, Sendable {
         case .backspace: return "Backspace"
         case .resize: return "(resize)"
         case .printable: return "text"
+        case .mouse: return "mouse"
         }
+    }
+}
+
+/// A mouse event at a cell (0-based).
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case click, doubleClick, wheelUp, wheelDown
+    }
+    public var x: Int
+    public var y: Int
+    public var kind: Kind
+    public init(x: Int, y: Int, kind: Kind) {
+        self.x = x
+        self.y = y
+        self.kind = kind
     }
 }
 

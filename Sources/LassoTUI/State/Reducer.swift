@@ -166,6 +166,12 @@ public enum Reducer {
                 effects.append(.injectFault(node: node, mode: mode))
                 s.statusMessage = "demo: \(mode) → \(node)"
             }
+        case .select(let target, let row):
+            if s.page.panes.contains(target) {
+                s.pages[s.pages.count - 1].focus = target
+                s.selection[target] = max(0, min(row, Rows.count(target, s, snapshot) - 1))
+                if target == .feed { s.follow = false }
+            }
         case .resize(let width, let height):
             s.screenWidth = width
             s.screenHeight = height
@@ -240,8 +246,9 @@ public enum Reducer {
                     found = (chain.chain, p.id)
                 }
             }
-            if found == nil {
-                let prefixed = chains.flatMap { chain in
+            // Then the one provider whose id or name starts with it: on this chain first, then on all of them.
+            for scope in [Array(chains.prefix(1)), chains] where found == nil {
+                let prefixed = scope.flatMap { chain in
                     chain.providers.filter { $0.id.lowercased().hasPrefix(lower) || $0.displayName.lowercased().hasPrefix(lower) }
                         .map { (chain.chain, $0.id) }
                 }

@@ -26,15 +26,6 @@ public enum Page: Equatable, Sendable, Hashable {
     }
 }
 
-/// A selectable table or list. Selection, sort and scroll are kept per pane.
-public enum Pane: String, CaseIterable, Sendable, Hashable {
-    case nodes, providers, feed
-    case providerNodes, providerMethods, providerEvents
-    case nodeProviders, nodeErrors
-    case opsNodes, alerts, demoNodes
-    case help
-}
-
 public struct PageEntry: Equatable, Sendable {
     public var page: Page
     public var focus: Pane

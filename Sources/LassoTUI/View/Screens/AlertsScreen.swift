@@ -10,7 +10,7 @@ enum AlertsScreen {
         p.box(rect, title: v.plain("Alerts · \(firing) firing · \(v.snapshot.alerts.count) total" + Rows.filterTitle(.alerts, v.state, v.snapshot)), focused: true)
         let selected = Rows.clampedSelection(.alerts, v.state, v.snapshot)
         p.table(rect.inner, AlertColumns.table, rows: alerts, env: v.cellEnv, selected: selected, focused: true,
-                sort: v.state.sort[.alerts] ?? SortSpec(), emptyText: Panels.noMatch(.alerts, v) ?? "no alerts — all rules quiet")
+                sort: v.state.sort[.alerts] ?? SortSpec(), emptyText: Panels.noMatch(.alerts, v) ?? "no alerts — all rules quiet", pane: .alerts)
         let detail = Rect(x: body.x, y: body.y + rect.height, width: body.width, height: detailHeight)
         p.box(detail, title: "Selected alert")
         if selected < alerts.count {

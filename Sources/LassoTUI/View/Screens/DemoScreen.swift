@@ -14,7 +14,7 @@ enum DemoScreen {
         p.box(tableRect, title: v.plain("Demo nodes · select a node, then press a fault key" + Rows.filterTitle(.demoNodes, v.state, v.snapshot)), focused: true)
         p.table(tableRect.inner, NodeColumns.demo, rows: Rows.nodes(v.state, v.snapshot, pane: .demoNodes), env: v.cellEnv,
                 selected: Rows.clampedSelection(.demoNodes, v.state, v.snapshot), focused: true,
-                sort: v.state.sort[.demoNodes] ?? SortSpec())
+                sort: v.state.sort[.demoNodes] ?? SortSpec(), pane: .demoNodes)
         let legend = Rect(x: body.x, y: body.y + tableRect.height, width: body.width, height: legendHeight)
         p.box(legend, title: "Fault keys")
         for (i, fault) in Keymap.faultModes.enumerated() {

@@ -33,6 +33,6 @@ enum OpsScreen {
         p.box(rect, title: v.plain("Polling per node" + Rows.filterTitle(.opsNodes, v.state, snapshot)), focused: true)
         p.table(rect.inner, NodeColumns.ops, rows: Rows.nodes(v.state, snapshot, pane: .opsNodes), env: v.cellEnv,
                 selected: Rows.clampedSelection(.opsNodes, v.state, snapshot), focused: true,
-                sort: v.state.sort[.opsNodes] ?? SortSpec(), emptyText: "no nodes")
+                sort: v.state.sort[.opsNodes] ?? SortSpec(), emptyText: "no nodes", pane: .opsNodes)
     }
 }

@@ -38,7 +38,7 @@ enum ProviderScreen {
         }
         p.table(nodesRect.inner, ProviderNodeColumns.table, rows: Rows.providerNodes(state, snapshot, chain: chain, id: id), env: env,
                 selected: Rows.clampedSelection(.providerNodes, state, snapshot), focused: focus == .providerNodes,
-                sort: state.sort[.providerNodes] ?? SortSpec())
+                sort: state.sort[.providerNodes] ?? SortSpec(), pane: .providerNodes)
         y += nodesHeight
 
         // History charts side by side.
@@ -61,7 +61,7 @@ enum ProviderScreen {
         }
         p.table(methodsRect.inner, MethodColumns.table, rows: lines, env: v.cellEnv,
                 selected: Rows.clampedSelection(.providerMethods, state, snapshot), focused: focus == .providerMethods,
-                sort: state.sort[.providerMethods] ?? SortSpec(), emptyText: "no per-method figures yet")
+                sort: state.sort[.providerMethods] ?? SortSpec(), emptyText: "no per-method figures yet", pane: .providerMethods)
         y += methodsHeight
 
         // Recent events for this provider.
@@ -71,7 +71,7 @@ enum ProviderScreen {
             let events = Rows.providerEvents(state, snapshot, chain: chain, id: id)
             let selected = focus == .providerEvents ? Rows.clampedSelection(.providerEvents, state, snapshot) : max(0, events.count - 1)
             p.table(eventsRect.inner, FeedColumns.table, rows: events, env: v.cellEnv, selected: selected,
-                    focused: focus == .providerEvents, emptyText: "no events for this provider in the feed window")
+                    focused: focus == .providerEvents, emptyText: "no events for this provider in the feed window", pane: .providerEvents)
         }
     }
 }

@@ -94,6 +94,7 @@ enum NavigationBar {
             for view in TopView.allCases {
                 let label = "\(view.rawValue) \(view.title)"
                 let current = view == state.topView
+                p.hits.append(HitRegion(rect: Rect(x: x, y: 1, width: CellWidth.of(label), height: 1), target: .tab(view)))
                 x += p.text(label, x: x, y: 1, width: max(0, leftLimit - x), role: current ? .tableSelected : .keyHint,
                             attributes: current ? [.bold] : [], clean: false)
                 x += 1

@@ -25,9 +25,23 @@ struct Rect {
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
 }
 
+/// Where something clickable was drawn (mouse input is mapped by what is on screen: `MouseInput`).
+struct HitRegion {
+    enum Target: Equatable {
+        case tab(TopView)
+        case pane(Pane)
+        case row(Pane, Int)
+    }
+    var rect: Rect
+    var target: Target
+    func contains(x: Int, y: Int) -> Bool { x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height }
+}
+
 struct Painter {
     var grid: CellGrid
     let caps: RenderCaps
+    /// Clickable regions in drawing order (later ones are on top).
+    var hits: [HitRegion] = []
 
     var ascii: Bool { !caps.unicode }
     var dash: String { caps.unicode ? "—" : "-" }
@@ -78,8 +92,9 @@ struct Painter {
     /// Header row plus the rows that fit, with the selected row highlighted when the pane is focused and kept in
     /// view. Only the visible rows' cells are built.
     mutating func table<Row>(_ rect: Rect, _ definition: TableDefinition<Row>, rows: [Row], env: CellEnv, selected: Int?,
-                             focused: Bool, sort: SortSpec? = nil, emptyText: String = "") {
+                             focused: Bool, sort: SortSpec? = nil, emptyText: String = "", pane: Pane? = nil) {
         guard rect.height >= 1, rect.width >= 4 else { return }
+        if let pane { hits.append(HitRegion(rect: Rect(x: rect.x - 1, y: rect.y - 1, width: rect.width + 2, height: rect.height + 2), target: .pane(pane))) }
         let visible = rect.height - 1
         let selectedRow = Self.rowIndex(ofSelectable: selected, in: rows, definition)
         var offset = 0
@@ -112,6 +127,10 @@ struct Painter {
             let rowRole = definition.rowRole(row, env)
             let y = rect.y + 1 + line
             let isSelected = focused && rowIndex == selectedRow
+            if let pane, definition.isSelectable(row) {
+                let index = rows[..<rowIndex].reduce(0) { $0 + (definition.isSelectable($1) ? 1 : 0) }
+                hits.append(HitRegion(rect: Rect(x: rect.x, y: y, width: rect.width, height: 1), target: .row(pane, index)))
+            }
             var cx = rect.x + 1
             for (index, width) in layout {
                 let column = columns[index]

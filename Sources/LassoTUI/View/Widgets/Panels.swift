@@ -7,7 +7,7 @@ enum Panels {
         p.box(rect, title: v.plain("Nodes \(v.snapshot.coverage.responding)/\(v.snapshot.coverage.total)" + Rows.filterTitle(pane, v.state, v.snapshot)), focused: focused)
         p.table(rect.inner, table, rows: Rows.nodes(v.state, v.snapshot, pane: pane), env: v.cellEnv,
                 selected: Rows.clampedSelection(pane, v.state, v.snapshot), focused: focused,
-                sort: v.state.sort[pane] ?? SortSpec(), emptyText: noMatch(pane, v) ?? "no nodes configured")
+                sort: v.state.sort[pane] ?? SortSpec(), emptyText: noMatch(pane, v) ?? "no nodes configured", pane: pane)
     }
 
     static func providers(_ p: inout Painter, _ rect: Rect, _ v: ViewContext, focused: Bool) {
@@ -23,7 +23,7 @@ enum Panels {
         let empty = noMatch(.providers, v) ?? (chain == nil ? "no chains yet (waiting for /api/chains)" : "no providers reported for this chain")
         p.table(inner, table, rows: Rows.providers(v.state, v.snapshot), env: env,
                 selected: Rows.clampedSelection(.providers, v.state, v.snapshot), focused: focused,
-                sort: v.state.sort[.providers] ?? SortSpec(), emptyText: empty)
+                sort: v.state.sort[.providers] ?? SortSpec(), emptyText: empty, pane: .providers)
     }
 
     /// The empty-table text when a filter hides every row.
@@ -49,7 +49,7 @@ enum Panels {
         let events = Rows.feed(v.state, v.snapshot)
         let empty = v.state.filter(.feed).isEmpty ? "no events yet" : "no events match /\(Sanitizer.clean(v.state.filter(.feed)))"
         p.table(rect.inner, FeedColumns.table, rows: events, env: v.cellEnv,
-                selected: Rows.clampedSelection(.feed, v.state, v.snapshot), focused: focused, emptyText: empty)
+                selected: Rows.clampedSelection(.feed, v.state, v.snapshot), focused: focused, emptyText: empty, pane: .feed)
     }
 
     /// A boxed bar chart of a history, with last/min/max in the title.

