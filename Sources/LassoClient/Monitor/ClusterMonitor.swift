@@ -390,6 +390,13 @@ public final class ClusterMonitor: Sendable {
         return await withTaskGroup(of: NodeMetricsFetch.self) { group in
             for target in targets {
                 group.addTask {
+                    // A node whose health poll is down (refused, reset, timed out) is not asked: waiting out its
+                    // timeout held every other node's figures back for that long on every refresh. Its figures leave
+                    // the aggregates as for any failed fetch; it is asked again once its health answers.
+                    if await state.isDown(target.name) {
+                        return NodeMetricsFetch(node: target.name, result: .failure(NodeFetchError("not asked: node down")),
+                                                uptimeSeconds: nil, atMs: clock())
+                    }
                     let fetched = await http.get(target.url + path, authorization: target.authorization)
                     let uptime = await state.uptime(of: target.name)
                     let result: Result<MetricsResponse, NodeFetchError>

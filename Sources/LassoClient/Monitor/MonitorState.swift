@@ -92,6 +92,8 @@ actor MonitorState {
 
     func uptime(of node: String) -> Int? { trackers[node]?.status.uptimeSeconds }
 
+    func isDown(_ node: String) -> Bool { trackers[node]?.status.state == .down }
+
     func respondingNodeNames() -> [String] {
         order.filter { trackers[$0]?.status.state == .up }
     }
@@ -217,7 +219,8 @@ actor MonitorState {
         let history = ClusterSnapshot.historyColumns(chainMetrics.values.lazy.flatMap(\.history))
         let stale = figures.nodes.contains { $0.state == .stale }
         let slowRefresh = metrics.oldestRefreshStartMs.map { nowMs - $0 > 1_000 } ?? false
-            || healthInFlightSinceMs.values.contains { nowMs - $0 > 1_000 }
+            // A node already shown down is its own row's trouble: its slow polls do not mark the whole screen.
+            || healthInFlightSinceMs.contains { name, since in nowMs - since > 1_000 && trackers[name]?.status.state != .down }
         let naming = FeedNaming(nodeIDs: nodeIDs, configured: Set(order), chains: figures.chains)
         return ClusterSnapshot(
             generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: figures.coverage,
