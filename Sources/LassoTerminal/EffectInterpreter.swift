@@ -11,6 +11,8 @@ public struct EffectInterpreter {
     public let exportDirectory: String
     /// Wall clock in ms (export file names).
     public let nowMs: () -> Int64
+    /// Where a theme picked with `t` or `:theme` is remembered (nil: not remembered).
+    public var themeStateFile: String?
 
     public init(backend: any DashboardBackend, themes: ThemeLoader, exportDirectory: String,
                 nowMs: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
@@ -52,6 +54,11 @@ public struct EffectInterpreter {
                     screen.apply(theme: theme)
                     outcome.repaint = true
                     state.statusMessage = "theme: \(name)" + (screen.depth == .monochrome ? " (colours off: NO_COLOR/--no-color)" : "")
+                    if let file = themeStateFile {
+                        do { try ThemeChoice.remember(name, path: file) } catch {
+                            state.statusMessage = "theme: \(name) (not remembered: \(file): \(error.localizedDescription))"
+                        }
+                    }
                 } catch {
                     // `t` moves past a broken theme; `:theme` keeps the one in use.
                     if case .nextTheme = effect { state.themeName = name }

@@ -42,6 +42,8 @@ public struct TUIOptions: Sendable {
     public var exportDirectory: String
     /// Mouse reporting (click, double click, wheel); off with --no-mouse or `mouse = false` in the config file.
     public var mouse: Bool = true
+    /// Where `t` / `:theme` remember the theme (`ThemeChoice.stateFile`); nil: not remembered.
+    public var themeStateFile: String?
 
     public init(theme: String? = nil, noColor: Bool = false, ascii: Bool = false, themeSearchDirs: [String] = [],
                 exportDirectory: String = FileManager.default.currentDirectoryPath) {
@@ -97,8 +99,10 @@ public enum TUIApp {
         screen.configureColors(monochrome: noColor)
         screen.apply(theme: theme)
 
+        var interpreter = EffectInterpreter(backend: backend, themes: loader, exportDirectory: options.exportDirectory)
+        interpreter.themeStateFile = options.themeStateFile
         var loop = DashboardLoop(screen: screen, backend: backend,
-                                 interpreter: EffectInterpreter(backend: backend, themes: loader, exportDirectory: options.exportDirectory),
+                                 interpreter: interpreter,
                                  caps: RenderCaps(unicode: unicode, monochrome: screen.depth == .monochrome,
                                                   utcOffsetSeconds: TimeZone.current.secondsFromGMT()))
         loop.memoryBytes = residentMemoryBytes

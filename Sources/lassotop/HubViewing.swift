@@ -67,12 +67,14 @@ extension Top {
         let env = ProcessInfo.processInfo.environment
         let file = try sources.loadConfigFile()
         var options = TUIOptions(
-            theme: theme ?? file.theme,
+            theme: ThemeChoice.initial(flag: theme, config: file.theme, environment: env,
+                                       loader: ThemeLoader(searchDirectories: [ConfigFile.configDirectory(environment: env) + "/themes"])),
             noColor: Self.monochrome(flag: noColor, environment: env),
             ascii: ascii,
             themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
             exportDirectory: FileManager.default.currentDirectoryPath)
         options.mouse = !noMouse && (file.mouse ?? true)
+        options.themeStateFile = ThemeChoice.stateFile(environment: env)
         do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
             throw ValidationError("\(error)")
         }

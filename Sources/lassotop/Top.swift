@@ -40,13 +40,16 @@ struct Top: AsyncParsableCommand {
         // thread or terminal mode starts.
         let plan = try SessionPlan.make(sources, allowDemo: true, logName: "lassotop")
         let env = ProcessInfo.processInfo.environment
+        let themeDirs = [ConfigFile.configDirectory(environment: env) + "/themes"]
         var options = TUIOptions(
-            theme: theme ?? plan.file.theme,
+            theme: ThemeChoice.initial(flag: theme, config: plan.file.theme, environment: env,
+                                       loader: ThemeLoader(searchDirectories: themeDirs)),
             noColor: Self.monochrome(flag: noColor, environment: env),
             ascii: ascii,
             themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
             exportDirectory: FileManager.default.currentDirectoryPath)
         options.mouse = !noMouse && (plan.file.mouse ?? true)
+        options.themeStateFile = ThemeChoice.stateFile(environment: env)
         do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
             throw ValidationError("\(error)")
         }

@@ -119,4 +119,27 @@ final class NavigationE2ETests: XCTestCase {
         XCTAssertTrue(after.contains("Providers ·"), after)
         try quit(tmux)
     }
+
+    func testThemeChosenWithColonThemeSurvivesARestart() throws {
+        let state = NSTemporaryDirectory() + "lassotop-e2e-theme-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let environment = ["XDG_STATE_HOME": state]
+        let first = try start(environment: environment)
+        try first.waitFor(text: "Coverage: 3/3")
+        try first.send(text: ":theme light")
+        try first.sendKeys("Enter")
+        try first.waitFor(text: "theme: light")
+        try quit(first)
+        XCTAssertEqual(try String(contentsOfFile: state + "/lassotop/theme", encoding: .utf8), "light\n")
+        first.kill()
+
+        // After the restart `t` moves on from light (the next name in the list), not from default-dark.
+        let second = try start(environment: environment)
+        try second.waitFor(text: "Coverage: 3/3")
+        try second.sendKeys("t")
+        let screen = try second.waitFor(text: "theme: ")
+        let status = screen.split(separator: "\n").last { $0.contains("theme: ") }.map(String.init) ?? ""
+        XCTAssertTrue(status.contains("theme: monochrome"), "t after a remembered light theme: \(status)")
+        try quit(second)
+    }
 }
