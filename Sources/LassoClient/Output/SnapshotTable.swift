@@ -18,7 +18,7 @@ public enum SnapshotTable {
         for node in snapshot.nodes {
             nodeRows.append([
                 TerminalText.line(node.name, limit: 32), node.state.rawValue,
-                node.latencyMs.map { String(format: "%.1fms", $0) } ?? "-",
+                Units.ms(node.latencyMs, dash: "-"),
                 node.version.map { TerminalText.line($0, limit: 12) } ?? "-",
                 node.uptimeSeconds.map(Format.duration) ?? "-",
                 node.cluster.map { "\($0.nodesResponding)/\($0.nodesConnected) \(TerminalText.line($0.status, limit: 12))" } ?? "-",

@@ -122,12 +122,8 @@ public enum DerivedEvents {
         }
     }
 
-    private static func percent(_ rate: Double) -> String {
-        let tenths = Int((rate * 1000).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
+    // Feed messages print figures as every other view does (Units).
+    private static func percent(_ rate: Double) -> String { Units.percent(rate) }
 
-    private static func ms(_ value: Double) -> String {
-        "\(Int(value.rounded()))ms"
-    }
+    private static func ms(_ value: Double) -> String { Units.ms(value) }
 }

@@ -43,10 +43,10 @@ public enum Units {
     /// Latency: "8.5ms", "43ms", "1.2s", "12s".
     public static func ms(_ value: Double?, dash: String = "—") -> String {
         guard let value, value.isFinite else { return dash }
-        if value >= 10_000 { return format("%.0fs", value / 1000) }
-        if value >= 1000 { return format("%.1fs", value / 1000) }
-        if value >= 10 { return format("%.0fms", value) }
-        return format("%.1fms", value)
+        if value >= 10_000 { return fixed(value / 1000, 0) + "s" }
+        if value >= 1000 { return fixed(value / 1000, 1) + "s" }
+        if value >= 10 { return fixed(value, 0) + "ms" }
+        return fixed(value, 1) + "ms"
     }
 
     /// A fraction 0…1 as a percentage: "87.4%", "100%" (from 99.95 % up).
@@ -54,28 +54,28 @@ public enum Units {
         guard let fraction, fraction.isFinite else { return dash }
         let value = fraction * 100
         if value >= 99.95 { return "100%" }
-        return format("%.1f%%", value)
+        return fixed(value, 1) + "%"
     }
 
     /// A rate per second: "0.25", "12.5", "340".
     public static func rate(_ value: Double?, dash: String = "—") -> String {
         guard let value, value.isFinite else { return dash }
-        if value >= 100 { return format("%.0f", value) }
-        if value >= 10 { return format("%.1f", value) }
-        return format("%.2f", value)
+        if value >= 100 { return fixed(value, 0) }
+        if value >= 10 { return fixed(value, 1) }
+        return fixed(value, 2)
     }
 
     /// A count, shortened: "950", "1.2k", "45k", "3.4M".
     public static func count(_ value: Int) -> String {
         let v = Double(value)
-        if value >= 10_000_000 { return format("%.0fM", v / 1_000_000) }
-        if value >= 1_000_000 { return format("%.1fM", v / 1_000_000) }
-        if value >= 10_000 { return format("%.0fk", v / 1000) }
-        if value >= 1000 { return format("%.1fk", v / 1000) }
+        if value >= 10_000_000 { return fixed(v / 1_000_000, 0) + "M" }
+        if value >= 1_000_000 { return fixed(v / 1_000_000, 1) + "M" }
+        if value >= 10_000 { return fixed(v / 1000, 0) + "k" }
+        if value >= 1000 { return fixed(v / 1000, 1) + "k" }
         return String(value)
     }
 
-    public static func score(_ value: Double) -> String { format("%.2f", value) }
+    public static func score(_ value: Double) -> String { fixed(value, 2) }
 
     /// Any figure by its unit (alert values and thresholds).
     public static func value(_ value: Double, unit: Unit) -> String {
@@ -86,9 +86,25 @@ public enum Units {
         case .seconds: return value.isFinite ? duration(seconds: Int64(value), style: .upToHours) : "—"
         case .count:
             guard value.isFinite else { return "—" }
-            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : format("%.1f", value)
+            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : fixed(value, 1)
         }
     }
 
-    private static func format(_ pattern: String, _ value: Double) -> String { String(format: pattern, value) }
+    /// `String(format: "%.<decimals>f", value)` for 0…3 decimals without the C formatter (the TUI's render path calls
+    /// this for every number cell). Negative, huge and non-finite values, and values next to a rounding tie, go to
+    /// the C formatter, so the text is always the same as `String(format:)`'s.
+    public static func fixed(_ value: Double, _ decimals: Int) -> String {
+        let scale: Int64 = decimals == 0 ? 1 : decimals == 1 ? 10 : decimals == 2 ? 100 : 1000
+        let product = value * Double(scale)
+        // Below 1e9 the product is within 1e-7 of the exact scaled value, so the tie test below is safe.
+        guard value.isFinite, value.sign == .plus, product < 1e9, (0...3).contains(decimals) else {
+            return String(format: "%.\(decimals)f", value)
+        }
+        // Near a tie the product's own rounding decides, not the exact binary value: ask the C formatter.
+        if abs(product - product.rounded(.down) - 0.5) < 1e-6 { return String(format: "%.\(decimals)f", value) }
+        let scaled = Int64(product.rounded())
+        if decimals == 0 { return String(scaled) }
+        let fraction = String(scaled % scale)
+        return String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
 }

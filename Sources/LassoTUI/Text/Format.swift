@@ -39,23 +39,8 @@ enum Format {
         return fixed(value, 1)
     }
 
-    /// `String(format: "%.<decimals>f", value)` for 0…3 decimals without the C formatter (the render path calls
-    /// this for every number cell). Negative, huge and non-finite values, and values next to a rounding tie, go to
-    /// the C formatter, so the text is always the same as `String(format:)`'s.
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
-        let scale: Int64 = decimals == 0 ? 1 : decimals == 1 ? 10 : decimals == 2 ? 100 : 1000
-        let product = value * Double(scale)
-        // Below 1e9 the product is within 1e-7 of the exact scaled value, so the tie test below is safe.
-        guard value.isFinite, value.sign == .plus, product < 1e9, (0...3).contains(decimals) else {
-            return String(format: "%.\(decimals)f", value)
-        }
-        // Near a tie the product's own rounding decides, not the exact binary value: ask the C formatter.
-        if abs(product - product.rounded(.down) - 0.5) < 1e-6 { return String(format: "%.\(decimals)f", value) }
-        let scaled = Int64(product.rounded())
-        if decimals == 0 { return String(scaled) }
-        let fraction = String(scaled % scale)
-        return String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
-    }
+    /// Fixed decimals without the C formatter, same text as `String(format:)` (`Units.fixed`).
+    static func fixed(_ value: Double, _ decimals: Int) -> String { Units.fixed(value, decimals) }
 
     static func twoDigits(_ value: Int) -> String { value < 10 && value >= 0 ? "0" + String(value) : String(value) }
 
