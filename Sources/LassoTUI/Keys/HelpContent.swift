@@ -15,6 +15,9 @@ public enum HelpContent {
             let names = ([":" + command.usage] + command.aliases.map { ":" + $0 }).joined(separator: " / ")
             out.append((names, command.description, false))
         }
+        out.append(("", "", false))
+        out.append(("Mouse", "", true))
+        for item in Keymap.mouse { out.append((item.gesture, item.effect, false)) }
         return out.map { (keys: $0.0, text: $0.1, isHeading: $0.2) }
     }
 }

@@ -174,6 +174,14 @@ public enum Keymap {
         binding.keys.map(\.label).joined(separator: " / ")
     }
 
+    /// What the mouse does (`MouseInput`), for the `?` overlay and the docs.
+    public static let mouse: [(gesture: String, effect: String)] = [
+        ("click", "On a view tab: show it; on a row: select it (its pane gets the focus)"),
+        ("double-click", "Open the row (as Enter)"),
+        ("wheel", "Move the cursor of the pane under the pointer"),
+        ("Shift + drag", "Select text (the terminal's own; off entirely with --no-mouse or mouse = false)"),
+    ]
+
     /// docs/keys.md, generated from `entries` (a test keeps the committed file equal to this).
     public static func markdown() -> String {
         var out = "# lassotop keys\n\n"
@@ -193,6 +201,8 @@ public enum Keymap {
             let names = ([command.usage] + command.aliases).map { "`:" + $0.replacingOccurrences(of: "|", with: "\\|") + "`" }
             out += "| \(names.joined(separator: " ")) | \(command.description) |\n"
         }
+        out += "\n## Mouse\n\n| Mouse | Action |\n|---|---|\n"
+        for item in mouse { out += "| \(item.gesture) | \(item.effect) |\n" }
         return out
     }
 }
