@@ -28,7 +28,9 @@ struct Lassotop: AsyncParsableCommand {
             }
         } catch {
             if !(error is ExitCode), exitCode(for: error) == .validationFailure {
-                let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                // Sanitized: the message may quote a path, a flag value or a file's line holding escape sequences.
+                let text = message(for: error).split(separator: "\n").first.map { TerminalText.sanitize(String($0)) }
+                    ?? "invalid arguments"
                 FileHandle.standardError.write(Data("lassotop: \(text) (see lassotop --help)\n".utf8))
                 Foundation.exit(ExitCode.validationFailure.rawValue)
             }

@@ -273,6 +273,16 @@ final class HostileWorldTests: XCTestCase {
         XCTAssertEqual(escaped.status, 64, escaped.stderr)
         XCTAssertTrue(escaped.stderr.contains("nodes.txt:2"), escaped.stderr)
         XCTAssertFalse(escaped.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "raw control characters: \(escaped.stderr.debugDescription)")
+        // Any usage error quoting what was typed: a flag value, a path, a --discover spec, a cluster name.
+        for arguments in [["check", "--node", "http://127.0.0.1:1", "--timeout", "\u{1B}[2J"],
+                          ["check", "--nodes-file", "/nonexistent/\u{1B}]0;t\u{07}"],
+                          ["check", "--discover", "\u{1B}[31mhost"],
+                          ["check", "--cluster", "\u{1B}[2Jx"]] {
+            let output = try Binary.run(arguments, environment: env)
+            XCTAssertEqual(output.status, 64, "\(arguments): \(output.stderr)")
+            XCTAssertFalse(output.stderr.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || $0.value == 0x7F },
+                           "\(arguments.debugDescription): \(output.stderr.debugDescription)")
+        }
     }
 
     /// Log files and their directory: too-open modes left by an older version or a careless umask are narrowed to
