@@ -58,4 +58,19 @@ final class StaleFiguresTests: XCTestCase {
         XCTAssertEqual(rows.first { $0["node"] as? String == "iad" }?["stale"] as? Bool, false)
         XCTAssertEqual((object["coverage"] as? [String: Any])?["responding"] as? Int, 2)
     }
+
+    func testProviderOnlyTheDownNodeReportedLeavesTheList() throws {
+        var pipeline = MetricsPipeline(totalNodes: 2)
+        var only = metrics(calls: 50, latency: 10)
+        only.providers.append(ProviderMetrics(id: "solo", name: "Solo", score: 1, successRate: 1, totalCalls: 50, avgLatencyMs: 10))
+        let chain = pipeline.land(chain: "ethereum", fetches: [
+            NodeMetricsFetch(node: "iad", result: .success(metrics(calls: 100, latency: 50)), uptimeSeconds: 10, atMs: 1_000),
+            NodeMetricsFetch(node: "sin", result: .success(only), uptimeSeconds: 10, atMs: 1_000),
+        ])
+        XCTAssertEqual(chain.aggregate.providers.map(\.id).sorted(), ["alchemy", "solo"])
+        let figures = ClusterFigures.build(statuses: [status("iad", .up), status("sin", .down)], chainNames: ["ethereum"],
+                                           metrics: ["ethereum": chain], chainIDs: [:], expected: nil, nowMs: 3_000,
+                                           healthIntervalMs: 2_000)
+        XCTAssertEqual(figures.chains.first?.providers.map(\.id), ["alchemy"])
+    }
 }

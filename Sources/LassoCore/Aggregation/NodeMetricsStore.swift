@@ -140,15 +140,8 @@ public struct ChainMetrics: Sendable, Equatable {
         for index in fresh.providers.indices {
             fresh.providers[index].byNode += staleRows.removeValue(forKey: fresh.providers[index].id) ?? []
         }
-        // A provider only the gone nodes reported: kept with its stale rows and no fresh figures.
-        for provider in aggregate.providers where staleRows[provider.id].map({ !$0.isEmpty }) == true {
-            var kept = provider
-            kept.byNode = staleRows[provider.id] ?? []
-            kept.totalCalls = 0
-            kept.nodesReporting = 0
-            kept.callsPerSecond = nil
-            fresh.providers.append(kept)
-        }
+        // A provider only gone nodes reported has no fresh figure left: it leaves the list with them (its history
+        // stays in `history`, and it comes back with the next refresh that has it).
         return fresh
     }
 
