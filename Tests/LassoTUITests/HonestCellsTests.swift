@@ -75,4 +75,25 @@ final class HonestCellsTests: XCTestCase {
         XCTAssertFalse(row.contains("0.71"), row)
         XCTAssertTrue(row.contains("over 5m00s"), "the window is named: " + row)
     }
+
+    func testDetailExportsUseSnakeCaseKeys() throws {
+        let snapshot = Fixtures.snapshot(.healthy)
+        var all: [String] = []
+        func walk(_ value: Any) {
+            if let object = value as? [String: Any] {
+                for (key, child) in object { all.append(key); walk(child) }
+            } else if let array = value as? [Any] { array.forEach(walk) }
+        }
+        for (page, pane) in [(Page.provider(chain: "ethereum", id: "infura"), Pane.providerNodes), (.node(name: "iad-1"), .nodeProviders),
+                             (.view(.ops), .opsNodes)] {
+            let state = Fixtures.state { $0.pages.append(PageEntry(page: page)) }
+            let document = Exporter.document(for: ExportRequest(page: page, pane: pane), state: state, snapshot: snapshot,
+                                             nowMs: Fixtures.nowMs)
+            walk(try JSONSerialization.jsonObject(with: Data(document.contents.utf8)))
+        }
+        XCTAssertFalse(all.isEmpty)
+        let camel = all.filter { $0.contains(where: \.isUppercase) }
+        XCTAssertEqual(Set(camel), [], "camelCase keys in exports")
+        XCTAssertTrue(all.contains("latency_history") && all.contains("generated_at_ms"))
+    }
 }
