@@ -60,3 +60,21 @@ final class AggregationFastPathTests: XCTestCase {
         }
     }
 }
+
+final class CallWeightedPercentilesTests: XCTestCase {
+    func testOnePassEqualsThePerPercentileFunction() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let methods = (0..<Int.random(in: 0...25, using: &rng)).map { i in
+                MethodMetrics(method: "m\(i)", avgLatencyMs: nil, p50: Double(Int.random(in: 0...3, using: &rng)) * Double.random(in: 0...300, using: &rng),
+                              p90: 0, p95: Double(Int.random(in: 0...3, using: &rng)) * Double.random(in: 0...600, using: &rng),
+                              p99: Double(Int.random(in: 0...3, using: &rng)) * Double.random(in: 0...900, using: &rng),
+                              successRate: nil, totalCalls: Int.random(in: 0...1_000, using: &rng), lastUpdated: 0)
+            }
+            let fast = Aggregation.callWeightedPercentiles(methods)
+            XCTAssertEqual(fast.p50, Aggregation.callWeightedPercentile(methods, \.p50))
+            XCTAssertEqual(fast.p95, Aggregation.callWeightedPercentile(methods, \.p95))
+            XCTAssertEqual(fast.p99, Aggregation.callWeightedPercentile(methods, \.p99))
+        }
+    }
+}

@@ -132,6 +132,21 @@ public enum Aggregation {
         weightedAverage(methods.filter { $0[keyPath: percentile] > 0 }.map { ($0[keyPath: percentile], $0.totalCalls) })
     }
 
+    /// `callWeightedPercentile` for p50, p95 and p99 in one pass, without key paths or temporary arrays (it runs for
+    /// every node of every provider); the same sums in the same order, so the same figures to the bit.
+    static func callWeightedPercentiles(_ methods: [MethodMetrics]) -> (p50: Double, p95: Double, p99: Double) {
+        var sum50 = 0.0, sum95 = 0.0, sum99 = 0.0
+        var weight50 = 0, weight95 = 0, weight99 = 0
+        for method in methods {
+            let calls = method.totalCalls
+            if method.p50 > 0 { sum50 += method.p50 * Double(calls); weight50 += calls }
+            if method.p95 > 0 { sum95 += method.p95 * Double(calls); weight95 += calls }
+            if method.p99 > 0 { sum99 += method.p99 * Double(calls); weight99 += calls }
+        }
+        return (weight50 == 0 ? 0 : sum50 / Double(weight50), weight95 == 0 ? 0 : sum95 / Double(weight95),
+                weight99 == 0 ? 0 : sum99 / Double(weight99))
+    }
+
     /// `weightedAverage` over the entries with a value; nil when none has one (a null is unknown, not 0).
     public static func knownWeightedAverage(_ entries: [(value: Double?, calls: Int)]) -> Double? {
         let known = entries.compactMap { entry in entry.value.map { (value: $0, calls: entry.calls) } }
@@ -198,14 +213,14 @@ public enum Aggregation {
         for (index, row) in methodRows.enumerated() where methodsOfNode[row.node] == nil { methodsOfNode[row.node] = index }
         for entry in entries {
             let nodeMethods = methodsOfNode[entry.node].map { methodRows[$0].methods } ?? []
+            let percentiles = callWeightedPercentiles(nodeMethods)
             let rate = rates[entry.node]?[id]
             if let rate { knownRate = (knownRate ?? 0) + rate }
             byNode.append(ProviderNodeFigures(
                 node: entry.node, totalCalls: entry.provider.totalCalls, avgLatencyMs: entry.provider.avgLatencyMs,
                 successRate: entry.provider.successRate, score: entry.provider.score,
                 callsLastMinute: entry.provider.callsLastMinute, callsPerSecond: rate,
-                p50: callWeightedPercentile(nodeMethods, \.p50), p95: callWeightedPercentile(nodeMethods, \.p95),
-                p99: callWeightedPercentile(nodeMethods, \.p99)))
+                p50: percentiles.p50, p95: percentiles.p95, p99: percentiles.p99))
         }
         let worst = methods.max { $0.p95 < $1.p95 }
         return ProviderAggregate(
