@@ -116,7 +116,8 @@ struct SourceOptions: ParsableArguments {
             targets = demoTargets
             isDemo = true
         }
-        if let expectCount, expectCount < 1 { throw ValidationError("--expect must be at least 1") }
+        if let expectCount, !(1...100_000).contains(expectCount) { throw ValidationError("--expect must be between 1 and 100000") }
+        guard (0...1_000_000_000).contains(minCalls) else { throw ValidationError("--min-calls must be between 0 and 1000000000") }
         let headerList: [(name: String, value: String)]
         do { headerList = try HeaderSource.collect(arguments: headers, environment: environment, file: headersFilePath) } catch {
             throw ValidationError("\(error)")

@@ -382,6 +382,9 @@ final class HostileWorldTests: XCTestCase {
             (["check", "--node", node, "--max-body", "8796093022208"], "--max-body"),
             (["check", "--node", node, "--watch", "nan"], "--watch"),
             (["check", "--node", node, "--health-timeout", "nan"], "--health-timeout"),
+            (["check", "--node", node, "--expect", "9999999999"], "--expect"),
+            (["check", "--node", node, "--min-calls=-5"], "--min-calls"),
+            (["check", "--node", node, "--min-calls", "99999999999"], "--min-calls"),
         ]
         for (arguments, flag) in flagCases {
             let output = try Binary.run(arguments, environment: try environment())
