@@ -32,6 +32,7 @@ public struct DashboardLoop {
         var lastSnapshotKey: SnapshotKey?
         var lastSecond: Int64 = -1
         var lastGrid: CellGrid?
+        var lastReplay: ReplayStatus?
         var needsRedraw = true
 
         while true {
@@ -41,14 +42,18 @@ public struct DashboardLoop {
             let snapshot = backend.latestSnapshot()
             let now = nowMs()
             let key = SnapshotKey(snapshot)
-            if key != lastSnapshotKey || now / 1000 != lastSecond { needsRedraw = true }
+            // Replay: the timeline moves between snapshots, and "now" on screen is the playhead, not the wall clock.
+            let replay = backend.replayStatus
+            if key != lastSnapshotKey || now / 1000 != lastSecond || replay != lastReplay { needsRedraw = true }
             if needsRedraw {
                 lastSnapshotKey = key
                 lastSecond = now / 1000
+                lastReplay = replay
                 caps.utcOffsetSeconds = utcOffsetSeconds()
                 let runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
-                                          source: backend.sourceLabel)
-                let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps, nowMs: now, runtime: runtime)
+                                          source: backend.sourceLabel, replay: replay, recording: backend.isRecording)
+                let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps,
+                                           nowMs: replay?.positionMs ?? now, runtime: runtime)
                 if grid != lastGrid {
                     screen.draw(grid)
                     lastGrid = grid

@@ -76,6 +76,8 @@ public struct EffectInterpreter {
                 }
             case .injectFault(let node, let mode):
                 backend.injectFault(node: node, mode: mode)
+            case .replay(let control):
+                backend.replay(control)
             case .redraw:
                 screen.forceFullRedraw()
                 outcome.repaint = true

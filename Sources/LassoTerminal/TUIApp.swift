@@ -22,11 +22,20 @@ public protocol DashboardBackend: Sendable {
     /// the TUI sleeps until then instead of polling. Backends without such a signal keep the default: the TUI still
     /// looks at least once a second.
     func onSnapshotChange(_ wake: @escaping @Sendable () -> Void)
+    /// `lassotop replay`: where the player stands (nil when live: no REPLAY mark, no timeline, no replay keys).
+    var replayStatus: ReplayStatus? { get }
+    /// The replay keys (only bound when `replayStatus` is non-nil).
+    func replay(_ control: ReplayControl)
+    /// `--record FILE`: true while the session is being recorded (REC mark).
+    var isRecording: Bool { get }
 }
 
 extension DashboardBackend {
     public var sourceLabel: String? { nil }
     public func onSnapshotChange(_ wake: @escaping @Sendable () -> Void) {}
+    public var replayStatus: ReplayStatus? { nil }
+    public func replay(_ control: ReplayControl) {}
+    public var isRecording: Bool { false }
 }
 
 public struct TUIOptions: Sendable {
@@ -108,6 +117,7 @@ public enum TUIApp {
         loop.memoryBytes = residentMemoryBytes
         loop.pendingSignal = { pendingSignal.load(ordering: .relaxed) }
         var state = UIState(themeName: theme.name)
+        state.replayMode = backend.replayStatus != nil
         state.themeNames = loader.availableNames()
         return loop.run(state: state)
     }

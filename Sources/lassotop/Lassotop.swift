@@ -13,7 +13,7 @@ struct Lassotop: AsyncParsableCommand {
         abstract: "A terminal dashboard for a Lasso RPC cluster.",
         discussion: "With no node configured, lassotop starts an embedded demo cluster on 127.0.0.1 and watches it.",
         version: "0.1.0",
-        subcommands: [Top.self, Snapshot.self, Check.self, Demo.self, Serve.self, Record.self],
+        subcommands: [Top.self, Snapshot.self, Check.self, Demo.self, Serve.self, Record.self, Replay.self],
         defaultSubcommand: Top.self)
 
     /// ArgumentParser's own entry point, except that a usage error is one line on stderr and exit 64 (its default

@@ -28,6 +28,18 @@ struct Top: AsyncParsableCommand {
     @Flag(name: .customLong("no-mouse"), help: "Leave mouse reporting off (also `mouse = false` in the config file).")
     var noMouse = false
 
+    @Option(name: .customLong("record"), help: "Record the session to FILE while you watch (REC in the header; replay it with `lassotop replay FILE`).")
+    var record: String?
+
+    func validate() throws {
+        guard let record else { return }
+        if hub.hub != nil { throw ValidationError("--record cannot be combined with --hub (record on the hub's host with `lassotop record`)") }
+        guard !record.isEmpty else { throw ValidationError("--record FILE must not be empty") }
+        if FileManager.default.fileExists(atPath: record) {
+            throw ValidationError("\(TerminalText.sanitize(record)) exists; a recording is never overwritten")
+        }
+    }
+
     func run() async throws {
         EventLoopThreads.useOne()   // before any client or server exists
         guard isatty(STDOUT_FILENO) == 1 else {
@@ -56,12 +68,22 @@ struct Top: AsyncParsableCommand {
         // The TUI ends on q, Ctrl-C, SIGTERM/SIGHUP (its own handlers: the terminal must be restored first) or an
         // error; in every case Session.with stops the monitor and then the demo cluster before the process exits.
         let result = try await Session.with(plan) { session -> Result<Int32, any Error> in
-            await session.monitor.start()
-            let backend = MonitorBackend(monitor: session.monitor, demo: session.demo)
-            // ncurses is not thread-safe and its loop blocks: it runs on a thread of its own, off the cooperative pool.
-            do { return .success(try await TUIApp.runOnDedicatedThread(backend: backend, options: options)) } catch {
+            // --record: the headless recorder's loop (RecordCommand.swift) beside the TUI, stopped and flushed after it.
+            let recorder: RecordingTask?
+            do { recorder = try record.map { try RecordingTask.start(path: $0, monitor: session.monitor) } } catch {
                 return .failure(error)
             }
+            await session.monitor.start()
+            let backend = MonitorBackend(monitor: session.monitor, demo: session.demo, isRecording: recorder != nil)
+            // ncurses is not thread-safe and its loop blocks: it runs on a thread of its own, off the cooperative pool.
+            var result: Result<Int32, any Error>
+            do { result = .success(try await TUIApp.runOnDedicatedThread(backend: backend, options: options)) } catch {
+                result = .failure(error)
+            }
+            if let recorder {
+                do { try await recorder.finish() } catch { if case .success = result { result = .failure(error) } }
+            }
+            return result
         }
         switch result {
         case .success(let code):
@@ -83,6 +105,7 @@ struct Top: AsyncParsableCommand {
 struct MonitorBackend: DashboardBackend {
     let monitor: ClusterMonitor
     let demo: DemoCluster?
+    var isRecording = false
 
     func latestSnapshot() -> ClusterSnapshot { monitor.latestSnapshot() }
     func refreshNow() { monitor.refreshNow() }

@@ -24,6 +24,7 @@ final class KeyHandlingTests: XCTestCase {
             state.commandText = "prov"
             state.commandHistory = ["node iad-1"]
         case .help: state.helpShown = true
+        case .replay: state.replayMode = true
         }
         return (state, snapshot)
     }
@@ -171,6 +172,10 @@ final class KeyHandlingTests: XCTestCase {
             case .injectFault(let mode):
                 // Demo panel, first row in name order.
                 XCTAssertEqual(effects, [.injectFault(node: "fra-1", mode: mode)], what)
+            case .replay(let control):
+                // The player lives in the backend: the key only asks for it.
+                XCTAssertEqual(effects, [.replay(control)], what)
+                XCTAssertEqual(after, before, what)
             case .resize, .select:
                 XCTFail("resize and mouse selection are not key bindings")
             }

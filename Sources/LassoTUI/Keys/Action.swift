@@ -29,6 +29,11 @@ public enum Pane: String, CaseIterable, Sendable, Hashable {
     case help
 }
 
+/// What the replay keys ask of the player (`lassotop replay FILE`).
+public enum ReplayControl: Equatable, Sendable, Hashable {
+    case togglePause, stepBack, stepForward, slower, faster, jumpBack, jumpForward, start, end
+}
+
 /// What a key asks for. Pure: the reducer turns it into a new state plus effects.
 public enum Action: Equatable, Sendable, Hashable {
     case quit
@@ -65,6 +70,8 @@ public enum Action: Equatable, Sendable, Hashable {
     case resize(width: Int, height: Int)
     /// Mouse: focus `pane` and put the cursor on its `row`-th selectable row.
     case select(pane: Pane, row: Int)
+    /// `lassotop replay`: move the player (the backend's playhead; the UI state is untouched).
+    case replay(ReplayControl)
 
     /// A binding on "any printable character" stands for this action with the character typed.
     public func typing(_ character: Character) -> Action {

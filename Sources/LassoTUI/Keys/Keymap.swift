@@ -53,9 +53,10 @@ public struct MouseEvent: Hashable, Sendable {
     }
 }
 
-/// Where a binding applies. Lookup order: filter (while typing) → help (while shown) → demo → feed → navigation → global.
+/// Where a binding applies. Lookup order: filter (while typing) → help (while shown) → replay (`lassotop replay` only)
+/// → demo → feed → navigation → global.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case global, navigation, feed, demo, filter, command, help
+    case global, navigation, feed, demo, replay, filter, command, help
 
     public var title: String {
         switch self {
@@ -63,6 +64,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .navigation: return "Tables and lists"
         case .feed: return "Feed"
         case .demo: return "Demo fault injection (embedded demo cluster only)"
+        case .replay: return "Replay (lassotop replay FILE only; these win over the same keys above)"
         case .filter: return "While typing a filter"
         case .command: return "While typing a : command"
         case .help: return "Help overlay"
@@ -145,6 +147,18 @@ public enum Keymap {
             KeyBinding([.backspace], .commandBackspace, "Delete the last character", .command),
             KeyBinding([.enter], .commandRun, "Run the command", .command),
             KeyBinding([.escape], .commandCancel, "Cancel", .command),
+
+            // Replay mode: Space, ←/→ and g/G mean the player; the feed's pause, panes and first/last row keep
+            // h/l and Home/End (docs/replay.md, "Keys").
+            KeyBinding([.char(" ")], .replay(.togglePause), "Pause or play the recording", .replay),
+            KeyBinding([.left], .replay(.stepBack), "One recorded snapshot back (pauses)", .replay),
+            KeyBinding([.right], .replay(.stepForward), "One recorded snapshot forward (pauses)", .replay),
+            KeyBinding([.char("<")], .replay(.slower), "Slower (down to ¼×)", .replay),
+            KeyBinding([.char(">")], .replay(.faster), "Faster (up to 64×)", .replay),
+            KeyBinding([.char("[")], .replay(.jumpBack), "One minute back", .replay),
+            KeyBinding([.char("]")], .replay(.jumpForward), "One minute forward", .replay),
+            KeyBinding([.char("g")], .replay(.start), "To the start of the recording", .replay),
+            KeyBinding([.char("G")], .replay(.end), "To the end of the recording", .replay),
 
             KeyBinding([.char("?"), .escape, .char("q")], .toggleHelp, "Close help", .help),
             KeyBinding([.up, .char("k")], .moveUp, "Scroll up", .help),

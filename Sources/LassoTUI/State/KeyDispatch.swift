@@ -6,8 +6,10 @@ extension Keymap {
         if state.filterEditing { return [.filter] }
         if state.helpShown { return [.help] }
         var contexts: [KeyContext] = []
+        // A replayed demo has no cluster to inject faults into: the replay keys take the demo's place.
+        if state.replayMode { contexts.append(.replay) }
         switch state.page {
-        case .view(.demo) where isDemo, .node where isDemo: contexts.append(.demo)
+        case .view(.demo) where isDemo && !state.replayMode, .node where isDemo && !state.replayMode: contexts.append(.demo)
         case .view(.feed), .view(.overview): contexts.append(.feed)
         default: break
         }

@@ -159,6 +159,8 @@ public enum Reducer {
             effects.append(.nextTheme)
         case .export:
             effects.append(.export(ExportRequest(page: s.page, pane: s.pages[s.pages.count - 1].focus)))
+        case .replay(let control):
+            effects.append(.replay(control))
         case .redraw:
             effects.append(.redraw)
         case .injectFault(let mode):

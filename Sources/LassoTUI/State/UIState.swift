@@ -57,6 +57,8 @@ public struct UIState: Equatable, Sendable {
     }
     public func filter(_ pane: Pane) -> String { filters[pane] ?? "" }
     public var paused: Bool = false
+    /// `lassotop replay`: the replay keys apply (KeyDispatch) and the timeline bar is drawn.
+    public var replayMode: Bool = false
     /// The feed as it was when paused (the paused view must not move), and the unique-event counter at that moment.
     public var frozenFeed: [FeedEvent] = []
     public var pausedAtUniqueCount: Int = 0
@@ -113,6 +115,7 @@ public enum Effect: Equatable, Sendable {
     case export(ExportRequest)
     case injectFault(node: String, mode: DemoFault)
     case redraw
+    case replay(ReplayControl)
 }
 
 /// Which view to export (the serializer is pure: `Exporter.document`).

@@ -76,7 +76,9 @@ struct ViewContext {
     func draw(_ p: inout Painter, _ size: GridSize) {
         HeaderBar.draw(&p, width: size.width, self)
         NavigationBar.draw(&p, width: size.width, self)
-        let body = Rect(x: 0, y: 2, width: size.width, height: size.height - 3)
+        // Replay: the timeline bar takes the line above the footer.
+        let timeline = runtime.replay == nil ? 0 : 1
+        let body = Rect(x: 0, y: 2, width: size.width, height: size.height - 3 - timeline)
         switch state.page {
         case .view(.overview): OverviewScreen.draw(&p, body, self)
         case .view(.nodes): NodesScreen.draw(&p, body, self)
@@ -87,6 +89,7 @@ struct ViewContext {
         case .provider(let chain, let id): ProviderScreen.draw(&p, body, self, chain: chain, id: id)
         case .node(let name): NodeScreen.draw(&p, body, self, name: name)
         }
+        if let replay = runtime.replay { ReplayBar.draw(&p, y: size.height - 2, width: size.width, replay, self) }
         FooterBar.draw(&p, y: size.height - 1, width: size.width, self)
         if state.helpShown { HelpScreen.draw(&p, size, self) }
     }

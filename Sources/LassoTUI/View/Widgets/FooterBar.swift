@@ -33,6 +33,17 @@ enum FooterBar {
         default:
             hints += [open, filter, back, sort, export, Hint([.intervalUp, .intervalDown], joiner: "/", "interval")]
         }
+        if v.state.replayMode {
+            // Space and ←/→ belong to the player (the timeline bar names them): panes move with their other keys.
+            func other(_ action: Action) -> String {
+                Keymap.binding(for: action, in: .navigation)?.keys.dropFirst().first?.label ?? Keymap.hint(action)
+            }
+            hints = hints.filter { $0.label != "pause" && $0.label != "interval" }.map { hint in
+                var hint = hint
+                if hint.label == "pane" { hint.keys = other(.focusPrevious) + other(.focusNext) }
+                return hint
+            }
+        }
         return hints
     }
 

@@ -16,6 +16,9 @@ enum HeaderBar {
         let snapshot = v.snapshot
         let coverage = snapshot.coverage
         var segments: [Segment] = [Segment(text: "lassotop", role: .title, priority: 0, attributes: [.bold])]
+        // What is on screen is not the cluster now (REPLAY) or is being written to a file (REC): never dropped.
+        if v.runtime.replay != nil { segments.append(Segment(text: "REPLAY", role: .banner, priority: 0, attributes: [.bold])) }
+        if v.runtime.recording { segments.append(Segment(text: "REC", role: .alertCritical, priority: 0, attributes: [.bold])) }
         if snapshot.isDemo {
             segments.append(Segment(text: "DEMO", role: .alertWarning, priority: 1, attributes: [.bold]))
         } else if let name = snapshot.clusterName {

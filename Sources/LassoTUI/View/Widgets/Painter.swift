@@ -4,10 +4,17 @@ public struct RuntimeInfo: Equatable, Sendable {
     public var memoryBytes: Int?
     /// Where the snapshots come from when not polled by this process ("via hub"), for the header.
     public var source: String?
-    public init(healthIntervalMs: Int64? = nil, memoryBytes: Int? = nil, source: String? = nil) {
+    /// `lassotop replay`: where the player is (REPLAY mark and timeline bar); nil when live.
+    public var replay: ReplayStatus?
+    /// `--record FILE`: this session is being recorded (REC mark).
+    public var recording: Bool = false
+    public init(healthIntervalMs: Int64? = nil, memoryBytes: Int? = nil, source: String? = nil,
+                replay: ReplayStatus? = nil, recording: Bool = false) {
         self.healthIntervalMs = healthIntervalMs
         self.memoryBytes = memoryBytes
         self.source = source
+        self.replay = replay
+        self.recording = recording
     }
 }
 
