@@ -45,6 +45,21 @@ final class AgeOutTests: XCTestCase {
         XCTAssertEqual(pipeline.store.baselineCount, 2 + 2, "ethereum's two current ids and base's two")
     }
 
+    /// Chain names that change on every list: each refresh lands a new chain, and the monitor retains only the
+    /// listed ones (`ClusterMonitor.refreshChainList`), so figures, answers and baselines stay at one chain's worth.
+    func testChainsNoLongerListedAreForgotten() {
+        var pipeline = MetricsPipeline(totalNodes: 1)
+        for round in 0..<500 {
+            let chain = "chain-\(round)"
+            _ = pipeline.land(chain: chain, fetches: [fetch("a", chain: chain, ids: ["p1", "p2"], calls: round, at: Int64(round) * 1_000)])
+            pipeline.retain(chains: [chain])
+        }
+        XCTAssertEqual(Array(pipeline.chains.keys), ["chain-499"])
+        XCTAssertEqual(pipeline.store.baselineCount, 2)
+        XCTAssertNotNil(pipeline.store.entry(chain: "chain-499", node: "a"))
+        XCTAssertNil(pipeline.store.entry(chain: "chain-498", node: "a"))
+    }
+
     func testAnOutageAgesNothing() {
         var pipeline = MetricsPipeline(totalNodes: 1)
         _ = pipeline.land(chain: "ethereum", fetches: [fetch("a", chain: "ethereum", ids: ["p"], calls: 1, at: 0)])

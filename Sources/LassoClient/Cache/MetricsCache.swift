@@ -79,6 +79,12 @@ public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
         inFlight.removeAll()
     }
 
+    /// Drops the entries of keys no longer wanted (chains a node stopped listing), so names that change on every
+    /// poll do not pile up. A refresh still running for such a key lands and is dropped at the next call.
+    public func retain(only keys: Set<String>) {
+        entries = entries.filter { keys.contains($0.key) }
+    }
+
     public func setTTL(_ ms: Int64) { ttlMs = ms }
 
     public func stats() -> CacheStats {
@@ -131,6 +137,8 @@ public final class SharedMetricsPipeline: Sendable {
     public func setTotalNodes(_ count: Int) { pipeline.withLock { $0.totalNodes = count } }
 
     public func forget(node: String) { pipeline.withLock { $0.forget(node: node) } }
+
+    public func retain(chains: Set<String>) { pipeline.withLock { $0.retain(chains: chains) } }
 
     /// A copy of the pipeline as it is now.
     public func current() -> MetricsPipeline { pipeline.withLock { $0 } }

@@ -284,7 +284,15 @@ public final class ClusterMonitor: Sendable {
         for name in await state.respondingNodeNames() {
             guard let target = await state.target(name) else { continue }
             if case .ok(let body, _) = await http.get(target.url + "/api/chains", authorization: target.authorization), let list = try? ChainsResponse.decode(body) {
+                let before = await state.chains
                 await state.setChains(list.chains, nowMs: clock())
+                let after = await state.chains
+                if after != before {
+                    // Chains no longer listed leave the cache and the pipeline, so names that change on every poll
+                    // do not grow memory.
+                    await cache.retain(only: Set(after))
+                    pipeline.retain(chains: Set(after))
+                }
                 return
             }
         }

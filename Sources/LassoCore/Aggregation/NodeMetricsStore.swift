@@ -89,6 +89,12 @@ public struct NodeMetricsStore: Sendable {
     /// The node's last answer for the chain, however old.
     public func entry(chain: String, node: String) -> Entry? { latest[chain]?[node] }
 
+    /// Forgets the answers and rate baselines of every chain not in `keep`.
+    public mutating func retain(chains keep: Set<String>) {
+        latest = latest.filter { keep.contains($0.key) }
+        rates.forgetKeys { !keep.contains($0.chain) }
+    }
+
     /// Rate baselines held (see `KeyedRateTracker.baselineCount`).
     var baselineCount: Int { rates.baselineCount }
 
@@ -196,4 +202,10 @@ public struct MetricsPipeline: Sendable {
     }
 
     public mutating func forget(node: String) { store.forget(node: node) }
+
+    /// Forgets every chain not in `chains` (no longer listed): its figures, history, answers and rate baselines.
+    public mutating func retain(chains keep: Set<String>) {
+        chains = chains.filter { keep.contains($0.key) }
+        store.retain(chains: keep)
+    }
 }

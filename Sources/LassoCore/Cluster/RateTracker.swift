@@ -61,6 +61,11 @@ public struct KeyedRateTracker<Key: Hashable & Sendable>: Sendable {
     /// Baselines held, over all nodes (bounded by what the nodes list now; tests check it).
     var baselineCount: Int { samples.values.reduce(0) { $0 + $1.count } }
 
+    /// Forgets every node's baselines of the keys `matching` picks (a chain no longer listed, say).
+    public mutating func forgetKeys(_ matching: (Key) -> Bool) {
+        for node in Array(samples.keys) { samples[node] = samples[node]?.filter { !matching($0.key) } }
+    }
+
     /// Forgets a node (removed by discovery).
     public mutating func forget(node: String) {
         samples[node] = nil
