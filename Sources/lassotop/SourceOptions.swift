@@ -8,13 +8,13 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("node"), help: "A node to watch: URL or NAME=URL (repeatable).")
     var nodes: [String] = []
 
-    @Option(name: .customLong("nodes-file"), help: "File with one [NAME=]URL per line (# comments).")
+    @Option(name: .customLong("nodes-file"), help: "File with one [NAME=]URL per line (# comments).", completion: .file())
     var nodesFile: String?
 
     @Option(help: "Resolve HOST's A/AAAA records every health interval and watch each address on PORT (HOST:PORT).")
     var discover: String?
 
-    @Option(help: "A named cluster from the config file.")
+    @Option(help: "A named cluster from the config file.", completion: Completions.clusters)
     var cluster: String?
 
     @Option(help: "Expected cluster size (coverage total is at least N).")
@@ -26,10 +26,10 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("header"), help: "Extra request header 'Name: value' (repeatable). Prefer LASSOTOP_HEADERS or --headers-file for secrets.")
     var headers: [String] = []
 
-    @Option(name: .customLong("headers-file"), help: "File with one 'Name: value' header per line.")
+    @Option(name: .customLong("headers-file"), help: "File with one 'Name: value' header per line.", completion: .file())
     var headersFile: String?
 
-    @Option(help: "PEM file with extra CA certificates for https nodes.")
+    @Option(help: "PEM file with extra CA certificates for https nodes.", completion: .file())
     var cacert: String?
 
     @Flag(help: "Disable TLS certificate verification (shows a warning).")
@@ -47,16 +47,16 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("health-timeout"), help: "Health poll timeout in seconds (default \(MonitorConfig.secondsText(MonitorConfig.defaultHealthTimeoutMs)), or --timeout when longer; above Lasso's 5 s topology fallback).")
     var healthTimeout: Double?
 
-    @Option(name: .customLong("max-body"), help: "Largest accepted response body in MiB (default \(MonitorConfig.defaultMaxBodyMiB)).")
+    @Option(name: .customLong("max-body"), help: "Largest accepted response body in MiB.")
     var maxBodyMiB: Int = MonitorConfig.defaultMaxBodyMiB
 
-    @Option(name: .customLong("min-calls"), help: "Nodes with fewer calls are left out of weighted averages (default \(MonitorConfig.defaultMinCalls)).")
+    @Option(name: .customLong("min-calls"), help: "Nodes with fewer calls are left out of weighted averages.")
     var minCalls: Int = MonitorConfig.defaultMinCalls
 
-    @Option(name: .customLong("events-from"), help: "Also read JSON-lines events from PATH (tail -f) or - (stdin).")
+    @Option(name: .customLong("events-from"), help: "Also read JSON-lines events from PATH (tail -f) or - (stdin).", completion: .file())
     var eventsFrom: String?
 
-    @Option(help: "Config file (default $XDG_CONFIG_HOME/lassotop/config.toml).")
+    @Option(help: "Config file (default $XDG_CONFIG_HOME/lassotop/config.toml).", completion: .file(extensions: ["toml"]))
     var config: String?
 
     @Option(name: .customLong("demo-nodes"), help: "Nodes of the embedded demo cluster used when no node is configured.")

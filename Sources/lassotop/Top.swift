@@ -16,7 +16,7 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var hub: HubOptions
 
-    @Option(help: "Theme name (Themes/ or $XDG_CONFIG_HOME/lassotop/themes/) or path to a theme file.")
+    @Option(help: "Theme name (Themes/ or $XDG_CONFIG_HOME/lassotop/themes/) or path to a theme file.", completion: Completions.themes)
     var theme: String?
 
     @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")

@@ -142,4 +142,19 @@ final class NavigationE2ETests: XCTestCase {
         XCTAssertTrue(status.contains("theme: monochrome"), "t after a remembered light theme: \(status)")
         try quit(second)
     }
+
+    /// The completion scripts call back into the binary for theme and cluster names (Sources/lassotop/Completions.swift).
+    func testShellCompletionOffersThemesAndTheConfigFilesClusters() throws {
+        let config = NSTemporaryDirectory() + "lassotop-e2e-completion-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try FileManager.default.createDirectory(atPath: config + "/lassotop", withIntermediateDirectories: true)
+        try "[clusters.prod]\nnodes = [\"http://127.0.0.1:1\"]\n[clusters.staging]\nnodes = [\"http://127.0.0.1:2\"]\n"
+            .write(toFile: config + "/lassotop/config.toml", atomically: true, encoding: .utf8)
+        let clusters = try TmuxSession.run(["env", "XDG_CONFIG_HOME=\(config)", TmuxSession.binary, "---completion", "top", "--", "--cluster", "2", "0"])
+        XCTAssertEqual(clusters.output.split(separator: "\n"), ["prod", "staging"], clusters.output)
+        let themes = try TmuxSession.run(["env", "XDG_CONFIG_HOME=\(config)", TmuxSession.binary, "---completion", "top", "--", "--theme", "2", "0"])
+        XCTAssertTrue(themes.output.split(separator: "\n").contains("light"), themes.output)
+        let script = try TmuxSession.run([TmuxSession.binary, "--generate-completion-script", "bash"])
+        XCTAssertTrue(script.output.contains("---completion top -- --cluster"), "bash script asks lassotop for cluster names")
+    }
 }
