@@ -93,9 +93,11 @@ public final class DemoCluster: Sendable {
             throw DemoClusterError.stopped
         }
         traffic.withLock { generator in
-            // Placement has its own stream so the decisions stay the same whichever nodes are up.
+            // Placement has its own stream so the decisions stay the same whichever nodes are up. The traffic starts
+            // a second before the ports open, as if the nodes had been serving already: the first poll sees figures.
+            let begin = now - Self.trafficHeadStart
             generator = Generator(model: TrafficModel(seed: config.seed),
-                                  placement: SplitMix64(seed: config.seed ^ 0x9E6C_63D0_676A_9A99), start: now, last: now)
+                                  placement: SplitMix64(seed: config.seed ^ 0x9E6C_63D0_676A_9A99), start: begin, last: begin)
         }
         for node in nodeList where node.fault == .down {
             try? await supervisor.reconcile(node: node, cluster: self)
@@ -331,6 +333,7 @@ public final class DemoCluster: Sendable {
     }
 
     static let maxCatchUp: Duration = .seconds(60)
+    static let trafficHeadStart: Duration = .seconds(1)
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

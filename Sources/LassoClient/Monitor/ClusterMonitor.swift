@@ -303,8 +303,10 @@ public final class ClusterMonitor: Sendable {
     private func metricsLoop() async {
         var lastChainList: Int64 = 0
         var due: [String: Int64] = [:]
-        // Rates need two samples: the second is taken `earlySecondSampleMs` after the first, not a whole interval later.
-        var secondSampleAt: [String: Int64] = [:]
+        // Rates need two samples with traffic in both: until a chain shows a rate, it is sampled again
+        // `earlySampleMs` after each sample (at most `earlySamples` times), not a whole interval later.
+        var earlyDone = Set<String>()
+        var earlyTaken: [String: (afterFetch: Int64, count: Int)] = [:]
         while !Task.isCancelled {
             let now = clock()
             let noChains = await state.chains.isEmpty
@@ -315,17 +317,25 @@ public final class ClusterMonitor: Sendable {
             let chains = await state.chains
             for (index, chain) in chains.enumerated() {
                 if let when = due[chain], now < when { continue }
-                if let when = secondSampleAt[chain], when > 0, now >= when {
-                    secondSampleAt[chain] = 0   // taken; the interval rules from here on
-                    _ = await cache.refresh(chain)
-                    due[chain] = nil   // from the next round on: every interval, staggered over the chains
-                    continue
-                }
                 let lookup = await cache.get(chain)
-                if let first = lookup.entry, secondSampleAt[chain] == nil, config.metricsIntervalMs > Self.earlySecondSampleMs {
-                    secondSampleAt[chain] = first.fetchedAtMs + Self.earlySecondSampleMs
-                    due[chain] = first.fetchedAtMs + Self.earlySecondSampleMs
-                    continue
+                if !earlyDone.contains(chain), let entry = lookup.entry {
+                    let taken = earlyTaken[chain]
+                    let hasRate = entry.value.aggregate.providers.contains { $0.callsPerSecond != nil }
+                    if hasRate || (taken?.count ?? 0) >= Self.earlySamples || config.metricsIntervalMs <= Self.earlySampleMs {
+                        earlyDone.insert(chain)
+                        due[chain] = nil   // from here on: every interval, staggered over the chains
+                    } else if taken?.afterFetch == entry.fetchedAtMs {
+                        due[chain] = now + 250   // the early refresh is still running
+                        continue
+                    } else if now >= entry.fetchedAtMs + Self.earlySampleMs {
+                        earlyTaken[chain] = (entry.fetchedAtMs, (taken?.count ?? 0) + 1)
+                        _ = await cache.refresh(chain)
+                        due[chain] = now + 250
+                        continue
+                    } else {
+                        due[chain] = entry.fetchedAtMs + Self.earlySampleMs
+                        continue
+                    }
                 }
                 let fetchedAt = lookup.entry?.fetchedAtMs ?? now
                 let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
@@ -339,8 +349,10 @@ public final class ClusterMonitor: Sendable {
         }
     }
 
-    /// How long after a chain's first metrics sample the second is taken, so calls/s shows within seconds of start.
-    static let earlySecondSampleMs: Int64 = 2_500
+    /// Until a chain shows calls/s, its next metrics sample comes this long after the last one (at most
+    /// `earlySamples` times), so rates show within seconds of start instead of after a whole interval.
+    static let earlySampleMs: Int64 = 2_000
+    static let earlySamples = 5
 
     private func discoveryLoop(_ spec: DiscoverySpec) async {
         while !Task.isCancelled {
