@@ -96,4 +96,26 @@ final class HonestCellsTests: XCTestCase {
         XCTAssertEqual(Set(camel), [], "camelCase keys in exports")
         XCTAssertTrue(all.contains("latency_history") && all.contains("generated_at_ms"))
     }
+
+    func testNullMethodAverageAndSuccessShowADashNotZero() throws {
+        var snapshot = Fixtures.snapshot(.healthy)
+        let c = try XCTUnwrap(snapshot.chains.firstIndex { $0.chain == "ethereum" })
+        let p = try XCTUnwrap(snapshot.chains[c].providers.firstIndex { $0.id == "infura" })
+        snapshot.chains[c].providers[p].methods[0].avgLatencyMs = nil
+        snapshot.chains[c].providers[p].methods[0].successRate = nil
+        let method = snapshot.chains[c].providers[p].methods[0].method
+        let rows = lines(render(snapshot, page: .provider(chain: "ethereum", id: "infura"), size: GridSize(width: 200, height: 60)))
+        let row = try XCTUnwrap(rows.first { $0.contains(method) })
+        let header = try XCTUnwrap(rows.first { $0.contains("METHOD") })
+        func cell(_ title: String) -> String {
+            // Right-aligned columns end where their title ends.
+            guard let range = header.range(of: title) else { return "?" }
+            let end = header.distance(from: header.startIndex, to: range.upperBound)
+            let chars = Array(row)
+            return String(chars[max(0, end - 7)..<min(chars.count, end)]).trimmingCharacters(in: .whitespaces)
+        }
+        XCTAssertEqual(cell("AVG"), "—", row)
+        XCTAssertEqual(cell("SUCC"), "—", row)
+        XCTAssertFalse(row.contains("0.0%"), row)
+    }
 }
