@@ -157,6 +157,11 @@ final class GoldenTests: XCTestCase {
         let state = Fixtures.state { $0.helpShown = true }
         assertGolden("help", state: state, snapshot: Fixtures.snapshot(.healthy), size: GridSize(width: 80, height: 24))
         assertGolden("help", state: state, snapshot: Fixtures.snapshot(.healthy), size: GridSize(width: 120, height: 40))
+        // Wide: in columns, everything at once; demo mode adds the Demo view and the fault keys.
+        var demo = Fixtures.snapshot(.healthy)
+        demo.isDemo = true
+        assertGolden("help", state: state, snapshot: Fixtures.snapshot(.healthy), size: GridSize(width: 200, height: 60))
+        assertGolden("help-demo", state: state, snapshot: demo, size: GridSize(width: 200, height: 60))
     }
 
     func testTooSmall() {

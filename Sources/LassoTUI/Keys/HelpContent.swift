@@ -1,9 +1,11 @@
 /// The `?` overlay's lines, generated from the keymap table.
 public enum HelpContent {
-    public static func lines() -> [(keys: String, text: String, isHeading: Bool)] {
+    /// `isDemo` false leaves out the Demo view and the fault keys, which only work on the embedded demo cluster.
+    public static func lines(isDemo: Bool = true) -> [(keys: String, text: String, isHeading: Bool)] {
         var out: [(String, String, Bool)] = []
         for context in KeyContext.allCases {
-            let bindings = Keymap.entries.filter { $0.context == context }
+            if context == .demo && !isDemo { continue }
+            let bindings = Keymap.entries.filter { $0.context == context && (isDemo || $0.action != .showView(.demo)) }
             guard !bindings.isEmpty else { continue }
             if !out.isEmpty { out.append(("", "", false)) }
             out.append((context.title, "", true))

@@ -37,12 +37,17 @@ public enum Reducer {
                 s.pages[s.pages.count - 1].focus = panes[(index + step) % panes.count]
             }
         case .nextView, .previousView:
-            let all = TopView.allCases
+            // The Demo view exists only with the embedded demo cluster.
+            let all = TopView.allCases.filter { snapshot.isDemo || $0 != .demo }
             let index = all.firstIndex(of: s.topView) ?? 0
             let step = action == .nextView ? 1 : all.count - 1
             s.pages = [PageEntry(page: .view(all[(index + step) % all.count]))]
         case .showView(let view):
-            s.pages = [PageEntry(page: .view(view))]
+            if view == .demo && !snapshot.isDemo {
+                s.statusMessage = "no demo cluster here (lassotop with no node configured starts one)"
+            } else {
+                s.pages = [PageEntry(page: .view(view))]
+            }
         case .drillIn:
             drillIn(&s, pane, snapshot)
         case .back:

@@ -196,7 +196,7 @@ public enum Rows {
         case (.nodeProviders, .node(let name)): return nodeProviders(state, snapshot, node: name).count
         case (.nodeErrors, .node(let name)): return nodeErrors(state, snapshot, node: name).count
         case (.alerts, _): return alerts(state, snapshot).count
-        case (.help, _): return HelpContent.lines().count
+        case (.help, _): return HelpContent.lines(isDemo: snapshot.isDemo).count
         default: return 0
         }
     }

@@ -94,7 +94,7 @@ enum NavigationBar {
                             attributes: i == crumbs.count - 1 ? [.bold] : [])
             }
         } else {
-            for view in TopView.allCases {
+            for view in TopView.allCases where view != .demo || snapshot.isDemo {
                 let label = "\(view.rawValue) \(view.title)"
                 let current = view == state.topView
                 p.hits.append(HitRegion(rect: Rect(x: x, y: 1, width: CellWidth.of(label), height: 1), target: .tab(view)))
