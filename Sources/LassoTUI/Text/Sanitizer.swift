@@ -16,7 +16,10 @@ public enum Sanitizer {
             case 0xE000...0xF8FF, 0xF0000...0x10FFFF:         // private use: width differs per font
                 out.append("?")
             default:
-                if scalar.properties.generalCategory == .unassigned {
+                // Below U+0300 nothing is unassigned: skip the category lookup (most scalars of a mixed string).
+                if scalar.value < 0x300 {
+                    out.append(scalar)
+                } else if scalar.properties.generalCategory == .unassigned {
                     out.append("?")
                 } else {
                     out.append(scalar)
