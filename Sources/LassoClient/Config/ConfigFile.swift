@@ -110,8 +110,8 @@ public struct ConfigFile: Sendable, Equatable {
             }
         }
         let known: Set<String> = ["theme", "mouse", "default_cluster", "health_interval", "metrics_interval", "timeout", "clusters", "alerts"]
-        for key in table.keys where !known.contains(key) {
-            throw LoadError(description: "\(path): unknown key '\(key)'")
+        for key in table.keys.sorted() where !known.contains(key) {
+            throw LoadError(description: "\(place(key)): unknown key '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         config.theme = try string(table["theme"], "theme")
         if let mouse = table["mouse"] {
@@ -125,6 +125,11 @@ public struct ConfigFile: Sendable, Equatable {
         if let clusters = table["clusters"]?.table {
             for name in clusters.keys {
                 guard let entry = clusters[name]?.table else { throw LoadError(description: "\(path): [clusters.\(name)] must be a table") }
+                // A typo (`expct = 3`) must not be silently ignored.
+                let clusterKeys: Set<String> = ["nodes", "expect", "chains", "discover", "headers_file"]
+                for key in entry.keys.sorted() where !clusterKeys.contains(key) {
+                    throw LoadError(description: "\(place("clusters.\(name).\(key)")): unknown key '\(key)' in [clusters.\(name)] (known: \(clusterKeys.sorted().joined(separator: ", ")))")
+                }
                 var cluster = Cluster()
                 cluster.nodes = try strings(entry["nodes"], "clusters.\(name).nodes")
                 cluster.expect = try number(entry["expect"], "clusters.\(name).expect").map { value in
