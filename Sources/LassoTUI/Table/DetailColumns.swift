@@ -17,7 +17,7 @@ enum ProviderNodeColumns {
         },
         Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 2,
                sort: ColumnSort("calls/s", rank: 5) { ($1.callsPerSecond ?? -1, $0.node) < ($0.callsPerSecond ?? -1, $1.node) }) { f, env in
-            TableCell(Format.rate(f.callsPerSecond, dash: env.dash))
+            env.rate(f.callsPerSecond)
         },
         Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 0,
                sort: ColumnSort("latency", rank: 2) { ($0.avgLatencyMs, $0.node) < ($1.avgLatencyMs, $1.node) }) { f, _ in
@@ -120,7 +120,7 @@ enum NodeProviderColumns {
         Column("provider", title: "PROVIDER", width: .flexible(min: 14), priority: 0) { row, _ in TableCell(row.providerName) },
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 0) { row, _ in TableCell(Format.count(row.figures.totalCalls)) },
         Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 2) { row, env in
-            TableCell(Format.rate(row.figures.callsPerSecond, dash: env.dash))
+            env.rate(row.figures.callsPerSecond)
         },
         Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 0) { row, _ in TableCell(Format.ms(row.figures.avgLatencyMs)) },
         Column("success", title: "SUCC", width: .fixed(6), align: .right, priority: 0) { row, _ in

@@ -24,7 +24,7 @@ enum ProviderColumns {
         Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 3,
                sort: ColumnSort("calls/s", rank: 2) { ($0.callsPerSecond ?? -1, $1.id) > ($1.callsPerSecond ?? -1, $0.id) },
                export: [ExportField("calls_per_s") { p, _ in CSV.number(p.callsPerSecond) }]) { p, env in
-            TableCell(Format.rate(p.callsPerSecond, dash: env.dash))
+            env.rate(p.callsPerSecond)
         },
         Column("latency", title: "AVG", width: .fixed(7), align: .right, priority: 0,
                sort: ColumnSort("latency", rank: 3) { ($0.avgLatencyMs, $0.id) < ($1.avgLatencyMs, $1.id) },

@@ -68,6 +68,12 @@ struct CellEnv {
     var ascii: Bool { !caps.unicode }
     var unicode: Bool { caps.unicode }
 
+    /// Calls per second need two metrics polls of a node: until then the cell says it is warming up.
+    func rate(_ value: Double?) -> TableCell {
+        guard let value else { return TableCell(unicode ? "warm…" : "warm~", .textDim) }
+        return TableCell(Format.rate(value, dash: dash))
+    }
+
     /// Lasso reports 0 for a percentile with no samples: show a dash, not a fake 0 ms.
     func percentileMs(_ value: Double) -> String { value > 0 ? Format.ms(value) : dash }
 }
