@@ -33,6 +33,7 @@ public struct DashboardLoop {
         var lastSecond: Int64 = -1
         var lastGrid: CellGrid?
         var lastReplay: ReplayStatus?
+        var lastRuntime = RuntimeInfo()
         var needsRedraw = true
 
         while true {
@@ -52,6 +53,7 @@ public struct DashboardLoop {
                 caps.utcOffsetSeconds = utcOffsetSeconds()
                 let runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
                                           source: backend.sourceLabel, replay: replay, recording: backend.isRecording)
+                lastRuntime = runtime
                 let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps,
                                            nowMs: replay?.positionMs ?? now, runtime: runtime)
                 if grid != lastGrid {
@@ -79,7 +81,8 @@ public struct DashboardLoop {
                 }
                 let actions: [Action]
                 if case .mouse(let event) = input {
-                    actions = MouseInput.actions(for: event, state: state, snapshot: snapshot, size: size, caps: caps, nowMs: nowMs())
+                    actions = MouseInput.actions(for: event, state: state, snapshot: snapshot, size: size, caps: caps,
+                                                 nowMs: lastRuntime.replay?.positionMs ?? nowMs(), runtime: lastRuntime)
                 } else if let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) {
                     actions = [action]
                 } else {

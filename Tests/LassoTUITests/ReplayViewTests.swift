@@ -93,3 +93,28 @@ final class ReplayViewTests: XCTestCase {
         XCTAssertFalse(bar.contains("play/pause"))
     }
 }
+
+/// Clicks map by the replay frame's own layout (the timeline bar takes a line; MouseInput gets the same runtime).
+final class ReplayMouseTests: XCTestCase {
+    func testClicksFollowTheReplayLayout() {
+        let snapshot = Fixtures.snapshot(.healthy)
+        let size = GridSize(width: 120, height: 40)
+        var state = UIState()
+        state.screenWidth = size.width
+        state.screenHeight = size.height
+        state.replayMode = true
+        let status = ReplayStatus(positionMs: Fixtures.nowMs, startMs: Fixtures.nowMs - 60_000, endMs: Fixtures.nowMs, speed: 1, paused: true)
+        let runtime = RuntimeInfo(replay: status)
+        let lines = Renderer.render(state: state, snapshot: snapshot, size: size, caps: RenderCaps(), nowMs: Fixtures.nowMs, runtime: runtime)
+            .text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func click(_ y: Int) -> [Action] {
+            MouseInput.actions(for: MouseEvent(x: 10, y: y, kind: .click), state: state, snapshot: snapshot, size: size, caps: RenderCaps(),
+                               nowMs: Fixtures.nowMs, runtime: runtime)
+        }
+        XCTAssertEqual(click(38), [], "the timeline bar is not a pane: \(lines[38])")
+        // The last drawn feed row (just above the pane's bottom border, which sits above the timeline) is selectable.
+        let border = lines[37]
+        XCTAssertTrue(border.hasPrefix("└"), border)
+        guard case .select(.feed, _)? = click(36).first else { return XCTFail("no feed row at y 36: \(click(36)) \(lines[36])") }
+    }
+}

@@ -8,7 +8,7 @@ public enum MouseInput {
     public static let wheelStep = 3
 
     public static func actions(for event: MouseEvent, state: UIState, snapshot: ClusterSnapshot, size: GridSize, caps: RenderCaps,
-                               nowMs: Int64) -> [Action] {
+                               nowMs: Int64, runtime: RuntimeInfo = RuntimeInfo()) -> [Action] {
         if state.commandEditing || state.filterEditing { return [] }
         if state.helpShown {
             switch event.kind {
@@ -19,7 +19,8 @@ public enum MouseInput {
         }
         guard size.width >= Renderer.minimumWidth, size.height >= Renderer.minimumHeight else { return [] }
         var p = Painter(size: size, caps: caps)
-        ViewContext(state: state, snapshot: snapshot, caps: caps, nowMs: nowMs, runtime: RuntimeInfo()).draw(&p, size)
+        // The runtime shapes the layout too (replay's timeline bar takes a line): the same one as the screen.
+        ViewContext(state: state, snapshot: snapshot, caps: caps, nowMs: nowMs, runtime: runtime).draw(&p, size)
         let hits = p.hits.reversed().filter { $0.contains(x: event.x, y: event.y) }
         switch event.kind {
         case .wheelUp, .wheelDown:
