@@ -19,6 +19,12 @@ struct Lassotop: AsyncParsableCommand {
     /// ArgumentParser's own entry point, except that a usage error is one line on stderr and exit 64 (its default
     /// adds the usage text); help, --version and explicit exit codes behave as usual.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `lassotop --help`: the dashboard is the default command, so its flags belong on the first help page.
+        if arguments == ["--help"] || arguments == ["-h"] {
+            print(rootHelpWithDashboardFlags())
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -31,11 +37,27 @@ struct Lassotop: AsyncParsableCommand {
                 // Sanitized: the message may quote a path, a flag value or a file's line holding escape sequences.
                 let text = message(for: error).split(separator: "\n").first.map { TerminalText.sanitize(String($0)) }
                     ?? "invalid arguments"
-                FileHandle.standardError.write(Data("lassotop: \(text) (see lassotop --help)\n".utf8))
+                FileHandle.standardError.write(Data("lassotop: \(text) (see \(helpCommand(for: arguments)))\n".utf8))
                 Foundation.exit(ExitCode.validationFailure.rawValue)
             }
             exit(withError: error)
         }
+    }
+
+    /// Where a usage error should send the user: the subcommand's own help when one was named.
+    static func helpCommand(for arguments: [String]) -> String {
+        guard let first = arguments.first, let sub = configuration.subcommands.first(where: { $0._commandName == first }) else {
+            return "lassotop --help"
+        }
+        return "lassotop help \(sub._commandName)"
+    }
+
+    /// The root help (overview, subcommands) followed by the dashboard's options.
+    static func rootHelpWithDashboardFlags() -> String {
+        let root = helpMessage()
+        let top = Top.helpMessage()
+        guard let options = top.range(of: "OPTIONS:") else { return root }
+        return root.trimmingCharacters(in: .newlines) + "\n\nDASHBOARD " + String(top[options.lowerBound...])
     }
 }
 

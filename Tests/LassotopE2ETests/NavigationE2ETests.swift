@@ -157,4 +157,19 @@ final class NavigationE2ETests: XCTestCase {
         let script = try TmuxSession.run([TmuxSession.binary, "--generate-completion-script", "bash"])
         XCTAssertTrue(script.output.contains("---completion top -- --cluster"), "bash script asks lassotop for cluster names")
     }
+
+    /// `lassotop --help` shows the dashboard's flags (it is the default command); usage errors point to the help of
+    /// the subcommand that was run.
+    func testHelpShowsDashboardFlagsAndUsageErrorsPointToTheirSubcommand() throws {
+        let help = try TmuxSession.run([TmuxSession.binary, "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.output.contains("DASHBOARD OPTIONS:") && help.output.contains("--no-mouse") && help.output.contains("--theme"),
+                      help.output)
+        XCTAssertNil(help.output.range(of: #"\(default \d+\)\. \(default: \d+\)"#, options: .regularExpression), "a default printed twice")
+        let snapshot = try TmuxSession.run([TmuxSession.binary, "snapshot", "--bogus"])
+        XCTAssertEqual(snapshot.status, 64)
+        XCTAssertTrue(snapshot.output.contains("(see lassotop help snapshot)"), snapshot.output)
+        let root = try TmuxSession.run([TmuxSession.binary, "--bogus"])
+        XCTAssertTrue(root.output.contains("(see lassotop --help)"), root.output)
+    }
 }
