@@ -85,7 +85,13 @@ struct SourceOptions: ParsableArguments {
         let clusterKey = cluster ?? ((nodes.isEmpty && nodesFile == nil && discover == nil) ? file.defaultCluster : nil)
         if let key = clusterKey {
             guard let entry = file.clusters[key] else {
-                throw ValidationError("unknown cluster '\(key)' (config has: \(file.clusters.keys.sorted().joined(separator: ", ")))")
+                // Name the file read, so a cluster defined in another file (or a missing file) is obvious.
+                let path = config ?? ConfigFile.configDirectory(environment: environment) + "/config.toml"
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw ValidationError("unknown cluster '\(key)': no config file at \(path) (clusters are defined there or in --config FILE)")
+                }
+                let known = file.clusters.keys.sorted()
+                throw ValidationError("unknown cluster '\(key)' in \(path) (" + (known.isEmpty ? "it defines no [clusters.NAME]" : "it has: \(known.joined(separator: ", "))") + ")")
             }
             clusterName = key
             do { targets += try entry.nodes.map { spec throws(NodeTarget.ParseError) in try NodeTarget.parse(spec) } } catch {

@@ -172,4 +172,17 @@ final class NavigationE2ETests: XCTestCase {
         let root = try TmuxSession.run([TmuxSession.binary, "--bogus"])
         XCTAssertTrue(root.output.contains("(see lassotop --help)"), root.output)
     }
+
+    func testUnknownClusterNamesTheConfigFileItRead() throws {
+        let config = NSTemporaryDirectory() + "lassotop-e2e-cluster-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let missing = try TmuxSession.run(["env", "XDG_CONFIG_HOME=\(config)", TmuxSession.binary, "snapshot", "--cluster", "prod"])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.output.contains("no config file at \(config)/lassotop/config.toml"), missing.output)
+        try FileManager.default.createDirectory(atPath: config + "/lassotop", withIntermediateDirectories: true)
+        try "[clusters.staging]\nnodes = [\"http://127.0.0.1:1\"]\n".write(toFile: config + "/lassotop/config.toml", atomically: true, encoding: .utf8)
+        let unknown = try TmuxSession.run(["env", "XDG_CONFIG_HOME=\(config)", TmuxSession.binary, "snapshot", "--cluster", "prod"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.output.contains("unknown cluster 'prod' in \(config)/lassotop/config.toml (it has: staging)"), unknown.output)
+    }
 }

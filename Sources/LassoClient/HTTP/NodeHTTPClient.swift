@@ -258,7 +258,19 @@ public final class NodeHTTPClient: Sendable {
         if text.contains("reset") || text.contains("ECONNRESET") { return .unreachable("connection reset") }
         if text.lowercased().contains("timeout") || text.lowercased().contains("timed out") { return .unreachable(timeoutText) }
         if text.contains("certificate") || text.contains("SSL") { return .bad("TLS error") }
-        return .unreachable(String(text.prefix(120)))
+        if text.contains("UnknownHost") || text.contains("Name or service not known") || text.contains("nodename nor servname") {
+            return .unreachable("host name not found (DNS)")
+        }
+        return .unreachable(String(userText(text).prefix(120)))
+    }
+
+    /// Error descriptions without Swift type names (`SocketAddressError.UnknownHost: …` → `…`): the user reads
+    /// the reason, not the type that carried it.
+    static func userText(_ text: String) -> String {
+        let cleaned = text.replacingOccurrences(of: #"\b[A-Z][A-Za-z0-9]*(Error|Exception)(\.[A-Za-z0-9]+)*(\([^)]*\))?:?\s*"#, with: "",
+                                                options: .regularExpression)
+        let trimmed = cleaned.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? "connection failed" : trimmed
     }
 }
 
