@@ -82,3 +82,21 @@ extension GoldenTests {
         }
     }
 }
+
+/// Empty states say why (docs/tui.md).
+final class EmptyStateTests: XCTestCase {
+    func testDiscoveryErrorIsShownWhereTheNodesWouldBe() {
+        var snapshot = Fixtures.snapshot(.offline)
+        snapshot.nodes = []
+        snapshot.coverage = Coverage(responding: 0, total: 0, status: .offline, quorum: false, partitionSuspected: false)
+        snapshot.discoveryError = "--discover no-such-host.invalid: cannot resolve no-such-host.invalid: Name or service not known"
+        for page in [TopView.overview, .nodes] {
+            var state = UIState()
+            state.pages = [PageEntry(page: .view(page))]
+            let text = Renderer.render(state: state, snapshot: snapshot, size: GridSize(width: 120, height: 40), caps: RenderCaps(),
+                                       nowMs: Fixtures.nowMs).text
+            XCTAssertTrue(text.contains("Nodes 0/0 · discovery failing"), text)
+            XCTAssertTrue(text.contains("cannot resolve no-such-host.invalid"), "\(page):\n\(text)")
+        }
+    }
+}

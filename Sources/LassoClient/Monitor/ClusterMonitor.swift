@@ -138,8 +138,14 @@ public final class ClusterMonitor: Sendable {
     /// for the single refresh), one events page per node. Finishes within about the timeout.
     public func collectOnce() async -> ClusterSnapshot {
         var targets = config.targets
-        if let discovery = config.discovery, let addresses = try? await resolver.resolve(host: discovery.host) {
-            targets = NodeTarget.uniqued(targets + discovery.targets(for: addresses))
+        if let discovery = config.discovery {
+            do {
+                let addresses = try await resolver.resolve(host: discovery.host)
+                targets = NodeTarget.uniqued(targets + discovery.targets(for: addresses))
+                await state.setDiscoveryError(nil)
+            } catch {
+                await state.setDiscoveryError("--discover \(discovery.host): \(error)")
+            }
         }
         _ = await state.setTargets(targets)
         await setNodeCount(targets.count, nodeSetChanged: true)
@@ -359,8 +365,10 @@ public final class ClusterMonitor: Sendable {
             do {
                 let addresses = try await resolver.resolve(host: spec.host)
                 await applyTargets(config.targets + spec.targets(for: addresses))
+                await state.setDiscoveryError(nil)
             } catch {
                 logger.warning("discovery \(spec.host): \(error)")
+                await state.setDiscoveryError("--discover \(spec.host): \(error)")
             }
             guard await pause(ms: healthIntervalMs()) else { return }
         }

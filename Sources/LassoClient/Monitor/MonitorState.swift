@@ -28,6 +28,14 @@ actor MonitorState {
     /// Per node and chain, the `fetchedAtMs` of the cache entry whose metrics error was already noted for that node.
     private var notedMetricsRefresh: [String: [String: Int64]] = [:]
     private(set) var dirty = true
+    /// The last `--discover` lookup's error (nil: it worked).
+    private(set) var discoveryError: String?
+
+    func setDiscoveryError(_ text: String?) {
+        guard text != discoveryError else { return }
+        discoveryError = text
+        dirty = true
+    }
     let fixedChains: Bool
     let config: MonitorConfig
 
@@ -222,11 +230,13 @@ actor MonitorState {
             // A node already shown down is its own row's trouble: its slow polls do not mark the whole screen.
             || healthInFlightSinceMs.contains { name, since in nowMs - since > 1_000 && trackers[name]?.status.state != .down }
         let naming = FeedNaming(nodeIDs: nodeIDs, configured: Set(order), chains: figures.chains)
-        return ClusterSnapshot(
+        var snapshot = ClusterSnapshot(
             generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: figures.coverage,
             nodes: figures.nodes, chains: figures.chains, feed: feed.events.map(naming.named), feedStats: feed.stats,
             eventRate: eventRates.trueRate, shownEventRate: eventRates.shownRate, sampling: eventRates.sampling,
             alerts: alerts, cache: metrics.stats, updating: stale || slowRefresh, latencyHistory: history.latency,
             rateHistory: history.rate, insecure: config.http.insecure)
+        snapshot.discoveryError = discoveryError
+        return snapshot
     }
 }

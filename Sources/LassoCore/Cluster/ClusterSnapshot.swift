@@ -24,6 +24,9 @@ public struct ClusterSnapshot: Sendable, Equatable {
     public var rateHistory: [ProviderKey: [Double]]
     /// TLS verification disabled by --insecure.
     public var insecure: Bool
+    /// `--discover`: why the last lookup failed (nil when it worked or there is no discovery), so a name that does
+    /// not resolve is shown, not just `Coverage: 0/0`.
+    public var discoveryError: String? = nil
 
     public init(generatedAtMs: Int64, clusterName: String? = nil, isDemo: Bool = false, coverage: Coverage,
                 nodes: [NodeStatus], chains: [ChainAggregate], feed: [FeedEvent] = [], feedStats: FeedStats = FeedStats(),

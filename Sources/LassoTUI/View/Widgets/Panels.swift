@@ -4,10 +4,12 @@ import LassoCore
 /// Feed view, provider detail).
 enum Panels {
     static func nodes(_ p: inout Painter, _ rect: Rect, _ v: ViewContext, pane: Pane, focused: Bool, table: TableDefinition<NodeStatus>) {
-        p.box(rect, title: v.plain("Nodes \(v.snapshot.coverage.responding)/\(v.snapshot.coverage.total)" + Rows.filterTitle(pane, v.state, v.snapshot)), focused: focused)
+        let discovery = v.snapshot.discoveryError == nil ? "" : " · discovery failing"
+        p.box(rect, title: v.plain("Nodes \(v.snapshot.coverage.responding)/\(v.snapshot.coverage.total)" + discovery
+                                   + Rows.filterTitle(pane, v.state, v.snapshot)), focused: focused)
         p.table(rect.inner, table, rows: Rows.nodes(v.state, v.snapshot, pane: pane), env: v.cellEnv,
                 selected: Rows.clampedSelection(pane, v.state, v.snapshot), focused: focused,
-                sort: v.state.sort[pane] ?? SortSpec(), emptyText: noMatch(pane, v) ?? "no nodes configured", pane: pane)
+                sort: v.state.sort[pane] ?? SortSpec(), emptyText: noMatch(pane, v) ?? v.snapshot.discoveryError ?? "no nodes configured", pane: pane)
     }
 
     static func providers(_ p: inout Painter, _ rect: Rect, _ v: ViewContext, focused: Bool) {
