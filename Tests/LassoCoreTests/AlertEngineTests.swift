@@ -195,7 +195,7 @@ final class AlertEngineTests: XCTestCase {
         }())
         XCTAssertEqual(states(update, .pollLatency), [.firing], "no hold duration: fires once the window is ready")
         XCTAssertEqual(update.transitions.first?.value, 5_000)
-        XCTAssertEqual(update.transitions.first?.detail, "poll p95 5000 ms over 5m00s, 31 polls")
+        XCTAssertEqual(update.transitions.first?.detail, "poll p95 5.0s over 5m00s, 31 polls")
     }
 
     func testLatencyWindowNeedsTheMinimumNumberOfPolls() {

@@ -8,7 +8,7 @@ extension Alert {
         max((resolvedAtMs ?? now) - startedAtMs, 0)
     }
 
-    /// The value in its unit ("2310 ms", "72.0%").
+    /// The value in its unit ("2.3s", "72.0%"), formatted like the figure's own column (`Units`).
     public var valueText: String { ruleID?.valueText(value) ?? AlertFormat.number(value) }
 
     /// The threshold with its comparison ("< 2", "> 2000 ms"); nil for yes/no rules.

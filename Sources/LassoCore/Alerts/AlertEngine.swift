@@ -225,7 +225,7 @@ public struct AlertEngine: Sendable {
             return Verdict(holds: false, value: nil, threshold: config.pollLatencyP95Ms, detail: nil)
         }
         return Verdict(holds: p95 > config.pollLatencyP95Ms, value: p95, threshold: config.pollLatencyP95Ms,
-                       detail: "poll p95 \(AlertFormat.number(p95.rounded())) ms over "
+                       detail: "poll p95 \(Units.ms(p95)) over "
                            + "\(AlertFormat.duration(ms: window)), \(latencies.count) polls")
     }
 
