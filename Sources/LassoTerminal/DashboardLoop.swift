@@ -34,14 +34,28 @@ public struct DashboardLoop {
         var lastGrid: CellGrid?
         var lastReplay: ReplayStatus?
         var lastRuntime = RuntimeInfo()
+        var history = SnapshotHistory()
         var needsRedraw = true
 
         while true {
             let signal = pendingSignal()
             if signal != 0 { return 128 + signal }
 
-            let snapshot = backend.latestSnapshot()
-            let now = nowMs()
+            let live = backend.latestSnapshot()
+            var now = nowMs()
+            // Live time travel: the snapshot from memory `travelBackMs` ago, drawn as at its own moment (clock and
+            // ages), with the -2m mark. Not in replay, which has its own timeline.
+            var travelOffset: Int64?
+            var snapshot = live
+            if !state.replayMode {
+                history.add(live)
+                travelOffset = 0
+                if state.travelBackMs > 0, let past = history.snapshot(atOrBefore: live.generatedAtMs - state.travelBackMs) {
+                    snapshot = past
+                    travelOffset = live.generatedAtMs - past.generatedAtMs
+                    now -= travelOffset!
+                }
+            }
             let key = SnapshotKey(snapshot)
             // Replay: the timeline moves between snapshots, and "now" on screen is the playhead, not the wall clock.
             let replay = backend.replayStatus
@@ -51,8 +65,9 @@ public struct DashboardLoop {
                 lastSecond = now / 1000
                 lastReplay = replay
                 caps.utcOffsetSeconds = utcOffsetSeconds()
-                let runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
+                var runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
                                           source: backend.sourceLabel, replay: replay, recording: backend.isRecording)
+                runtime.travelOffsetMs = travelOffset
                 lastRuntime = runtime
                 let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps,
                                            nowMs: replay?.positionMs ?? now, runtime: runtime)
@@ -82,7 +97,7 @@ public struct DashboardLoop {
                 let actions: [Action]
                 if case .mouse(let event) = input {
                     actions = MouseInput.actions(for: event, state: state, snapshot: snapshot, size: size, caps: caps,
-                                                 nowMs: lastRuntime.replay?.positionMs ?? nowMs(), runtime: lastRuntime)
+                                                 nowMs: lastRuntime.replay?.positionMs ?? now, runtime: lastRuntime)
                 } else if let action = Keymap.action(for: input, state: state, isDemo: snapshot.isDemo) {
                     actions = [action]
                 } else {
@@ -91,6 +106,10 @@ public struct DashboardLoop {
                 for action in actions {
                     let (next, effects) = Reducer.reduce(state, action, snapshot)
                     state = next
+                    // Back no further than memory holds (rounded up to a whole step, so one `]` comes forward).
+                    let depth = history.depthMs(from: live.generatedAtMs)
+                    let steps = (depth + UIState.travelStepMs - 1) / UIState.travelStepMs
+                    state.travelBackMs = min(state.travelBackMs, steps * UIState.travelStepMs)
                     needsRedraw = true
                     let outcome = interpreter.run(effects, state: &state, snapshot: snapshot, screen: screen)
                     if outcome.quit { return 0 }

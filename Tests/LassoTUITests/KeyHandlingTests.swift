@@ -25,6 +25,7 @@ final class KeyHandlingTests: XCTestCase {
             state.commandHistory = ["node iad-1"]
         case .help: state.helpShown = true
         case .replay: state.replayMode = true
+        case .travel: break
         }
         return (state, snapshot)
     }
@@ -77,6 +78,7 @@ final class KeyHandlingTests: XCTestCase {
             // Put the cursor somewhere movement can be seen in both directions.
             if [.moveUp, .moveTop, .pageUp].contains(action) { before.selection[.providers] = 2; before.scroll[.help] = 5 }
             if action == .moveDown || action == .pageDown { before.selection[.providers] = 0 }
+            if action == .travelForward { before.travelBackMs = 120_000 }
             let (after, effects) = Reducer.reduce(before, action, snapshot)
             let what = "\(binding.keys.map(\.label)) \(binding.description)"
             switch action {
@@ -182,6 +184,10 @@ final class KeyHandlingTests: XCTestCase {
                 // The player lives in the backend: the key only asks for it.
                 XCTAssertEqual(effects, [.replay(control)], what)
                 XCTAssertEqual(after, before, what)
+            case .travelBack:
+                XCTAssertEqual(after.travelBackMs, 60_000, what)
+            case .travelForward:
+                XCTAssertEqual(after.travelBackMs, 60_000, what)
             case .resize, .select:
                 XCTFail("resize and mouse selection are not key bindings")
             }

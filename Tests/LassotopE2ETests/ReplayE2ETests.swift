@@ -112,6 +112,23 @@ final class ReplayE2ETests: XCTestCase {
         XCTAssertTrue(refused.contains("never overwritten"), refused)
     }
 
+    /// Live time travel: LIVE in the header, `[` shows an older snapshot from memory with how far back it is, Esc
+    /// returns to live.
+    func testLiveTimeTravelAndEscBackToLive() throws {
+        let tmux = try TmuxSession(width: 120, height: 40, command: TmuxSession.binary)
+        try tmux.waitFor("LIVE and full coverage") { self.header($0).contains("LIVE") && $0.contains("Coverage: 3/3") }
+        try tmux.sendKeys("[")
+        let back = try tmux.waitFor("a -Ns mark instead of LIVE") { screen in
+            let line = self.header(screen)
+            return line.range(of: #"^lassotop  -\d+s  "#, options: .regularExpression) != nil && !line.contains("LIVE")
+        }
+        _ = back
+        try tmux.sendKeys("Escape")
+        try tmux.waitFor("LIVE again") { self.header($0).contains("LIVE") && $0.contains("Coverage: 3/3") }
+        try tmux.sendKeys("q")
+        _ = try waitForExit(tmux, code: 0)
+    }
+
     func testUnreadableRecordingsExitWithTheirStatus() throws {
         let missing = try TmuxSession(width: 120, height: 40, command: "\(TmuxSession.binary) replay \(directory)/missing.lrec")
         _ = try waitForExit(missing, code: 66)

@@ -72,6 +72,8 @@ public enum Action: Equatable, Sendable, Hashable {
     case select(pane: Pane, row: Int)
     /// `lassotop replay`: move the player (the backend's playhead; the UI state is untouched).
     case replay(ReplayControl)
+    /// Live time travel over the snapshots held in memory: one step back or forward (`UIState.travelBackMs`).
+    case travelBack, travelForward
 
     /// A binding on "any printable character" stands for this action with the character typed.
     public func typing(_ character: Character) -> Action {

@@ -56,7 +56,7 @@ public struct MouseEvent: Hashable, Sendable {
 /// Where a binding applies. Lookup order: filter (while typing) → help (while shown) → replay (`lassotop replay` only)
 /// → demo → feed → navigation → global.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case global, navigation, feed, demo, replay, filter, command, help
+    case global, navigation, feed, demo, replay, travel, filter, command, help
 
     public var title: String {
         switch self {
@@ -65,6 +65,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .feed: return "Feed"
         case .demo: return "Demo fault injection (embedded demo cluster only)"
         case .replay: return "Replay (lassotop replay FILE only; these win over the same keys above)"
+        case .travel: return "Time travel (live dashboard: the last 15 minutes, held in memory)"
         case .filter: return "While typing a filter"
         case .command: return "While typing a : command"
         case .help: return "Help overlay"
@@ -159,6 +160,10 @@ public enum Keymap {
             KeyBinding([.char("]")], .replay(.jumpForward), "One minute forward", .replay),
             KeyBinding([.char("g")], .replay(.start), "To the start of the recording", .replay),
             KeyBinding([.char("G")], .replay(.end), "To the end of the recording", .replay),
+
+            KeyBinding([.char("[")], .travelBack, "One minute back in time (header: -1m…)", .travel),
+            KeyBinding([.char("]")], .travelForward, "One minute forward in time (back to LIVE at the end)", .travel),
+            KeyBinding([.escape], .back, "Back to live (then as usual: previous page, clear filters)", .travel),
 
             KeyBinding([.char("?"), .escape, .char("q")], .toggleHelp, "Close help", .help),
             KeyBinding([.up, .char("k")], .moveUp, "Scroll up", .help),

@@ -7,7 +7,7 @@ extension Keymap {
         if state.helpShown { return [.help] }
         var contexts: [KeyContext] = []
         // A replayed demo has no cluster to inject faults into: the replay keys take the demo's place.
-        if state.replayMode { contexts.append(.replay) }
+        if state.replayMode { contexts.append(.replay) } else { contexts.append(.travel) }
         switch state.page {
         case .view(.demo) where isDemo && !state.replayMode, .node where isDemo && !state.replayMode: contexts.append(.demo)
         case .view(.feed), .view(.overview): contexts.append(.feed)

@@ -51,7 +51,9 @@ public enum Reducer {
         case .drillIn:
             drillIn(&s, pane, snapshot)
         case .back:
-            if s.pages.count > 1 {
+            if s.travelBackMs > 0 {
+                s.travelBackMs = 0   // looking back in time: Esc returns to live first
+            } else if s.pages.count > 1 {
                 s.pages.removeLast()
             } else if s.filters[pane] != nil {
                 s.filters[pane] = nil
@@ -166,6 +168,10 @@ public enum Reducer {
             effects.append(.export(ExportRequest(page: s.page, pane: s.pages[s.pages.count - 1].focus)))
         case .replay(let control):
             effects.append(.replay(control))
+        case .travelBack:
+            s.travelBackMs = min(UIState.travelLimitMs, s.travelBackMs + UIState.travelStepMs)
+        case .travelForward:
+            s.travelBackMs = max(0, s.travelBackMs - UIState.travelStepMs)
         case .redraw:
             effects.append(.redraw)
         case .injectFault(let mode):

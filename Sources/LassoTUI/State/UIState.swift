@@ -59,6 +59,11 @@ public struct UIState: Equatable, Sendable {
     public var paused: Bool = false
     /// `lassotop replay`: the replay keys apply (KeyDispatch) and the timeline bar is drawn.
     public var replayMode: Bool = false
+    /// Live time travel: how far back the shown snapshot is asked to be (0 = live). The run loop picks the snapshot
+    /// from what it holds in memory and clamps this to what it has.
+    public var travelBackMs: Int64 = 0
+    public static let travelStepMs: Int64 = 60_000
+    public static let travelLimitMs: Int64 = 15 * 60_000
     /// The feed as it was when paused (the paused view must not move), and the unique-event counter at that moment.
     public var frozenFeed: [FeedEvent] = []
     public var pausedAtUniqueCount: Int = 0

@@ -11,6 +11,13 @@ enum HeaderBar {
         }
     }
 
+    /// How far back time travel shows: `2m`, `2m04s`, `45s`.
+    static func travelAge(_ ms: Int64) -> String {
+        let seconds = Int((ms + 500) / 1000)
+        if seconds < 60 { return "\(seconds)s" }
+        return seconds % 60 == 0 ? "\(seconds / 60)m" : "\(seconds / 60)m" + Format.twoDigits(seconds % 60) + "s"
+    }
+
     static func draw(_ p: inout Painter, width: Int, _ v: ViewContext) {
         struct Segment { var text: String; var role: StyleRole; var priority: Int; var attributes: TextAttributes = [] }
         let snapshot = v.snapshot
@@ -19,6 +26,9 @@ enum HeaderBar {
         // What is on screen is not the cluster now (REPLAY) or is being written to a file (REC): never dropped.
         if v.runtime.replay != nil { segments.append(Segment(text: "REPLAY", role: .banner, priority: 0, attributes: [.bold])) }
         if v.runtime.recording { segments.append(Segment(text: "REC", role: .alertCritical, priority: 0, attributes: [.bold])) }
+        if let offset = v.runtime.travelOffsetMs, offset > 0 {
+            segments.append(Segment(text: "-" + travelAge(offset), role: .banner, priority: 0, attributes: [.bold]))
+        }
         if snapshot.isDemo {
             segments.append(Segment(text: "DEMO", role: .alertWarning, priority: 1, attributes: [.bold]))
         } else if let name = snapshot.clusterName {
@@ -50,6 +60,7 @@ enum HeaderBar {
         if critical > 0 { segments.append(Segment(text: "\(critical) critical", role: .alertCritical, priority: 1, attributes: [.bold])) }
         if warning > 0 { segments.append(Segment(text: "\(warning) warning", role: .alertWarning, priority: 2)) }
         if critical == 0 && warning == 0 { segments.append(Segment(text: "no alerts", role: .textDim, priority: 4)) }
+        if v.runtime.travelOffsetMs == 0 { segments.append(Segment(text: "LIVE", role: .statusHealthy, priority: 4)) }
         if snapshot.insecure { segments.append(Segment(text: "TLS UNVERIFIED", role: .alertWarning, priority: 0, attributes: [.bold])) }   // a security warning is never dropped
 
         let clock = Format.clock(v.nowMs, offsetSeconds: v.caps.utcOffsetSeconds)

@@ -8,13 +8,17 @@ public struct RuntimeInfo: Equatable, Sendable {
     public var replay: ReplayStatus?
     /// `--record FILE`: this session is being recorded (REC mark).
     public var recording: Bool = false
+    /// Live time travel: nil when the loop holds no history (replay), 0 when live (LIVE), else how far back the shown
+    /// snapshot is (`-2m04s`).
+    public var travelOffsetMs: Int64?
     public init(healthIntervalMs: Int64? = nil, memoryBytes: Int? = nil, source: String? = nil,
-                replay: ReplayStatus? = nil, recording: Bool = false) {
+                replay: ReplayStatus? = nil, recording: Bool = false, travelOffsetMs: Int64? = nil) {
         self.healthIntervalMs = healthIntervalMs
         self.memoryBytes = memoryBytes
         self.source = source
         self.replay = replay
         self.recording = recording
+        self.travelOffsetMs = travelOffsetMs
     }
 }
 

@@ -1,0 +1,34 @@
+import LassoCore
+import LassoTUI
+
+/// Live time travel (`[`/`]`): the snapshots the dashboard saw in the last `spanMs`, one kept per `everyMs` so
+/// 15 minutes stay a bounded handful (90 at 10 s) however fast the monitor publishes. Times are the snapshots' own
+/// `generatedAtMs`: no clock here.
+public struct SnapshotHistory {
+    public let spanMs: Int64
+    public let everyMs: Int64
+    public private(set) var entries: [ClusterSnapshot] = []
+
+    public init(spanMs: Int64 = UIState.travelLimitMs, everyMs: Int64 = 10_000) {
+        self.spanMs = spanMs
+        self.everyMs = everyMs
+    }
+
+    /// Keeps `snapshot` when it is at least `everyMs` newer than the last one kept; drops what is older than the span.
+    public mutating func add(_ snapshot: ClusterSnapshot) {
+        if let last = entries.last, snapshot.generatedAtMs < last.generatedAtMs + everyMs { return }
+        entries.append(snapshot)
+        let oldest = snapshot.generatedAtMs - spanMs - everyMs
+        if let keep = entries.firstIndex(where: { $0.generatedAtMs >= oldest }), keep > 0 { entries.removeFirst(keep) }
+    }
+
+    /// The newest kept snapshot at or before `ms`, else the oldest one (asked for more than is held).
+    public func snapshot(atOrBefore ms: Int64) -> ClusterSnapshot? {
+        entries.last { $0.generatedAtMs <= ms } ?? entries.first
+    }
+
+    /// How far back from `nowMs` the oldest kept snapshot is (0 with nothing kept).
+    public func depthMs(from nowMs: Int64) -> Int64 {
+        entries.first.map { max(0, nowMs - $0.generatedAtMs) } ?? 0
+    }
+}

@@ -1,0 +1,76 @@
+import LassoCore
+import XCTest
+@testable import LassoTUI
+@testable import LassoTerminal
+
+/// Live time travel: `[`/`]` move `travelBackMs` by a minute (up to 15), Esc returns to live first; the run loop
+/// keeps one snapshot per 10 s for 15 minutes (SnapshotHistory); the header says LIVE or how far back it shows.
+final class TimeTravelTests: XCTestCase {
+    let healthy = Fixtures.snapshot(.healthy)
+
+    func testKeysStepAMinuteWithinFifteenAndEscReturnsToLive() {
+        var state = UIState()
+        XCTAssertEqual(Keymap.action(for: .char("["), state: state, isDemo: false), .travelBack)
+        XCTAssertEqual(Keymap.action(for: .char("]"), state: state, isDemo: false), .travelForward)
+        state = Reducer.reduce(state, .travelBack, healthy).0
+        state = Reducer.reduce(state, .travelBack, healthy).0
+        XCTAssertEqual(state.travelBackMs, 120_000)
+        state = Reducer.reduce(state, .travelForward, healthy).0
+        XCTAssertEqual(state.travelBackMs, 60_000)
+        for _ in 0..<30 { state = Reducer.reduce(state, .travelBack, healthy).0 }
+        XCTAssertEqual(state.travelBackMs, 15 * 60_000)
+        // Esc: live first, even on a drill-down page (the page stays); a second Esc goes back as usual.
+        state.pages.append(PageEntry(page: .node(name: "iad-1")))
+        state = Reducer.reduce(state, .back, healthy).0
+        XCTAssertEqual(state.travelBackMs, 0)
+        XCTAssertEqual(state.pages.count, 2)
+        state = Reducer.reduce(state, .back, healthy).0
+        XCTAssertEqual(state.pages.count, 1)
+        for _ in 0..<3 { state = Reducer.reduce(state, .travelForward, healthy).0 }
+        XCTAssertEqual(state.travelBackMs, 0)
+        // In replay, [ and ] are the player's.
+        state.replayMode = true
+        XCTAssertEqual(Keymap.action(for: .char("["), state: state, isDemo: false), .replay(.jumpBack))
+    }
+
+    func snapshot(at ms: Int64) -> ClusterSnapshot {
+        var s = healthy
+        s.generatedAtMs = ms
+        return s
+    }
+
+    func testHistoryKeepsOnePerTenSecondsForFifteenMinutes() {
+        var history = SnapshotHistory()
+        let start: Int64 = 1_000_000_000
+        // 20 minutes of snapshots every 200 ms.
+        for t in stride(from: start, through: start + 20 * 60_000, by: 200) { history.add(snapshot(at: t)) }
+        let now = start + 20 * 60_000
+        XCTAssertLessThanOrEqual(history.entries.count, 15 * 6 + 2)
+        XCTAssertGreaterThanOrEqual(history.depthMs(from: now), 15 * 60_000)
+        XCTAssertLessThanOrEqual(history.depthMs(from: now), 15 * 60_000 + 10_000)
+        // Two minutes back: the newest kept at or before, within one sampling step.
+        let past = history.snapshot(atOrBefore: now - 120_000)!
+        XCTAssertLessThanOrEqual(past.generatedAtMs, now - 120_000)
+        XCTAssertGreaterThan(past.generatedAtMs, now - 130_000)
+        // Further back than held: the oldest.
+        XCTAssertEqual(history.snapshot(atOrBefore: start)?.generatedAtMs, history.entries.first?.generatedAtMs)
+        XCTAssertNil(SnapshotHistory().snapshot(atOrBefore: now))
+    }
+
+    func header(_ offset: Int64?) -> String {
+        var state = UIState()
+        state.screenWidth = 120
+        state.screenHeight = 40
+        return Renderer.render(state: state, snapshot: healthy, size: GridSize(width: 120, height: 40), caps: RenderCaps(),
+                               nowMs: Fixtures.nowMs, runtime: RuntimeInfo(travelOffsetMs: offset)).line(0)
+    }
+
+    func testHeaderMarks() {
+        XCTAssertTrue(header(0).contains("LIVE"), header(0))
+        XCTAssertTrue(header(124_000).hasPrefix("lassotop  -2m04s  "), header(124_000))
+        XCTAssertFalse(header(124_000).contains("LIVE"))
+        XCTAssertTrue(header(120_000).hasPrefix("lassotop  -2m  "), header(120_000))
+        XCTAssertTrue(header(45_000).hasPrefix("lassotop  -45s  "), header(45_000))
+        XCTAssertFalse(header(nil).contains("LIVE"))
+    }
+}
