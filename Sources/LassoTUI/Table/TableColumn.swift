@@ -258,8 +258,12 @@ struct TableDefinition<Row>: Sendable {
             var layout = column.layoutColumn
             layout.header = CellWidth.of(column.title ?? "") + (isSorted(column, by: sort) ? 1 : 0)
             if case .flexible = column.width, column.measured, let cell = column.cell {
-                layout.content = measuredRows.reduce(0) { widest, index in
-                    max(widest, CellWidth.of(Sanitizer.clean(cell(rows[index], env).text)))
+                // Rows are read in place (a buffer borrow): `rows[index]` copied each row, retaining every string of a
+                // feed event, for every measured cell of every frame.
+                layout.content = rows.withUnsafeBufferPointer { buffer in
+                    measuredRows.reduce(0) { widest, index in
+                        max(widest, CellWidth.of(Sanitizer.clean(cell(buffer[index], env).text)))
+                    }
                 }
             }
             return layout
