@@ -2,9 +2,12 @@ import LassoCore
 import LassoTUI
 
 /// Live time travel (`[`/`]`): the snapshots the dashboard saw in the last `spanMs`, one kept per `everyMs` so
-/// 15 minutes stay a bounded handful (90 at 10 s) however fast the monitor publishes. Times are the snapshots' own
-/// `generatedAtMs`: no clock here.
+/// 15 minutes stay a bounded handful (90 at 10 s) however fast the monitor publishes. Each keeps the newest
+/// `feedLimit` events of its feed: a full feed is 1,000 events of 336 bytes, and 90 of them would hold 30 MB.
+/// Times are the snapshots' own `generatedAtMs`: no clock here.
 public struct SnapshotHistory {
+    public static let feedLimit = 250
+
     public let spanMs: Int64
     public let everyMs: Int64
     public private(set) var entries: [ClusterSnapshot] = []
@@ -17,7 +20,9 @@ public struct SnapshotHistory {
     /// Keeps `snapshot` when it is at least `everyMs` newer than the last one kept; drops what is older than the span.
     public mutating func add(_ snapshot: ClusterSnapshot) {
         if let last = entries.last, snapshot.generatedAtMs < last.generatedAtMs + everyMs { return }
-        entries.append(snapshot)
+        var kept = snapshot
+        if kept.feed.count > Self.feedLimit { kept.feed = Array(kept.feed.suffix(Self.feedLimit)) }
+        entries.append(kept)
         let oldest = snapshot.generatedAtMs - spanMs - everyMs
         if let keep = entries.firstIndex(where: { $0.generatedAtMs >= oldest }), keep > 0 { entries.removeFirst(keep) }
     }

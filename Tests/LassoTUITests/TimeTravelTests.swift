@@ -57,6 +57,26 @@ final class TimeTravelTests: XCTestCase {
         XCTAssertNil(SnapshotHistory().snapshot(atOrBefore: now))
     }
 
+    /// Memory stays small with a full feed: a kept snapshot holds its newest `feedLimit` events (the rest of it intact).
+    func testKeptFeedsAreCappedToTheNewestEvents() {
+        var full = snapshot(at: 5_000_000)
+        let event = full.feed.first!
+        full.feed = (0..<1_000).map { i in
+            var e = event
+            e.ts = Int64(i)
+            return e
+        }
+        var history = SnapshotHistory()
+        history.add(full)
+        let kept = history.entries[0]
+        XCTAssertEqual(kept.feed.count, SnapshotHistory.feedLimit)
+        XCTAssertEqual(kept.feed.last?.ts, 999)
+        XCTAssertEqual(kept.feed.first?.ts, Int64(1_000 - SnapshotHistory.feedLimit))
+        var rest = kept
+        rest.feed = full.feed
+        XCTAssertEqual(rest, full)
+    }
+
     func header(_ offset: Int64?) -> String {
         var state = UIState()
         state.screenWidth = 120
