@@ -78,6 +78,23 @@ final class ReplayViewTests: XCTestCase {
         XCTAssertFalse(live.text.contains("playing"))
     }
 
+    func testAReplayedDemoFooterOffersNoFaultKeys() {
+        var state = UIState()
+        state.pages = [PageEntry(page: .view(.demo))]
+        var demo = Fixtures.snapshot(.healthy)
+        demo.isDemo = true
+        state.screenWidth = 120
+        state.screenHeight = 40
+        func footer(_ runtime: RuntimeInfo) -> String {
+            var s = state
+            s.replayMode = runtime.replay != nil
+            return Renderer.render(state: s, snapshot: demo, size: GridSize(width: 120, height: 40), caps: RenderCaps(),
+                                   nowMs: Fixtures.nowMs, runtime: runtime).line(39)
+        }
+        XCTAssertTrue(footer(RuntimeInfo()).contains("down"), footer(RuntimeInfo()))
+        XCTAssertFalse(footer(RuntimeInfo(replay: playing)).contains("down"), footer(RuntimeInfo(replay: playing)))
+    }
+
     func testRecordingMark() {
         XCTAssertTrue(render(RuntimeInfo(recording: true)).line(0).hasPrefix("lassotop  REC  "))
         XCTAssertTrue(render(RuntimeInfo(recording: true), size: GridSize(width: 80, height: 24)).line(0).hasPrefix("lassotop  REC  "))

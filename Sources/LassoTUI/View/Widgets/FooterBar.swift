@@ -38,7 +38,9 @@ enum FooterBar {
             func other(_ action: Action) -> String {
                 Keymap.binding(for: action, in: .navigation)?.keys.dropFirst().first?.label ?? Keymap.hint(action)
             }
-            hints = hints.filter { $0.label != "pause" && $0.label != "interval" }.map { hint in
+            // A replayed demo has no cluster to inject faults into (KeyDispatch leaves the fault keys unbound).
+            let faults = Set(faultHints().map(\.label))
+            hints = hints.filter { $0.label != "pause" && $0.label != "interval" && !faults.contains($0.label) }.map { hint in
                 var hint = hint
                 if hint.label == "pane" { hint.keys = other(.focusPrevious) + other(.focusNext) }
                 return hint
