@@ -67,4 +67,15 @@ final class SortingTests: XCTestCase {
             XCTAssertEqual(seen.sorted(), SortColumns.drawnRanks(pane, start.page).sorted(), "\(pane): s visits every drawn column")
         }
     }
+
+    func testNodePagePanesSortToo() {
+        var state = UIState()
+        state.pages = [PageEntry(page: .view(.nodes)), PageEntry(page: .node(name: "iad-1"))]
+        XCTAssertEqual(SortColumns.columns(.nodeProviders).first, "chain")
+        XCTAssertEqual(SortColumns.columns(.nodeErrors).first, "time")
+        state = Reducer.reduce(state, .nextSortColumn, healthy).0
+        XCTAssertEqual(state.statusMessage, "sorted by provider")
+        let names = Rows.nodeProviders(state, healthy, node: "iad-1").map(\.providerName)
+        XCTAssertEqual(names, names.sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+    }
 }

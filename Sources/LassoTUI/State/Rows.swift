@@ -10,6 +10,8 @@ public enum SortColumns {
         case .providerNodes: return ProviderNodeColumns.table.sortNames
         case .providerMethods: return MethodColumns.table.sortNames
         case .alerts: return AlertColumns.table.sortNames
+        case .nodeProviders: return NodeProviderColumns.table.sortNames
+        case .nodeErrors: return NodeErrorColumns.table.sortNames
         default: return []
         }
     }
@@ -141,11 +143,13 @@ public enum Rows {
     }
 
     public static func nodeProviders(_ state: UIState, _ snapshot: ClusterSnapshot, node: String) -> [NodeProviderRow] {
-        filtered(nodeProviders(snapshot, node: node), NodeProviderColumns.table, state.filter(.nodeProviders), filterEnv(snapshot))
+        filtered(NodeProviderColumns.table.sorted(nodeProviders(snapshot, node: node), by: state.sortSpec(.nodeProviders)),
+                 NodeProviderColumns.table, state.filter(.nodeProviders), filterEnv(snapshot))
     }
 
     public static func nodeErrors(_ state: UIState, _ snapshot: ClusterSnapshot, node: String) -> [NodeErrorEntry] {
-        filtered(nodeErrors(snapshot, node: node), NodeErrorColumns.table, state.filter(.nodeErrors), filterEnv(snapshot))
+        filtered(NodeErrorColumns.table.sorted(nodeErrors(snapshot, node: node), by: state.sortSpec(.nodeErrors)),
+                 NodeErrorColumns.table, state.filter(.nodeErrors), filterEnv(snapshot))
     }
 
     public static func providerEvents(_ snapshot: ClusterSnapshot, chain: String, id: String) -> [FeedEvent] {

@@ -116,7 +116,10 @@ enum NodeProviderColumns {
     typealias Column = TableColumn<NodeProviderRow>
 
     static let table = TableDefinition<NodeProviderRow>([
-        Column("chain", title: "CHAIN", width: .flexible(min: 10, share: 0), priority: 1) { row, _ in TableCell(row.chain, .textDim) },
+        // The default order (rank 0) is the snapshot's: chains as listed, providers by score.
+        Column("chain", title: "CHAIN", width: .flexible(min: 10, share: 0), priority: 1, sort: ColumnSort("chain", rank: 0, by: nil)) { row, _ in
+            TableCell(row.chain, .textDim)
+        },
         Column("provider", title: "PROVIDER", width: .flexible(min: 14), priority: 0) { row, _ in TableCell(row.providerName) },
         Column("calls", title: "CALLS", width: .fixed(7), align: .right, priority: 0) { row, _ in TableCell(Format.count(row.figures.totalCalls)) },
         Column("calls_per_s", title: "CALL/S", width: .fixed(6), align: .right, priority: 2) { row, env in
@@ -128,7 +131,7 @@ enum NodeProviderColumns {
         },
         Column("p95", title: "~P95", width: .fixed(7), align: .right, priority: 1) { row, env in TableCell(env.percentileMs(row.figures.p95)) },
         Column("score", title: "SCORE", width: .fixed(5), align: .right, priority: 2) { row, _ in TableCell(Format.score(row.figures.score)) },
-    ], autoSort: false)
+    ])
 }
 
 /// Node detail: its error log, newest first.
@@ -136,14 +139,15 @@ enum NodeErrorColumns {
     typealias Column = TableColumn<NodeErrorEntry>
 
     static let table = TableDefinition<NodeErrorEntry>([
-        Column("time", title: "TIME", width: .fixed(8)) { entry, env in
+        // The default order (rank 0) is newest first.
+        Column("time", title: "TIME", width: .fixed(8), sort: ColumnSort("time", rank: 0, by: nil)) { entry, env in
             TableCell(Format.clock(entry.ts, offsetSeconds: env.caps.utcOffsetSeconds), .textDim)
         },
         Column("age", title: "AGE", width: .fixed(10), align: .right) { entry, env in
             TableCell(Format.age(sinceMs: entry.ts, nowMs: env.nowMs) + " ago", .textDim)
         },
         Column("error", title: "ERROR", width: .flexible(min: 20)) { entry, _ in TableCell(entry.message, .feedError) },
-    ], autoSort: false)
+    ])
 }
 
 /// The Alerts view's table.

@@ -69,14 +69,14 @@ enum NodeScreen {
         p.box(providersRect, title: "Its providers" + Rows.filterTitle(.nodeProviders, v.state, snapshot), focused: focus == .nodeProviders)
         p.table(providersRect.inner, NodeProviderColumns.table, rows: providers, env: v.cellEnv,
                 selected: Rows.clampedSelection(.nodeProviders, v.state, snapshot), focused: focus == .nodeProviders,
-                emptyText: "this node reports no providers right now", pane: .nodeProviders)
+                sort: v.state.sort[.nodeProviders] ?? SortSpec(), emptyText: "this node reports no providers right now", pane: .nodeProviders)
         y += providersHeight
         if errorsHeight >= 3 {
             let errorsRect = Rect(x: body.x, y: y, width: body.width, height: errorsHeight)
             p.box(errorsRect, title: "Errors (newest first)" + Rows.filterTitle(.nodeErrors, v.state, snapshot), focused: focus == .nodeErrors)
             p.table(errorsRect.inner, NodeErrorColumns.table, rows: Rows.nodeErrors(v.state, snapshot, node: name), env: v.cellEnv,
                     selected: Rows.clampedSelection(.nodeErrors, v.state, snapshot), focused: focus == .nodeErrors,
-                    emptyText: "no errors recorded", pane: .nodeErrors)
+                    sort: v.state.sort[.nodeErrors] ?? SortSpec(), emptyText: "no errors recorded", pane: .nodeErrors)
         }
     }
 }
