@@ -27,10 +27,11 @@ final class FlexibleLayoutTests: XCTestCase {
         return snapshot
     }
 
-    /// At 120 columns and wider no name is cut in any of these views: the frame holds every name whole.
+    /// At 120 columns and wider no name is cut in any of these views (at 80, the Nodes view): the frame holds every
+    /// name whole.
     func testNoNameIsCutFrom120Columns() {
-        for width in [120, 200] {
-            for view in [TopView.overview, .nodes, .alerts, .feed] {
+        for width in [80, 120, 200] {
+            for view in [TopView.overview, .nodes, .alerts, .feed] where width > 80 || view == .nodes {
                 var state = UIState()
                 state.pages = [PageEntry(page: .view(view))]
                 state.screenWidth = width
@@ -61,6 +62,15 @@ final class FlexibleLayoutTests: XCTestCase {
         // Two cut columns: the name (share 0) is fitted before the message.
         let both = [columns[0], LayoutColumn(width: .flexible(min: 12), priority: 0, header: 10, content: 40)]
         XCTAssertEqual(TableLayout.layout(both, width: 50).map(\.width), [30, 19])
+    }
+
+    func testACutNameTakesWidthFromAMessageColumnDownToItsHeader() {
+        // 40 cells: name needs 20, message min 16 (header 10, content 30); without lending the name would get 14.
+        let columns = [LayoutColumn(width: .flexible(min: 12, share: 0), priority: 0, header: 4, content: 20),
+                       LayoutColumn(width: .flexible(min: 16), priority: 0, header: 10, content: 30),
+                       LayoutColumn(width: .fixed(8), priority: 0, header: 4)]
+        XCTAssertEqual(TableLayout.layout(columns, width: 40).map(\.width), [20, 10, 8])
+        XCTAssertEqual(TableLayout.layout(columns, width: 38).map(\.width), [18, 10, 8], "the message never goes below its header")
     }
 
     func testSortedHeaderKeepsRoomForItsArrow() {

@@ -366,7 +366,38 @@ enum TableLayout {
                 if given == 0 { break }
                 open = stillOpen
             }
+            if names { spare += lendToNames(columns, chosen, &widths) }
         }
         return zip(chosen, widths).map { ($0, $1) }
+    }
+
+    /// A name still cut after the spare width is gone takes width from message columns (flexible, share > 0)
+    /// down to their header: a cut name is worse than a shorter message. Returns 0 (the widths are moved, not
+    /// created) so callers can add it to the spare width unchanged.
+    static func lendToNames(_ columns: [LayoutColumn], _ chosen: [Int], _ widths: inout [Int]) -> Int {
+        var need = chosen.indices.reduce(0) { total, position in
+            let column = columns[chosen[position]]
+            guard case .flexible = column.width, column.share == 0, let cap = column.cap(fitting: true) else { return total }
+            return total + max(0, cap - widths[position])
+        }
+        guard need > 0 else { return 0 }
+        for position in chosen.indices where need > 0 {
+            let column = columns[chosen[position]]
+            guard case .flexible = column.width, column.share > 0 else { continue }
+            let floor = max(column.header, 3)
+            let take = min(need, max(0, widths[position] - floor))
+            widths[position] -= take
+            need -= take
+            // Hand it to the cut names in order.
+            var left = take
+            for target in chosen.indices where left > 0 {
+                let name = columns[chosen[target]]
+                guard case .flexible = name.width, name.share == 0, let cap = name.cap(fitting: true) else { continue }
+                let give = min(left, max(0, cap - widths[target]))
+                widths[target] += give
+                left -= give
+            }
+        }
+        return 0
     }
 }
