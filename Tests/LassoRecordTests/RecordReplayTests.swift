@@ -55,7 +55,12 @@ final class RecordReplayTests: XCTestCase {
         // The recorder has seen the last live sample (or a later one) before it stops.
         let last = live.last!.1.generatedAtMs
         let deadline = ContinuousClock.now + .seconds(10)
-        while recorded.withLock({ $0.last?.generatedAtMs ?? 0 }) < last, ContinuousClock.now < deadline {
+        // …and has recorded for longer than one keyframe interval, so the file holds several blocks however fast the
+        // faults were seen (a refused node is reported at once, so the sequence above can take under 3 s).
+        let minimumSpan = options.keyframeIntervalMs + 1_000
+        while recorded.withLock({ ($0.last?.generatedAtMs ?? 0) < last
+                   || ($0.last?.generatedAtMs ?? 0) - ($0.first?.generatedAtMs ?? 0) <= minimumSpan }),
+              ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         recorder.cancel()
