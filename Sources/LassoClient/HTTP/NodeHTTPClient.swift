@@ -28,8 +28,8 @@ public struct HTTPOptions: Sendable {
         self.insecure = insecure
     }
 
-    /// AsyncHTTPClient reports a refused connection only once its connect timeout expires, so keep it short, and
-    /// well inside the whole-request deadline so a refused node is reported as refused, not as a timeout.
+    /// A refused connect fails at once (the client does not retry it); this bounds a connect nobody answers (a
+    /// dropped SYN), well inside the whole-request deadline so it is reported as a connect timeout.
     var connectTimeout: Duration { min(timeout / 2, .seconds(1)) }
 }
 
@@ -235,7 +235,7 @@ public final class NodeHTTPClient: Sendable {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
                 return .unreachable(timeoutText)
             case .connectTimeout:
-                // AsyncHTTPClient retries refused connects until the connect timeout: treat as "not listening".
+                // Nobody answered the connect (a refused one fails at once): treated as "not listening", cheap to retry.
                 return .refused("connection refused or unreachable (connect timeout)")
             case .remoteConnectionClosed:
                 return .unreachable("connection closed by node")
