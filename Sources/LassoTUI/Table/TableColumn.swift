@@ -247,13 +247,15 @@ struct TableDefinition<Row>: Sendable {
         return rank == sort.column
     }
 
-    /// The drawn columns and their widths for these rows: flexible columns are measured (the widest cell of at
-    /// most `measureLimit` rows, plus the rows in `alsoMeasure`), so names get the width other columns leave blank.
+    /// The drawn columns and their widths for these rows: flexible columns are measured (the widest cell of every
+    /// row when there are at most `measureLimit`, else of the rows in `alsoMeasure`, the ones on screen), so names
+    /// get the width other columns leave blank.
     func layout(tableWidth: Int, rows: [Row], env: CellEnv, sort: SortSpec?, alsoMeasure: Range<Int> = 0..<0,
-                measureLimit: Int = 400) -> (columns: [TableColumn<Row>], widths: [(index: Int, width: Int)]) {
+                measureLimit: Int = 100) -> (columns: [TableColumn<Row>], widths: [(index: Int, width: Int)]) {
         let drawn = drawnColumns(tableWidth: tableWidth)
-        var measuredRows = Array(rows.indices.prefix(measureLimit))
-        measuredRows += alsoMeasure.clamped(to: rows.indices).filter { $0 >= measureLimit }
+        // Short tables (nodes, providers, alerts) are measured whole, so widths do not move as the cursor scrolls;
+        // long ones (the feed) only where they are drawn, which keeps a frame within its time budget.
+        let measuredRows = rows.count <= measureLimit ? Array(rows.indices) : Array(alsoMeasure.clamped(to: rows.indices))
         let layoutColumns = drawn.map { column -> LayoutColumn in
             var layout = column.layoutColumn
             layout.header = CellWidth.of(column.title ?? "") + (isSorted(column, by: sort) ? 1 : 0)
