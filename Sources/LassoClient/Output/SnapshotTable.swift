@@ -81,9 +81,9 @@ public enum Format {
         case .routing:
             let chain = TerminalText.line(e.chainLabel ?? "-", limit: 20)
             let failover = e.failoverCount > 0 ? " failover×\(e.failoverCount)" : ""
-            return "\(time) \(node) \(chain) \(TerminalText.line(e.method ?? "-", limit: 40)) → \(TerminalText.line(e.providerLabel ?? "-", limit: 40)) \(e.durationMs.map { "\($0)ms" } ?? "-") \(e.result ?? "-")\(failover)"
+            return "\(time) \(node) \(chain) \(TerminalText.line(e.method ?? "-", limit: 40)) → \(TerminalText.line(e.providerLabel ?? "-", limit: 40)) \(e.durationMs.map { "\($0)ms" } ?? "-") \(TerminalText.line(e.result ?? "-", limit: 20))\(failover)"
         case .circuit:
-            return "\(time) \(node) circuit \(TerminalText.line(e.providerLabel ?? "-", limit: 40)) \(e.from ?? "?") → \(e.to ?? "?") \(TerminalText.line(e.reason ?? "", limit: 40))"
+            return "\(time) \(node) circuit \(TerminalText.line(e.providerLabel ?? "-", limit: 40)) \(TerminalText.line(e.from ?? "?", limit: 20)) → \(TerminalText.line(e.to ?? "?", limit: 20)) \(TerminalText.line(e.reason ?? "", limit: 40))"
         case .cluster:
             return "\(time) [\(e.severity?.rawValue ?? "info")] \(TerminalText.line(e.message ?? "", limit: 160))"
         }
