@@ -90,3 +90,16 @@ final class TolerantDecodingTests: XCTestCase {
         XCTAssertNil(tracker.status.uptimeSeconds)
     }
 }
+
+final class TolerantDecodingBodiesTests: XCTestCase {
+    func testStringCountInTheOnlyEntry() throws {
+        let body = Data(#"{"chain":"ethereum","chain_id":1,"providers":[{"id":"p_alpha","total_calls":"many"}]}"#.utf8)
+        do {
+            let metrics = try MetricsResponse.decode(body)
+            XCTAssertTrue(metrics.providers.isEmpty)
+            XCTAssertEqual(metrics.droppedEntries.count, 1, "\(metrics.droppedEntries)")
+        } catch {
+            XCTFail("\(error)")
+        }
+    }
+}

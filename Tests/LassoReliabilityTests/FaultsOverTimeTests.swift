@@ -18,8 +18,8 @@ final class FaultsOverTimeTests: XCTestCase {
     }
 
     /// A node that was good turns to garbage: it is marked bad with a short message, keeps what it last reported
-    /// (version, uptime, last success), and its old figures leave the aggregate at the next metrics refresh rather
-    /// than being mixed with anything it now sends. Then its metrics alone turn bad while health stays fine.
+    /// (version, uptime, last success), and its old figures leave the aggregate as soon as it is bad (its last row
+    /// stays, marked stale) rather than being mixed with anything it now sends. Then its metrics alone turn bad while health stays fine.
     func testGoodNodeTurningToGarbageIsBadKeepsLastGoodAndNeverMixes() async throws {
         let good = try HostileNode(handler: LassoBodies.goodHandler(providers: [
             LassoBodies.Provider(id: "p_alpha", name: "Alpha", calls: 500, latency: 40),
@@ -48,21 +48,22 @@ final class FaultsOverTimeTests: XCTestCase {
         XCTAssertEqual(node.uptimeSeconds, 4242)
         XCTAssertGreaterThanOrEqual(node.lastSuccessMs ?? 0, lastGood.lastSuccessMs ?? .max, "the last success time is kept")
         let alpha = try XCTUnwrap(after.chains.first?.providers.first { $0.id == "p_alpha" })
-        XCTAssertEqual(alpha.byNode.map(\.node), ["steady"], "no stale or garbage figures mixed into the aggregate")
+        XCTAssertEqual(alpha.byNode.filter { !$0.stale }.map(\.node), ["steady"], "no stale or garbage figures mixed into the aggregate")
+        XCTAssertEqual(alpha.byNode.filter(\.stale).map(\.node), ["turns-bad"], "its last row is kept, marked stale")
         XCTAssertEqual(alpha.totalCalls, 300)
         XCTAssertEqual(after.coverage.responding, 1)
 
-        // Health recovers but metrics stay garbage: the node responds (up) and says why its figures are missing.
+        // Health recovers but metrics stay garbage: the node responds (up) and names the entry it dropped.
         good.setHandler { path, headers in
             if path.hasPrefix("/api/metrics") { return .json(#"{"chain":"ethereum","chain_id":1,"providers":[{"id":"p_alpha","total_calls":"many"}]}"#) }
             return LassoBodies.goodHandler(providers: [])(path, headers)
         }
         let metricsBad = try await waitFor(monitor, "up again, metrics still rejected") { s in
             let node = s.nodes.first { $0.name == "turns-bad" }
-            return node?.state == .up && (node?.errorLog.last?.message ?? "").contains("providers[0].total_calls")
+            return node?.state == .up && (node?.errorLog.last?.message ?? "").contains("providers[0] (p_alpha): total_calls")
         }
         let upNode = try XCTUnwrap(metricsBad.nodes.first { $0.name == "turns-bad" })
-        XCTAssertTrue((upNode.lastError ?? "").hasPrefix("metrics ethereum: /api/metrics: field providers[0].total_calls"),
+        XCTAssertTrue((upNode.lastError ?? "").hasPrefix("metrics ethereum: dropped 1 bad entry: providers[0] (p_alpha): total_calls"),
                       upNode.lastError ?? "nil")
         XCTAssertEqual(metricsBad.chains.first?.providers.first { $0.id == "p_alpha" }?.byNode.map(\.node), ["steady"])
     }
