@@ -79,7 +79,9 @@ public struct DashboardLoop {
             }
 
             // Sleep until a key, a published snapshot (the backend's wake-up) or the next second of the header clock.
-            guard screen.waitForInput(timeoutMs: Self.msToNextSecond(nowMs())) else { continue }
+            // The clock's wake-up comes `clockGraceMs` after the second turns: the monitor's polls are aligned to the
+            // second, so the snapshot they produce usually arrives first and one frame shows both.
+            guard screen.waitForInput(timeoutMs: Self.msToNextSecond(nowMs()) + Self.clockGraceMs) else { continue }
             // While text is typed (`/`, `:`), every key already waiting is taken before the next frame (up to
             // `maxKeysPerFrame`): a paste arrives as thousands of keys, and one frame per key froze the UI for minutes.
             // Other keys keep one frame each.
@@ -124,6 +126,8 @@ public struct DashboardLoop {
     static let maxKeysPerFrame = 512
 
     /// How long until the header clock shows the next second (at least 1 ms, so a boundary is never polled twice).
+    static let clockGraceMs = 150
+
     static func msToNextSecond(_ nowMs: Int64) -> Int {
         Int(1000 - ((nowMs % 1000) + 1000) % 1000)
     }

@@ -65,13 +65,15 @@ final class IdleLoopTests: XCTestCase {
         XCTAssertEqual(DashboardLoop.msToNextSecond(-1), 1)
     }
 
-    /// Idle: the loop sleeps exactly until the next second, and each second the header clock moves (one frame each).
+    /// Idle: the loop sleeps until just after the next second (the clock's grace), and each second the header clock
+    /// moves (one frame each).
     func testIdleLoopWakesOncePerClockSecondAndTheClockMoves() {
         let start = Fixtures.nowMs - Fixtures.nowMs % 1000 + 250
         let screen = VirtualClockScreen(startMs: start, idleWaits: 5)
         let snapshot = Fixtures.snapshot(.healthy)
         run(screen, ClockedBackend(screen: screen) { _ in snapshot })
-        XCTAssertEqual(screen.timeouts, [750, 1000, 1000, 1000, 1000])
+        let grace = DashboardLoop.clockGraceMs
+        XCTAssertEqual(screen.timeouts, [750 + grace, 1000, 1000, 1000, 1000])
         XCTAssertEqual(screen.frames.count, 6)
         let clocks = screen.frames.map { frame in
             (0..<6).map { Format.clock(start + Int64($0) * 1000, offsetSeconds: 0) }.filter { frame.text.contains($0) }
@@ -89,7 +91,7 @@ final class IdleLoopTests: XCTestCase {
         updating.updating = true
         var idle = Fixtures.snapshot(.healthy)
         idle.updating = false
-        run(screen, ClockedBackend(screen: screen) { now in now - start == 1000 ? updating : idle })
+        run(screen, ClockedBackend(screen: screen) { now in (now - start) / 1000 == 1 ? updating : idle })
         let marks = screen.frames.map { $0.text.contains("(updating") }
         XCTAssertEqual(marks, [false, true, false, false])
     }
