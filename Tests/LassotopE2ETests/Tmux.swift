@@ -28,8 +28,10 @@ final class TmuxSession {
         name = "lassotop-e2e-\(UUID().uuidString.prefix(8))"
         socket = "lassotop-e2e-\(getpid())"
         var env = ["TERM": "tmux-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-                   "XDG_CONFIG_HOME": NSTemporaryDirectory() + "lassotop-e2e-config",
-                   "XDG_STATE_HOME": NSTemporaryDirectory() + "lassotop-e2e-state"]
+                   // A fresh config and state home per session: a theme chosen with `t` in one test (remembered in
+                   // the state home) must not change what the next test, or the next run, starts with.
+                   "XDG_CONFIG_HOME": NSTemporaryDirectory() + "lassotop-e2e-config-" + UUID().uuidString,
+                   "XDG_STATE_HOME": NSTemporaryDirectory() + "lassotop-e2e-state-" + UUID().uuidString]
         env.merge(environment) { $1 }
         let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         // A shell runs the command so the pane returns to a prompt afterwards (and we can read $?).
