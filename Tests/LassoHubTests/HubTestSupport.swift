@@ -47,11 +47,11 @@ struct HubFixture {
 
     /// Waits until every node is up in the hub's frame and the chains carry provider figures.
     func waitUntilWarm(file: StaticString = #filePath, line: UInt = #line) async throws {
-        try await waitUntil("all nodes up with provider figures in the hub", timeout: 20, file: file, line: line) {
+        try await waitUntil("all nodes up, each with provider figures, in the hub", timeout: 20, file: file, line: line) {
             guard let frame = publisher.current() else { return false }
             let s = frame.snapshot
             return s.coverage.responding == s.coverage.total && s.coverage.total > 0
-                && s.chains.contains { !$0.providers.isEmpty } && !s.feed.isEmpty
+                && s.chains.contains { $0.providers.contains { $0.byNode.count == s.coverage.total } } && !s.feed.isEmpty
         }
     }
 }
