@@ -64,20 +64,7 @@ struct HubBackend: DashboardBackend {
 extension Top {
     /// The dashboard on a hub's snapshots: same views, drill-downs, filters and exports as with local polling.
     func runViewing(_ viewer: HubViewer) async throws {
-        let env = ProcessInfo.processInfo.environment
-        let file = try sources.loadConfigFile()
-        var options = TUIOptions(
-            theme: ThemeChoice.initial(flag: theme, config: file.theme, environment: env,
-                                       loader: ThemeLoader(searchDirectories: [ConfigFile.configDirectory(environment: env) + "/themes"])),
-            noColor: Self.monochrome(flag: noColor, environment: env),
-            ascii: ascii,
-            themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
-            exportDirectory: FileManager.default.currentDirectoryPath)
-        options.mouse = !noMouse && (file.mouse ?? true)
-        options.themeStateFile = ThemeChoice.stateFile(environment: env)
-        do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
-            throw ValidationError("\(error)")
-        }
+        let options = try display.tuiOptions(file: try sources.loadConfigFile())
         viewer.start()
         let result: Result<Int32, any Error>
         do { result = .success(try await TUIApp.runOnDedicatedThread(backend: HubBackend(viewer: viewer), options: options)) } catch {

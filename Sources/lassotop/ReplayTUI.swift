@@ -17,17 +17,7 @@ struct Replay: AsyncParsableCommand {
     @Argument(help: "The recording to play.")
     var file: String
 
-    @Option(help: "Theme name (Themes/ or $XDG_CONFIG_HOME/lassotop/themes/) or path to a theme file.")
-    var theme: String?
-
-    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
-    var noColor = false
-
-    @Flag(help: "ASCII borders and sparklines (automatic when the locale is not UTF-8).")
-    var ascii = false
-
-    @Flag(name: .customLong("no-mouse"), help: "Leave mouse reporting off (also `mouse = false` in the config file).")
-    var noMouse = false
+    @OptionGroup var display: DisplayOptions
 
     func run() async throws {
         guard isatty(STDOUT_FILENO) == 1 else {
@@ -39,7 +29,7 @@ struct Replay: AsyncParsableCommand {
         do { file = try ConfigFile.load(path: ConfigFile.configDirectory(environment: env) + "/config.toml") } catch {
             throw ValidationError("\(error)")
         }
-        let options = try Self.tuiOptions(theme: theme, noColor: noColor, ascii: ascii, noMouse: noMouse, file: file)
+        let options = try display.tuiOptions(file: file, environment: env)
         // Same exit statuses as `snapshot --replay`: 66 cannot open, 65 not a recording or nothing readable.
         let reader: RecordReader
         do { reader = try RecordReader.open(path: self.file) } catch {
@@ -65,24 +55,6 @@ struct Replay: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if code != 0 { throw ExitCode(code) }
-    }
-
-    /// The TUI options from the display flags and the config file (as `Top` builds them).
-    static func tuiOptions(theme: String?, noColor: Bool, ascii: Bool, noMouse: Bool, file: ConfigFile) throws -> TUIOptions {
-        let env = ProcessInfo.processInfo.environment
-        let themeDirs = [ConfigFile.configDirectory(environment: env) + "/themes"]
-        var options = TUIOptions(
-            theme: ThemeChoice.initial(flag: theme, config: file.theme, environment: env, loader: ThemeLoader(searchDirectories: themeDirs)),
-            noColor: Top.monochrome(flag: noColor, environment: env),
-            ascii: ascii,
-            themeSearchDirs: themeDirs,
-            exportDirectory: FileManager.default.currentDirectoryPath)
-        options.mouse = !noMouse && (file.mouse ?? true)
-        options.themeStateFile = ThemeChoice.stateFile(environment: env)
-        do { _ = try ThemeLoader(searchDirectories: themeDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
-            throw ValidationError("\(error)")
-        }
-        return options
     }
 }
 

@@ -16,17 +16,7 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var hub: HubOptions
 
-    @Option(help: "Theme name (Themes/ or $XDG_CONFIG_HOME/lassotop/themes/) or path to a theme file.", completion: Completions.themes)
-    var theme: String?
-
-    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
-    var noColor = false
-
-    @Flag(help: "ASCII borders and sparklines (automatic when the locale is not UTF-8).")
-    var ascii = false
-
-    @Flag(name: .customLong("no-mouse"), help: "Leave mouse reporting off (also `mouse = false` in the config file).")
-    var noMouse = false
+    @OptionGroup var display: DisplayOptions
 
     @Option(name: .customLong("record"), help: "Record the session to FILE while you watch (REC in the header; replay it with `lassotop replay FILE`).")
     var record: String?
@@ -51,20 +41,7 @@ struct Top: AsyncParsableCommand {
         // Every usage error (flags, config, nodes and headers files, theme) is found here, before any server, poller,
         // thread or terminal mode starts.
         let plan = try SessionPlan.make(sources, allowDemo: true, logName: "lassotop")
-        let env = ProcessInfo.processInfo.environment
-        let themeDirs = [ConfigFile.configDirectory(environment: env) + "/themes"]
-        var options = TUIOptions(
-            theme: ThemeChoice.initial(flag: theme, config: plan.file.theme, environment: env,
-                                       loader: ThemeLoader(searchDirectories: themeDirs)),
-            noColor: Self.monochrome(flag: noColor, environment: env),
-            ascii: ascii,
-            themeSearchDirs: [ConfigFile.configDirectory(environment: env) + "/themes"],
-            exportDirectory: FileManager.default.currentDirectoryPath)
-        options.mouse = !noMouse && (plan.file.mouse ?? true)
-        options.themeStateFile = ThemeChoice.stateFile(environment: env)
-        do { _ = try ThemeLoader(searchDirectories: options.themeSearchDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
-            throw ValidationError("\(error)")
-        }
+        let options = try display.tuiOptions(file: plan.file)
         // The TUI ends on q, Ctrl-C, SIGTERM/SIGHUP (its own handlers: the terminal must be restored first) or an
         // error; in every case Session.with stops the monitor and then the demo cluster before the process exits.
         let result = try await Session.with(plan) { session -> Result<Int32, any Error> in
@@ -93,11 +70,6 @@ struct Top: AsyncParsableCommand {
             FileHandle.standardError.write(Data((text.hasPrefix("lassotop: ") ? text : "lassotop: " + text).utf8 + [0x0A]))
             throw ExitCode(1)
         }
-    }
-
-    /// The one place that decides colour: --no-color, or NO_COLOR set to anything non-empty (no-color.org).
-    static func monochrome(flag: Bool, environment: [String: String]) -> Bool {
-        flag || !(environment["NO_COLOR"] ?? "").isEmpty
     }
 }
 
