@@ -174,7 +174,8 @@ public final class HubServer: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Page(next: next, events: events))) ?? Data(#"{"next":0,"events":[]}"#.utf8)
+        let data = (try? encoder.encode(Page(next: next, events: events))).map(TerminalText.escapingControlsInJSON)
+            ?? Data(#"{"next":0,"events":[]}"#.utf8)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(data: data)))
     }

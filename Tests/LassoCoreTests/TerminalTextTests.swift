@@ -32,4 +32,22 @@ final class TerminalTextTests: XCTestCase {
     func testLineCutsWithEllipsis() {
         XCTAssertEqual(TerminalText.line(String(repeating: "a", count: 10), limit: 5), "aaaa…")
     }
+
+    func testJSONForATerminalEscapesDELAndC1ButKeepsTheText() throws {
+        struct Doc: Codable, Equatable { var name: String }
+        let hostile = Doc(name: "a\u{9B}31mb\u{7F}c\u{85}d\u{80}\u{9F} ¢é東")
+        let raw = try JSONEncoder().encode(hostile)
+        XCTAssertTrue(raw.contains(0x7F) && raw.contains(0xC2), "JSONEncoder writes DEL and C1 raw (the reason for the escaper)")
+        let safe = TerminalText.escapingControlsInJSON(raw)
+        let bytes = [UInt8](safe)
+        XCTAssertFalse(bytes.contains(0x7F))
+        for (i, byte) in bytes.enumerated() where byte == 0xC2 {
+            XCTAssertFalse((0x80...0x9F).contains(bytes[i + 1]), "raw C1 at \(i)")
+        }
+        let text = try XCTUnwrap(String(data: safe, encoding: .utf8))
+        XCTAssertTrue(text.contains(#"\u009b31m"#) && text.contains(#"\u007f"#) && text.contains(#"\u0085"#), text)
+        XCTAssertTrue(text.contains("¢é東"), "printable non-ASCII text stays as it is")
+        XCTAssertEqual(try JSONDecoder().decode(Doc.self, from: safe), hostile, "the escapes decode to the same text")
+        XCTAssertEqual(TerminalText.escapingControlsInJSON(Data(#"{"a":"plain"}"#.utf8)), Data(#"{"a":"plain"}"#.utf8))
+    }
 }

@@ -68,7 +68,7 @@ public struct SnapshotDocument: Encodable {
     public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        return TerminalText.escapingControlsInJSON(try encoder.encode(self))
     }
 
     static func iso8601(_ ms: Int64) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 /// Makes a string from the network safe to print on a terminal: removes C0/C1 controls and DEL, whole escape
 /// sequences (CSI, OSC, DCS, SOS, PM, APC — so an OSC 52 clipboard write or a title change cannot pass), and bidi
 /// overrides/isolates that could reorder what the operator reads. Tabs and newlines become spaces.
@@ -54,6 +55,31 @@ public enum TerminalText {
             if v == 0x1B { return i < scalars.count && scalars[i].value == 0x5C ? i + 1 : i }
         }
         return i
+    }
+
+    /// JSON that is safe to print on a terminal: JSONEncoder escapes C0 controls but writes DEL and the C1 controls
+    /// (U+0080–U+009F, e.g. U+009B, a one-character CSI for some terminals) raw. Outside strings JSON is ASCII, so every
+    /// such character sits in a string and becomes a `\u00XX` escape that decodes to the same text.
+    public static func escapingControlsInJSON(_ json: Data) -> Data {
+        guard json.contains(0x7F) || json.contains(0xC2) else { return json }
+        var out = Data(capacity: json.count + 16)
+        var i = json.startIndex
+        while i < json.endIndex {
+            let byte = json[i]
+            let next = json.index(after: i)
+            if byte == 0x7F {
+                out.append(contentsOf: Array(#"\u007f"#.utf8))
+            } else if byte == 0xC2, next < json.endIndex, (0x80...0x9F).contains(json[next]) {
+                let hex = String(json[next], radix: 16)
+                out.append(contentsOf: Array(("\\u00" + hex).utf8))
+                i = json.index(after: next)
+                continue
+            } else {
+                out.append(byte)
+            }
+            i = next
+        }
+        return out
     }
 
     /// Sanitized and cut to at most `limit` characters (with an ellipsis), for one-line output.

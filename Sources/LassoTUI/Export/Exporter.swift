@@ -108,7 +108,8 @@ public enum Exporter {
         // snake_case like every other JSON lassotop writes (the snapshot's own views already name their keys so).
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
+        guard let data = try? encoder.encode(value),
+              let text = String(data: TerminalText.escapingControlsInJSON(data), encoding: .utf8) else { return "{}\n" }
         return text + "\n"
     }
 
