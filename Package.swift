@@ -107,13 +107,13 @@ let package = Package(
         .testTarget(name: "LassoDemoTests", dependencies: ["LassoDemo", "LassoCore", "LassoClient", "LassoTestSupport"]),
         .testTarget(name: "LassoTUITests", dependencies: ["LassoTUI", "LassoTerminal", "LassoCore"]),
         // Hub mode over real HTTP, with a real Prometheus and promtool (`make deps` installs them).
-        .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks"]),
+        .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks", "LassoTestSupport"]),
         .testTarget(name: "LassoRecordTests", dependencies: ["LassoRecord", "LassoClient", "LassoCore", "LassoDemo"]),
         .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore", "LassoTUI", "LassoTerminal"]),
         // Bad input, faults over time, terminal injection, security (docs/reliability.md).
         .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI", "LassoTestSupport"]),
         // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).
-        .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient"]),
+        .testTarget(name: "LassotopE2ETests", dependencies: ["LassoDemo", "LassoCore", "LassoClient", "LassoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import Synchronization
 import XCTest
+import LassoTestSupport
 
 /// A demo cluster, the real monitor and a hub serving it on 127.0.0.1, for one test.
 struct HubFixture {
@@ -167,20 +168,8 @@ final class DataSink: @unchecked Sendable {
 }
 
 enum Repo {
-    static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    /// The `lassotop` binary `swift build` made (LASSOTOP_BIN overrides).
-    static var lassotop: String {
-        if let path = ProcessInfo.processInfo.environment["LASSOTOP_BIN"] { return path }
-        for candidate in [".build/debug/lassotop", ".build/x86_64-unknown-linux-gnu/debug/lassotop",
-                          ".build/aarch64-unknown-linux-gnu/debug/lassotop"] {
-            let path = root.appendingPathComponent(candidate).path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return root.appendingPathComponent(".build/debug/lassotop").path
-    }
+    static var root: URL { BuiltBinary.repositoryRoot }
+    static var lassotop: String { BuiltBinary.lassotop }
 }
 
 /// Every key path of a JSON value ("nodes[].cluster.regions"), for comparing document shapes.

@@ -4,19 +4,8 @@ import LassoTestSupport
 
 /// Runs the real `lassotop` executable (built by `swift build`; LASSOTOP_BIN overrides) as a child process.
 enum Binary {
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static var path: String {
-        if let path = ProcessInfo.processInfo.environment["LASSOTOP_BIN"] { return path }
-        for candidate in [".build/debug/lassotop", ".build/x86_64-unknown-linux-gnu/debug/lassotop",
-                          ".build/aarch64-unknown-linux-gnu/debug/lassotop"] {
-            let path = repositoryRoot.appendingPathComponent(candidate).path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return repositoryRoot.appendingPathComponent(".build/debug/lassotop").path
-    }
+    static var repositoryRoot: URL { BuiltBinary.repositoryRoot }
+    static var path: String { BuiltBinary.lassotop }
 
     static func requireBinary() throws {
         guard FileManager.default.isExecutableFile(atPath: path) else {

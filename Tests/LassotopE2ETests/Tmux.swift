@@ -1,26 +1,16 @@
 import Foundation
 import XCTest
+import LassoTestSupport
 
 /// Drives the real `lassotop` binary in a detached tmux session, as a user would: send-keys in, capture-pane out.
 final class TmuxSession {
     let name: String
     let socket: String
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    static var repositoryRoot: URL { BuiltBinary.repositoryRoot }
 
     /// The debug binary `swift build` produced (override with LASSOTOP_BIN).
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["LASSOTOP_BIN"] { return path }
-        let candidates = [".build/debug/lassotop", ".build/x86_64-unknown-linux-gnu/debug/lassotop",
-                          ".build/aarch64-unknown-linux-gnu/debug/lassotop"]
-        for candidate in candidates {
-            let path = repositoryRoot.appendingPathComponent(candidate).path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return repositoryRoot.appendingPathComponent(".build/debug/lassotop").path
-    }
+    static var binary: String { BuiltBinary.lassotop }
 
     static var tmuxAvailable: Bool { (try? run(["tmux", "-V"], capture: false).status) == 0 }
 
