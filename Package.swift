@@ -78,7 +78,8 @@ let package = Package(
         ),
         // Recordings: append-only compressed file of snapshots, seek index, replay (docs/replay.md).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LassoRecord", dependencies: ["LassoCore", "LassoClient", "CZlib"]),
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .target(name: "LassoRecord", dependencies: ["LassoCore", "LassoClient", "CZlib", "CLzma"]),
         .executableTarget(
             name: "lassotop",
             dependencies: [

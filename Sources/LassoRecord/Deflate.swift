@@ -5,9 +5,20 @@ public struct ZlibError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// A raw deflate stream (zlib). `compress(flush: true)` ends with a sync flush: everything given so far can be
+/// What a writer compresses one block with (a fresh stream per block; `flush` makes everything so far decodable).
+protocol BlockCompressor: AnyObject {
+    func reset() throws(ZlibError)
+    func compress(_ input: [UInt8], flush: Bool, into out: inout [UInt8]) throws(ZlibError)
+}
+
+/// What a reader decompresses one block's chunks with, in order.
+protocol BlockDecompressor: AnyObject {
+    func decompress(_ input: [UInt8], maxOutput: Int) throws(ZlibError) -> [UInt8]
+}
+
+/// A raw deflate stream (zlib): recording format version 1. `compress(flush: true)` ends with a sync flush: everything given so far can be
 /// inflated from the bytes returned so far, which is what makes a killed recorder's file readable.
-final class Deflater {
+final class Deflater: BlockCompressor {
     private let stream: UnsafeMutablePointer<z_stream>
 
     init(level: Int32 = 6) throws(ZlibError) {
@@ -51,7 +62,7 @@ final class Deflater {
 }
 
 /// Inflates one block's chunks in order. Output is capped so a hostile file cannot make it allocate without bound.
-final class Inflater {
+final class Inflater: BlockDecompressor {
     private let stream: UnsafeMutablePointer<z_stream>
     private var ended = false
 
@@ -69,7 +80,7 @@ final class Inflater {
         stream.deallocate()
     }
 
-    func inflate(_ input: [UInt8], maxOutput: Int) throws(ZlibError) -> [UInt8] {
+    func decompress(_ input: [UInt8], maxOutput: Int) throws(ZlibError) -> [UInt8] {
         guard !ended else { throw ZlibError(reason: "data after the end of a compressed block") }
         var input = input
         var out: [UInt8] = []

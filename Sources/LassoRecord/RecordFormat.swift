@@ -4,19 +4,26 @@ import LassoCore
 /// The recording file (docs/replay.md): `LASSOREC` + version byte + `\n`, then frames appended one after another.
 ///
 /// Frame: tag (1 byte) · payload length (u32 LE) · CRC-32 of the payload (u32 LE) · first and last record time
-/// (i64 LE ms each) · payload. Tags: `H` header (JSON), `K` first chunk of a block (a fresh raw-deflate stream whose
-/// first record is a keyframe), `C` next chunk of the current block. Each chunk ends with a deflate sync flush, so a
-/// file cut anywhere (SIGKILL, full disk) inflates cleanly up to its last whole frame.
+/// (i64 LE ms each) · payload. Tags: `H` header (JSON), `K` first chunk of a block (a fresh compressed stream whose
+/// first record is a keyframe), `C` next chunk of the current block. Each chunk ends with a sync flush, so a file cut
+/// anywhere (SIGKILL, full disk) decodes cleanly up to its last whole frame.
+///
+/// Version 2 (written): a block is a raw LZMA2 stream of binary records (BinaryTree.swift). Version 1 (still read):
+/// a block is a raw deflate stream of JSON lines.
 public enum RecordFormat {
     public static let magic: [UInt8] = Array("LASSOREC".utf8)
-    public static let version: UInt8 = 1
-    public static var preamble: [UInt8] { magic + [version, 0x0A] }
+    /// The version this lassotop writes.
+    public static let version: UInt8 = 2
+    public static let readableVersions: ClosedRange<UInt8> = 1...2
+    public static var preamble: [UInt8] { preamble(version: version) }
+    static func preamble(version: UInt8) -> [UInt8] { magic + [version, 0x0A] }
     public static let frameHeaderSize = 25
     /// Largest payload a reader accepts (a chunk is normally a few KiB; a keyframe chunk a few hundred).
     public static let maxPayload = 16 * 1024 * 1024
     /// Largest inflated chunk a reader accepts.
     public static let maxInflatedChunk = 64 * 1024 * 1024
-    public static let formatName = "lassotop.record/1"
+    public static var formatName: String { formatName(version: version) }
+    public static func formatName(version: UInt8) -> String { "lassotop.record/\(version)" }
 
     public enum Tag: UInt8, Sendable {
         case header = 0x48   // H
@@ -107,7 +114,8 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .io(let message): return message
         case .notARecording: return "not a lassotop recording (no LASSOREC preamble)"
-        case .unsupportedVersion(let version): return "recording format version \(version) is not supported (this lassotop reads version \(RecordFormat.version))"
+        case .unsupportedVersion(let version):
+            return "recording format version \(version) is not supported (this lassotop reads versions \(RecordFormat.readableVersions.lowerBound)–\(RecordFormat.readableVersions.upperBound))"
         case .badHeader(let reason): return "the recording's header is unreadable: \(reason)"
         case .empty: return "the recording holds no snapshot yet"
         case .damaged(let offset, let reason, let until):

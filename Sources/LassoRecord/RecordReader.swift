@@ -23,6 +23,8 @@ public final class RecordReader: @unchecked Sendable {
     /// Set when the frame walk stopped before the end of the file (cut short or damaged): moments before it replay.
     public let tailProblem: RecordError?
     public let fileSize: Int
+    /// The file's format version (RecordFormat.readableVersions).
+    public let version: UInt8
     let frames: [Frame]
     /// Index in `frames` of each block's first (`K`) chunk.
     let blocks: [Int]
@@ -62,7 +64,8 @@ public final class RecordReader: @unchecked Sendable {
         let preamble = walker.bytes(at: 0, count: RecordFormat.preamble.count).map(Array.init) ?? []
         guard preamble.count == RecordFormat.preamble.count, Array(preamble.prefix(8)) == RecordFormat.magic,
               preamble[9] == 0x0A else { throw RecordError.notARecording }
-        guard preamble[8] == RecordFormat.version else { throw RecordError.unsupportedVersion(Int(preamble[8])) }
+        guard RecordFormat.readableVersions.contains(preamble[8]) else { throw RecordError.unsupportedVersion(Int(preamble[8])) }
+        version = preamble[8]
 
         var frames: [Frame] = []
         var blocks: [Int] = []
@@ -117,8 +120,8 @@ public final class RecordReader: @unchecked Sendable {
         } catch {
             throw RecordError.badHeader(TerminalText.sanitize("\(error)"))
         }
-        guard header.format == RecordFormat.formatName else {
-            throw RecordError.badHeader("format \(TerminalText.sanitize(String(header.format.prefix(40)))) is not \(RecordFormat.formatName)")
+        guard header.format == RecordFormat.formatName(version: version) else {
+            throw RecordError.badHeader("format \(TerminalText.sanitize(String(header.format.prefix(40)))) is not \(RecordFormat.formatName(version: version))")
         }
         self.frames = frames
         self.blocks = blocks
@@ -183,14 +186,12 @@ public final class RecordReader: @unchecked Sendable {
     func decodeBlock(_ block: Int, until: Int64, onRecord: (Int64) -> Void) throws(RecordError) -> State? {
         let start = blocks[block]
         let end = block + 1 < blocks.count ? blocks[block + 1] : frames.count
-        let inflater: Inflater
-        do { inflater = try Inflater() } catch { throw RecordError.io(error.reason) }
+        let decoder = try BlockDecoder(version: version)
         var state: State?
-        var carry: [UInt8] = []
         for index in start..<end {
             let frame = frames[index]
             if state != nil, frame.firstMs > until { break }
-            for (t, fields) in try inflateLines(frame, inflater: inflater, carry: &carry, readableUntil: state?.t) {
+            for (t, fields) in try records(frame, decoder: decoder, readableUntil: state?.t) {
                 if state != nil, t > until { return state }
                 if let key = fields["k"] {
                     state = State(tree: key, t: t, frameOffset: frame.offset)
@@ -210,9 +211,9 @@ public final class RecordReader: @unchecked Sendable {
         return state
     }
 
-    /// Reads, checks and inflates one chunk; returns its whole lines parsed as records (a partial last line is kept
-    /// in `carry` for the next chunk). Any problem is reported as damage at this frame.
-    func inflateLines(_ frame: Frame, inflater: Inflater, carry: inout [UInt8], readableUntil: Int64?)
+    /// Reads, checks and decodes one chunk of a block (chunks in order, through one `BlockDecoder`); returns its
+    /// records. Any problem is reported as damage at this frame.
+    func records(_ frame: Frame, decoder: BlockDecoder, readableUntil: Int64?)
         throws(RecordError) -> [(t: Int64, fields: [String: JSONTree])] {
         func damaged(_ reason: String) -> RecordError {
             .damaged(offset: frame.offset, reason: reason, readableUntilMs: readableUntil)
@@ -221,23 +222,76 @@ public final class RecordReader: @unchecked Sendable {
         let read = payload.withUnsafeMutableBytes { pread(fd, $0.baseAddress, frame.length, off_t(frame.payloadOffset)) }
         guard read == frame.length else { throw damaged("short read") }
         guard Checksum.crc32(payload) == frame.crc else { throw damaged("checksum mismatch") }
+        do { return try decoder.records(payload) } catch { throw damaged(error.reason) }
+    }
+}
+
+/// Decodes the chunks of one block, in order: the decompressor and (version 2) the binary records' string table and
+/// integer bases carry from chunk to chunk; (version 1) a partial JSON line carries to the next chunk.
+final class BlockDecoder {
+    struct Failure: Error {
+        var reason: String
+    }
+
+    let version: UInt8
+    private let decompressor: BlockDecompressor
+    private var binary = BinaryTree.Decoder()
+    private var carry: [UInt8] = []
+
+    init(version: UInt8) throws(RecordError) {
+        self.version = version
+        do {
+            decompressor = version == 1 ? try Inflater() : try LzmaDecoder()
+        } catch {
+            throw RecordError.io(error.reason)
+        }
+    }
+
+    func records(_ payload: [UInt8]) throws(Failure) -> [(t: Int64, fields: [String: JSONTree])] {
         var text: [UInt8]
-        do { text = try inflater.inflate(payload, maxOutput: RecordFormat.maxInflatedChunk) } catch { throw damaged(error.reason) }
-        if !carry.isEmpty {
-            text = carry + text
-            carry = []
+        do { text = try decompressor.decompress(payload, maxOutput: RecordFormat.maxInflatedChunk) } catch {
+            throw Failure(reason: error.reason)
         }
         var records: [(t: Int64, fields: [String: JSONTree])] = []
-        var lineStart = 0
-        for i in text.indices where text[i] == 0x0A {
-            defer { lineStart = i + 1 }
-            let record: JSONTree
-            do { record = try JSONTree.parse(text[lineStart..<i]) } catch { throw damaged("\(error)") }
-            guard case .object(let fields) = record, let t = fields["t"]?.int64Value else { throw damaged("a record has no time") }
+        func add(_ record: JSONTree) throws(Failure) {
+            guard case .object(let fields) = record, let t = fields["t"]?.int64Value else { throw Failure(reason: "a record has no time") }
             records.append((t, fields))
         }
-        if lineStart < text.count { carry = Array(text[lineStart...]) }
-        guard carry.count <= RecordFormat.maxInflatedChunk else { throw damaged("a record is too long") }
+        if version == 1 {
+            if !carry.isEmpty {
+                text = carry + text
+                carry = []
+            }
+            var lineStart = 0
+            for i in text.indices where text[i] == 0x0A {
+                defer { lineStart = i + 1 }
+                let record: JSONTree
+                do { record = try JSONTree.parse(text[lineStart..<i]) } catch { throw Failure(reason: "\(error)") }
+                try add(record)
+            }
+            if lineStart < text.count { carry = Array(text[lineStart...]) }
+            guard carry.count <= RecordFormat.maxInflatedChunk else { throw Failure(reason: "a record is too long") }
+            return records
+        }
+        // Version 2: a chunk ends with a sync flush after a whole record, so it holds whole records only.
+        var problem: BinaryTree.DecodeError?
+        text.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < buffer.count {
+                do throws(BinaryTree.DecodeError) {
+                    let record = try binary.decode(buffer, at: &index)
+                    guard case .object(let fields) = record, let t = fields["t"]?.int64Value else {
+                        problem = BinaryTree.DecodeError(offset: index, reason: "a record has no time")
+                        return
+                    }
+                    records.append((t, fields))
+                } catch {
+                    problem = error
+                    return
+                }
+            }
+        }
+        if let problem { throw Failure(reason: problem.description) }
         return records
     }
 }
@@ -258,7 +312,9 @@ struct FrameWalker {
         guard offset >= 0, count >= 0, count <= size - offset else { return nil }
         if offset < windowStart || offset + count > windowStart + window.count {
             let length = min(max(count, 1 << 20), size - offset)
-            window = [UInt8](repeating: 0, count: length)
+            // Reuse the buffer: the walk over a day's file reads ~100 windows, and zero-filling a fresh one each
+            // time cost as much as the reads.
+            if window.count != length { window = [UInt8](repeating: 0, count: length) }
             let read = window.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offset)) }
             guard read == length else {
                 window = []

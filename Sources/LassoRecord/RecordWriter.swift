@@ -7,12 +7,21 @@ public struct RecordWriterOptions: Sendable, Equatable {
     public var keyframeIntervalMs: Int64
     /// Compressed data is flushed to the file at least this often (by record time), so a kill loses at most this.
     public var flushIntervalMs: Int64
+    /// Deflate level (format version 1 only).
     public var compressionLevel: Int32
+    /// A new block also starts once this many bytes (before compression) went into the current one, so a seek's
+    /// work is bounded whatever the snapshot rate.
+    public var maxBlockBytes: Int
+    /// The format written: the current one (2) unless a test asks for the old one to check it still reads.
+    public var formatVersion: UInt8
 
-    public init(keyframeIntervalMs: Int64 = 300_000, flushIntervalMs: Int64 = 1_000, compressionLevel: Int32 = 9) {
+    public init(keyframeIntervalMs: Int64 = 300_000, flushIntervalMs: Int64 = 1_000, compressionLevel: Int32 = 9,
+                maxBlockBytes: Int = 3 << 20) {
         self.keyframeIntervalMs = max(1_000, keyframeIntervalMs)
         self.flushIntervalMs = max(1, flushIntervalMs)
         self.compressionLevel = min(max(compressionLevel, 1), 9)
+        self.maxBlockBytes = max(64 * 1024, maxBlockBytes)
+        formatVersion = RecordFormat.version
     }
 }
 
@@ -24,7 +33,9 @@ public final class RecordWriter: @unchecked Sendable {
     public let options: RecordWriterOptions
     private let lock = NSLock()
     private var fd: Int32
-    private let deflater: Deflater
+    private let compressor: BlockCompressor
+    private var encoder = BinaryTree.Encoder()
+    private var blockBytes = 0
     private let codec = SnapshotCodec()
     private var previous: JSONTree?
     private var blockStartMs: Int64 = 0
@@ -39,17 +50,21 @@ public final class RecordWriter: @unchecked Sendable {
 
     /// Creates FILE (it must not exist: a recording is never overwritten) and writes the preamble and header.
     public init(path: String, header: RecordHeader, options: RecordWriterOptions = RecordWriterOptions()) throws {
+        var options = options
+        if !RecordFormat.readableVersions.contains(options.formatVersion) { options.formatVersion = RecordFormat.version }
+        var header = header
+        header.format = RecordFormat.formatName(version: options.formatVersion)
         self.path = path
         self.header = header
         self.options = options
-        deflater = try Deflater(level: options.compressionLevel)
+        compressor = options.formatVersion == 1 ? try Deflater(level: options.compressionLevel) : try LzmaEncoder()
         fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         if fd < 0 {
             let reason = errno == EEXIST ? "it already exists (recordings are never overwritten)" : String(cString: strerror(errno))
             throw RecordError.io("cannot create \(TerminalText.sanitize(path)): \(reason)")
         }
         let headerJSON = try JSONEncoder().encode(header)
-        try write(RecordFormat.preamble + RecordFormat.frame(.header, payload: Array(headerJSON),
+        try write(RecordFormat.preamble(version: options.formatVersion) + RecordFormat.frame(.header, payload: Array(headerJSON),
                                                               firstMs: header.startedAtMs, lastMs: header.startedAtMs))
     }
 
@@ -73,9 +88,12 @@ public final class RecordWriter: @unchecked Sendable {
     public func append(tree: JSONTree, atMs t: Int64) throws {
         try lock.withLock {
             var line: JSONTree
-            if previous == nil || t - blockStartMs >= options.keyframeIntervalMs || t < blockStartMs {
+            if previous == nil || t - blockStartMs >= options.keyframeIntervalMs || t < blockStartMs
+                || blockBytes >= options.maxBlockBytes {
                 try flushLocked()
-                deflater.reset()
+                try compressor.reset()
+                encoder = BinaryTree.Encoder()
+                blockBytes = 0
                 pendingIsKey = true
                 blockStartMs = t
                 line = .object(["t": .int(t), "k": tree])
@@ -85,9 +103,14 @@ public final class RecordWriter: @unchecked Sendable {
             }
             previous = tree
             var bytes: [UInt8] = []
-            line.write(into: &bytes)
-            bytes.append(0x0A)
-            deflater.compress(bytes, flush: false, into: &pending)
+            if options.formatVersion == 1 {
+                line.write(into: &bytes)
+                bytes.append(0x0A)
+            } else {
+                encoder.encode(line, into: &bytes)
+            }
+            blockBytes += bytes.count
+            try compressor.compress(bytes, flush: false, into: &pending)
             if pendingFirstMs == nil { pendingFirstMs = t }
             pendingLastMs = max(pendingLastMs, t)
             _records += 1
@@ -114,7 +137,7 @@ public final class RecordWriter: @unchecked Sendable {
 
     private func flushLocked() throws {
         guard let first = pendingFirstMs else { return }
-        deflater.compress([], flush: true, into: &pending)
+        try compressor.compress([], flush: true, into: &pending)
         try write(RecordFormat.frame(pendingIsKey ? .keyChunk : .chunk, payload: pending, firstMs: first, lastMs: pendingLastMs))
         pending.removeAll(keepingCapacity: true)
         pendingFirstMs = nil

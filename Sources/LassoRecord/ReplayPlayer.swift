@@ -111,19 +111,16 @@ public final class ReplayPlayer {
     struct Cursor {
         var block: Int
         var frame: Int
-        var inflater: Inflater
+        var decoder: BlockDecoder
         var state: RecordReader.State?
         /// Records inflated but not applied yet (later than the playhead).
         var pending: [(t: Int64, fields: [String: JSONTree])] = []
-        var carry: [UInt8] = []
     }
 
     func advanceCursor(to ms: Int64) throws(RecordError) -> RecordReader.State {
         guard let block = reader.blockIndex(at: ms) else { throw RecordError.outOfRange("before the recording") }
         if cursor == nil || cursor!.block != block || (cursor!.state?.t ?? .max) > ms {
-            do { cursor = Cursor(block: block, frame: reader.blocks[block], inflater: try Inflater()) } catch {
-                throw RecordError.io(error.reason)
-            }
+            cursor = Cursor(block: block, frame: reader.blocks[block], decoder: try BlockDecoder(version: reader.version))
         }
         let end = block + 1 < reader.blocks.count ? reader.blocks[block + 1] : reader.frames.count
         while true {
@@ -136,7 +133,7 @@ public final class ReplayPlayer {
             let frame = reader.frames[cursor!.frame]
             if cursor!.state != nil, frame.firstMs > ms { break }
             cursor!.frame += 1
-            let lines = try reader.inflateLines(frame, inflater: cursor!.inflater, carry: &cursor!.carry, readableUntil: cursor!.state?.t)
+            let lines = try reader.records(frame, decoder: cursor!.decoder, readableUntil: cursor!.state?.t)
             cursor!.pending += lines
         }
         guard let state = cursor!.state else { throw RecordError.empty }

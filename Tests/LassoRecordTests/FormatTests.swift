@@ -97,6 +97,7 @@ final class FormatTests: XCTestCase {
         try writer.close()
         let reader = try RecordReader.open(path: path)
         XCTAssertNil(reader.tailProblem)
+        XCTAssertEqual(reader.version, 2)
         XCTAssertEqual(reader.header, Self.header(start: 1_000_000))
         XCTAssertEqual(reader.firstMs, written.first?.generatedAtMs)
         XCTAssertEqual(reader.lastMs, written.last?.generatedAtMs)
@@ -110,6 +111,99 @@ final class FormatTests: XCTestCase {
             guard case RecordError.outOfRange = error else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try RecordWriter(path: path, header: Self.header(start: 0)))   // never overwritten
+    }
+
+    /// Version-2 records: any tree survives the binary form exactly (numbers keep their text, tokens their case),
+    /// through one encoder and one decoder as a block uses them (string table and integer bases carried over).
+    func testBinaryRecordsRoundTrip() throws {
+        var random = SeededGenerator(seed: 12)
+        func token(_ alphabet: String, _ length: Int) -> String {
+            let characters = Array(alphabet)
+            return String((0..<length).map { _ in characters[Int.random(in: 0..<characters.count, using: &random)] })
+        }
+        func number() -> JSONTree {
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: return .int(Int64.random(in: -1_000...1_000, using: &random))
+            case 1: return .int([Int64.max, Int64.min, Int64.min + 1, 0, 999_999_999_999_999_999][Int.random(in: 0..<5, using: &random)])
+            case 2: return .number(["-0", "1e5", "-0.0", "2.5E-3", "0.30000000000000004", "1234567890123456789012"][Int.random(in: 0..<6, using: &random)])
+            case 3: return .number(String(Double.random(in: -1e6...1e6, using: &random)))
+            default: return .int(1_796_000_000_000 + Int64.random(in: 0...5_000, using: &random))
+            }
+        }
+        func string() -> String {
+            switch Int.random(in: 0..<9, using: &random) {
+            case 0: return token("0123456789abcdef", 2 * Int.random(in: 4...20, using: &random))   // hex id
+            case 1: return token("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 4 * Int.random(in: 3...8, using: &random))
+            case 2: return token("0123456789ABCDEF", 32)   // uppercase hex: not a lowercase token
+            case 3: return token("0123456789abcdef", 31)   // odd length
+            case 4: return token("ab=+/é😀\u{1B}\"", Int.random(in: 0...80, using: &random))
+            case 5: return ""
+            default: return ["ethereum", "eth_call", "iad-1", "routing", "success", "v", "o", "ts"][Int.random(in: 0..<8, using: &random)]
+            }
+        }
+        func value(_ depth: Int) -> JSONTree {
+            switch Int.random(in: 0..<(depth > 3 ? 5 : 8), using: &random) {
+            case 0: return .null
+            case 1: return .bool(Bool.random(using: &random))
+            case 2, 3: return number()
+            case 4: return .string(string())
+            case 5: return .array((0..<Int.random(in: 0..<6, using: &random)).map { _ in value(depth + 1) })
+            default:
+                var members: [String: JSONTree] = [:]
+                for _ in 0..<Int.random(in: 0..<6, using: &random) { members[string()] = value(depth + 1) }
+                return .object(members)
+            }
+        }
+        for _ in 0..<40 {
+            var encoder = BinaryTree.Encoder()
+            let trees = (0..<25).map { _ in value(0) }
+            var bytes: [UInt8] = []
+            for tree in trees { encoder.encode(tree, into: &bytes) }
+            var decoder = BinaryTree.Decoder()
+            var decoded: [JSONTree] = []
+            try bytes.withUnsafeBufferPointer { buffer in
+                var index = 0
+                while index < buffer.count { decoded.append(try decoder.decode(buffer, at: &index)) }
+            }
+            XCTAssertEqual(decoded, trees)
+            XCTAssertEqual(decoded.map { $0.serialized() }, trees.map { $0.serialized() })
+        }
+        // Tokens are stored as raw bytes: a 32-digit hex id costs 16 bytes and a tag, not 32.
+        var encoder = BinaryTree.Encoder()
+        var bytes: [UInt8] = []
+        encoder.encode(.string("ff38714b968d620c6c321f4c834695e5"), into: &bytes)
+        XCTAssertEqual(bytes.count, 18)
+    }
+
+    /// Files written before the binary format (version 1: JSON lines, deflate) still replay; unknown versions are
+    /// refused with a clear message.
+    func testVersion1FilesStillReadAndUnknownVersionsAreRefused() throws {
+        let path = temporaryPath("v1")
+        defer { unlink(path) }
+        var options = RecordWriterOptions(keyframeIntervalMs: 5_000, flushIntervalMs: 1_000)
+        options.formatVersion = 1
+        let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000), options: options)
+        var generator = SyntheticCluster(nodes: 3, seed: 5)
+        var written: [ClusterSnapshot] = []
+        for step in 0..<60 {
+            let snapshot = generator.next(atMs: 1_000_000 + Int64(step) * 250)
+            try writer.append(snapshot)
+            written.append(snapshot)
+        }
+        try writer.close()
+        let reader = try RecordReader.open(path: path)
+        XCTAssertEqual(reader.version, 1)
+        XCTAssertEqual(reader.header.format, "lassotop.record/1")
+        XCTAssertEqual(try reader.allRecordTimes(), written.map(\.generatedAtMs))
+        for snapshot in written { XCTAssertEqual(try reader.snapshot(at: snapshot.generatedAtMs), snapshot) }
+
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[8] = 9
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try RecordReader.open(path: path)) { error in
+            XCTAssertEqual(error as? RecordError, .unsupportedVersion(9))
+            XCTAssertEqual("\(error)", "recording format version 9 is not supported (this lassotop reads versions 1–2)")
+        }
     }
 
     func testMoments() throws {

@@ -1,0 +1,378 @@
+/// The compact binary form of a record (format version 2, docs/replay.md "Records"): the same tree a version-1 file
+/// stores as a JSON line, written so that the compressor sees far fewer bytes and far less noise —
+///
+/// - strings are interned per block: the first occurrence is written out and numbered, later ones are the number
+///   (keys, node, chain, provider and method names, enum values …);
+/// - request ids and other hex or base64url tokens are stored as their raw bytes (16 bytes instead of 32 hex digits);
+/// - integers are zigzag varints, written as the difference from the previous integer under the same key when that
+///   is shorter (event and record times become a byte or two);
+/// - other numbers keep their exact decimal text, so decoding gives the same `Double`s.
+///
+/// The encoder and decoder keep the same per-block state and start empty at each block (keyframe), so a block
+/// decodes without anything before it. The decoder bounds every count, length, index and depth: a hostile file
+/// throws, never traps or allocates without bound.
+enum BinaryTree {
+    enum Tag: UInt8 {
+        case null = 0, `false` = 1, `true` = 2
+        /// varint: index into the block's string table.
+        case stringRef = 3
+        /// varint length + UTF-8; appended to the string table.
+        case stringNew = 4
+        /// varint n + n bytes: a lowercase hex string of 2n digits.
+        case hex = 5
+        /// varint n + n bytes (n a multiple of 3): a base64url string (no padding) of 4n/3 characters.
+        case base64 = 6
+        /// zigzag varint: the previous integer under the same key plus this.
+        case intDelta = 7
+        /// zigzag varint.
+        case int = 8
+        /// varint length + the number's JSON text.
+        case numberText = 9
+        /// varint count + values.
+        case array = 10
+        /// varint count + (key, value) pairs; a key is a string value.
+        case object = 11
+        /// varint length + UTF-8, not interned (long or one-off strings).
+        case stringLiteral = 12
+    }
+
+    /// Strings longer than this are written literally (alert explanations, messages), not interned.
+    static let internLimit = 64
+    /// The string table stops growing here (a block of a large cluster holds a few thousand names).
+    static let maxTableEntries = 1 << 16
+    /// Hex and base64url tokens at least this long are stored as raw bytes.
+    static let tokenMinimum = 16
+
+    /// Operation keys of a delta (TreeDelta) and a record: an integer under one of them is keyed by the member
+    /// around it, so a replaced time `{"v": …}` is a difference from the previous time.
+    static let transparentKeys: Set<String> = ["v", "o", "i", "e", "m", "r", "k", "d"]
+
+    struct Encoder {
+        private var table: [String: Int] = [:]
+        private var lastInt: [String: Int64] = [:]
+
+        mutating func encode(_ tree: JSONTree, into out: inout [UInt8]) {
+            value(tree, key: "", into: &out)
+        }
+
+        private mutating func value(_ tree: JSONTree, key: String, into out: inout [UInt8]) {
+            switch tree {
+            case .null: out.append(Tag.null.rawValue)
+            case .bool(let flag): out.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
+            case .string(let text): string(text, into: &out)
+            case .number(let text):
+                if let n = BinaryTree.canonicalInt(text) {
+                    let absolute = BinaryTree.zigzag(n)
+                    if let previous = lastInt[key], case (let delta, false) = n.subtractingReportingOverflow(previous),
+                       BinaryTree.varintSize(BinaryTree.zigzag(delta)) < BinaryTree.varintSize(absolute) {
+                        out.append(Tag.intDelta.rawValue)
+                        BinaryTree.appendVarint(BinaryTree.zigzag(delta), to: &out)
+                    } else {
+                        out.append(Tag.int.rawValue)
+                        BinaryTree.appendVarint(absolute, to: &out)
+                    }
+                    lastInt[key] = n
+                } else {
+                    out.append(Tag.numberText.rawValue)
+                    BinaryTree.appendVarint(UInt64(text.utf8.count), to: &out)
+                    out.append(contentsOf: text.utf8)
+                }
+            case .array(let items):
+                out.append(Tag.array.rawValue)
+                BinaryTree.appendVarint(UInt64(items.count), to: &out)
+                for item in items { value(item, key: key, into: &out) }
+            case .object(let members):
+                out.append(Tag.object.rawValue)
+                BinaryTree.appendVarint(UInt64(members.count), to: &out)
+                // Sorted: the same shape gives the same bytes, which is what the compressor feeds on.
+                for name in members.keys.sorted() {
+                    string(name, into: &out)
+                    value(members[name]!, key: BinaryTree.transparentKeys.contains(name) ? key : name, into: &out)
+                }
+            }
+        }
+
+        private mutating func string(_ text: String, into out: inout [UInt8]) {
+            if let index = table[text] {
+                out.append(Tag.stringRef.rawValue)
+                BinaryTree.appendVarint(UInt64(index), to: &out)
+                return
+            }
+            let utf8 = text.utf8
+            if utf8.count >= BinaryTree.tokenMinimum {
+                if let raw = BinaryTree.hexBytes(utf8) {
+                    out.append(Tag.hex.rawValue)
+                    BinaryTree.appendVarint(UInt64(raw.count), to: &out)
+                    out.append(contentsOf: raw)
+                    return
+                }
+                if let raw = BinaryTree.base64Bytes(utf8) {
+                    out.append(Tag.base64.rawValue)
+                    BinaryTree.appendVarint(UInt64(raw.count), to: &out)
+                    out.append(contentsOf: raw)
+                    return
+                }
+            }
+            if utf8.count <= BinaryTree.internLimit, table.count < BinaryTree.maxTableEntries {
+                table[text] = table.count
+                out.append(Tag.stringNew.rawValue)
+            } else {
+                out.append(Tag.stringLiteral.rawValue)
+            }
+            BinaryTree.appendVarint(UInt64(utf8.count), to: &out)
+            out.append(contentsOf: utf8)
+        }
+    }
+
+    struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
+        var offset: Int
+        var reason: String
+        var description: String { "bad record at byte \(offset) of its chunk: \(reason)" }
+    }
+
+    struct Decoder {
+        private var table: [String] = []
+        private var lastInt: [String: Int64] = [:]
+
+        /// Decodes the value at `index`, advancing it.
+        mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(DecodeError) -> JSONTree {
+            try value(bytes, &index, key: "", depth: 0)
+        }
+
+        private mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, key: String, depth: Int)
+            throws(DecodeError) -> JSONTree {
+            guard depth < JSONTree.maxDepth else { throw DecodeError(offset: index, reason: "nested too deep") }
+            guard index < bytes.count else { throw DecodeError(offset: index, reason: "unexpected end") }
+            let tagByte = bytes[index]
+            guard let tag = Tag(rawValue: tagByte) else { throw DecodeError(offset: index, reason: "unknown tag \(tagByte)") }
+            index += 1
+            switch tag {
+            case .null: return .null
+            case .false: return .bool(false)
+            case .true: return .bool(true)
+            case .stringRef, .stringNew, .hex, .base64, .stringLiteral:
+                return .string(try string(tag, bytes, &index))
+            case .int, .intDelta:
+                let raw = try BinaryTree.readVarint(bytes, &index)
+                var n = BinaryTree.unzigzag(raw)
+                if tag == .intDelta {
+                    guard let previous = lastInt[key] else { throw DecodeError(offset: index, reason: "integer delta without a base") }
+                    let (sum, overflow) = previous.addingReportingOverflow(n)
+                    guard !overflow else { throw DecodeError(offset: index, reason: "integer out of range") }
+                    n = sum
+                }
+                lastInt[key] = n
+                return .int(n)
+            case .numberText:
+                let text = try BinaryTree.readBytes(bytes, &index)
+                guard BinaryTree.isJSONNumber(text) else { throw DecodeError(offset: index, reason: "bad number") }
+                return .number(String(decoding: text, as: UTF8.self))
+            case .array:
+                let count = try BinaryTree.readCount(bytes, &index)
+                var items: [JSONTree] = []
+                items.reserveCapacity(count)
+                for _ in 0..<count { items.append(try value(bytes, &index, key: key, depth: depth + 1)) }
+                return .array(items)
+            case .object:
+                let count = try BinaryTree.readCount(bytes, &index)
+                var members: [String: JSONTree] = [:]
+                members.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard index < bytes.count, let keyTag = Tag(rawValue: bytes[index]),
+                          [.stringRef, .stringNew, .hex, .base64, .stringLiteral].contains(keyTag) else {
+                        throw DecodeError(offset: index, reason: "expected a key")
+                    }
+                    index += 1
+                    let name = try string(keyTag, bytes, &index)
+                    let member = try value(bytes, &index, key: BinaryTree.transparentKeys.contains(name) ? key : name, depth: depth + 1)
+                    guard members.updateValue(member, forKey: name) == nil else { throw DecodeError(offset: index, reason: "duplicate key") }
+                }
+                return .object(members)
+            }
+        }
+
+        private mutating func string(_ tag: Tag, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> String {
+            switch tag {
+            case .stringRef:
+                let n = try BinaryTree.readVarint(bytes, &index)
+                guard n < UInt64(table.count) else { throw DecodeError(offset: index, reason: "string reference out of range") }
+                return table[Int(n)]
+            case .hex, .base64:
+                let raw = try BinaryTree.readBytes(bytes, &index)
+                guard tag == .hex || raw.count % 3 == 0 else { throw DecodeError(offset: index, reason: "bad token length") }
+                return tag == .hex ? BinaryTree.hexText(raw) : BinaryTree.base64Text(raw)
+            default:
+                let raw = try BinaryTree.readBytes(bytes, &index)
+                guard let text = String(validating: raw, as: UTF8.self) else { throw DecodeError(offset: index, reason: "invalid UTF-8") }
+                if tag == .stringNew {
+                    guard table.count < BinaryTree.maxTableEntries else { throw DecodeError(offset: index, reason: "string table full") }
+                    table.append(text)
+                }
+                return text
+            }
+        }
+    }
+
+    // MARK: integers
+
+    static func zigzag(_ n: Int64) -> UInt64 { UInt64(bitPattern: (n << 1) ^ (n >> 63)) }
+    static func unzigzag(_ n: UInt64) -> Int64 { Int64(bitPattern: (n >> 1) ^ (0 &- (n & 1))) }
+
+    static func varintSize(_ n: UInt64) -> Int { n == 0 ? 1 : (64 - n.leadingZeroBitCount + 6) / 7 }
+
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var n = value
+        while n >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: n) | 0x80)
+            n >>= 7
+        }
+        out.append(UInt8(n))
+    }
+
+    static func readVarint(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard index < bytes.count else { throw DecodeError(offset: index, reason: "unexpected end") }
+            let byte = bytes[index]
+            index += 1
+            guard shift < 64, shift < 63 || byte <= 1 else { throw DecodeError(offset: index, reason: "varint too long") }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    /// A count of elements, each at least one byte: never more than the bytes left.
+    static func readCount(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> Int {
+        let n = try readVarint(bytes, &index)
+        guard n <= UInt64(bytes.count - index) else { throw DecodeError(offset: index, reason: "count larger than the record") }
+        return Int(n)
+    }
+
+    static func readBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> UnsafeBufferPointer<UInt8> {
+        let n = try readCount(bytes, &index)
+        let slice = UnsafeBufferPointer(rebasing: bytes[index..<(index + n)])
+        index += n
+        return slice
+    }
+
+    /// The value of a JSON integer written the way `String(Int64)` writes it (no sign on zero, no leading zeros),
+    /// so decoding writes back the same text; nil for anything else.
+    static func canonicalInt(_ text: String) -> Int64? {
+        let utf8 = text.utf8
+        guard let first = utf8.first, utf8.count <= 19 else { return nil }
+        let digits = first == 0x2D ? utf8.dropFirst() : utf8[...]
+        guard let lead = digits.first, digits.count <= 18, lead != 0x30 || digits.count == 1,
+              !(first == 0x2D && lead == 0x30) else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return first == 0x2D ? -value : value
+    }
+
+    /// JSON number grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?
+    static func isJSONNumber(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !text.isEmpty, text.count <= 64 else { return false }
+        var i = 0
+        func digits(_ i: inout Int) -> Int {
+            let start = i
+            while i < text.count, text[i] >= 0x30, text[i] <= 0x39 { i += 1 }
+            return i - start
+        }
+        if text[i] == 0x2D { i += 1 }
+        guard i < text.count else { return false }
+        if text[i] == 0x30 { i += 1 } else if digits(&i) == 0 { return false }
+        if i < text.count, text[i] == 0x2E {
+            i += 1
+            guard digits(&i) > 0 else { return false }
+        }
+        if i < text.count, text[i] == 0x65 || text[i] == 0x45 {
+            i += 1
+            if i < text.count, text[i] == 0x2B || text[i] == 0x2D { i += 1 }
+            guard digits(&i) > 0 else { return false }
+        }
+        return i == text.count
+    }
+
+    // MARK: tokens
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+    static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    static let base64Values: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (value, byte) in base64Alphabet.enumerated() { table[Int(byte)] = Int8(value) }
+        return table
+    }()
+
+    /// Lowercase hex of even length → its bytes (lowercase only, so the text comes back the same).
+    static func hexBytes(_ utf8: String.UTF8View) -> [UInt8]? {
+        guard utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var high: UInt8?
+        for byte in utf8 {
+            let nibble: UInt8
+            switch byte {
+            case 0x30...0x39: nibble = byte - 0x30
+            case 0x61...0x66: nibble = byte - 0x61 + 10
+            default: return nil
+            }
+            if let h = high {
+                out.append(h << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return out
+    }
+
+    static func hexText(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count * 2)
+        for byte in raw {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// base64url without padding, a multiple of 4 characters (every 4 characters are exactly 3 bytes, so the text
+    /// comes back the same) → its bytes.
+    static func base64Bytes(_ utf8: String.UTF8View) -> [UInt8]? {
+        guard utf8.count % 4 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 4 * 3)
+        var group: UInt32 = 0
+        var n = 0
+        for byte in utf8 {
+            let value = base64Values[Int(byte)]
+            guard value >= 0 else { return nil }
+            group = group << 6 | UInt32(value)
+            n += 1
+            if n == 4 {
+                out.append(UInt8(truncatingIfNeeded: group >> 16))
+                out.append(UInt8(truncatingIfNeeded: group >> 8))
+                out.append(UInt8(truncatingIfNeeded: group))
+                group = 0
+                n = 0
+            }
+        }
+        return out
+    }
+
+    static func base64Text(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count / 3 * 4)
+        var i = 0
+        while i + 2 < raw.count {
+            let group = UInt32(raw[i]) << 16 | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2])
+            for shift in [18, 12, 6, 0] { out.append(base64Alphabet[Int((group >> UInt32(shift)) & 0x3F)]) }
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
