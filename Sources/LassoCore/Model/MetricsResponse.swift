@@ -87,7 +87,20 @@ public struct MetricsResponse: Codable, Equatable, Sendable {
         try c.encode(lastUpdated, forKey: .lastUpdated)
     }
 
+    /// The byte-level reader when it understands the whole body (the common case), else `JSONDecoder` with the
+    /// tolerant rules: the same result or the same error either way (MetricsFastReader.swift).
     public static func decode(_ body: Data) throws(LassoDecodeError) -> MetricsResponse {
+        if let fast = fastDecode(body) { return fast }
+        return try foundationDecode(body)
+    }
+
+    /// The byte-level reader alone: nil when it gives the body up to `foundationDecode`.
+    package static func fastDecode(_ body: Data) -> MetricsResponse? {
+        MetricsFastReader.read(body)
+    }
+
+    /// `JSONDecoder` with the tolerant per-entry rules (`init(from:)`); the reference the fast reader is tested against.
+    package static func foundationDecode(_ body: Data) throws(LassoDecodeError) -> MetricsResponse {
         try LassoJSON.decode(MetricsResponse.self, from: body, endpoint: "/api/metrics")
     }
 }
