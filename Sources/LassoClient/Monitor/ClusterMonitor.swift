@@ -31,6 +31,7 @@ public final class ClusterMonitor: Sendable {
     private let metricsWake = WakeSignal()
     /// Called after a publish whose snapshot differs from the previous one (the TUI's wake-up).
     private let changeHandlers = Mutex<[@Sendable () -> Void]>([])
+    private let publishHandlers = Mutex<[@Sendable () -> Void]>([])
     private let running = Atomic<Bool>(false)
 
     public init(config: MonitorConfig, resolver: any AddressResolver = SystemResolver(), logger: Logger = Logger(label: "lassotop"),
@@ -81,6 +82,12 @@ public final class ClusterMonitor: Sendable {
     /// its timestamp.
     public func onSnapshotChange(_ handler: @escaping @Sendable () -> Void) {
         changeHandlers.withLock { $0.append(handler) }
+    }
+
+    /// `handler` runs (on the publisher's task; keep it short) after every publish, also one that changed only the
+    /// timestamp: a recorder stores each published snapshot (LassoRecord/MonitorRecorder.swift).
+    public func onPublish(_ handler: @escaping @Sendable () -> Void) {
+        publishHandlers.withLock { $0.append(handler) }
     }
 
     // MARK: control
@@ -404,6 +411,7 @@ public final class ClusterMonitor: Sendable {
             return changed
         }
         if changed { for handler in changeHandlers.withLock({ $0 }) { handler() } }
+        for handler in publishHandlers.withLock({ $0 }) { handler() }
         return snapshot
     }
 
