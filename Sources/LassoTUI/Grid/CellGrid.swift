@@ -95,6 +95,39 @@ public struct CellGrid: Equatable, Sendable {
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, role: StyleRole = .text,
                              attributes: TextAttributes = []) -> Int {
+        guard CellWidth.simpleWidth(of: text) != nil else {
+            return putGraphemes(text, x: x, y: y, maxWidth: maxWidth, role: role, attributes: attributes)
+        }
+        guard y >= 0, y < height, x < width else { return 0 }
+        let limit = min(maxWidth ?? (width - x), width - x)
+        var column = x
+        // One grapheme per scalar (`CellWidth.simpleWidth`): the same cells as `putGraphemes`, without the
+        // grapheme walk.
+        for scalar in text.unicodeScalars {
+            let w = CellWidth.simpleWidth(scalar.value) ?? 1
+            if column + w > x + limit {
+                if column < x + limit { setCell(column, y, Cell(grapheme: " ", width: 1, role: role, attributes: attributes)) }
+                break
+            }
+            if column >= 0 {
+                if scalar.isASCII {
+                    setCell(column, y, Cell(grapheme: Self.asciiGraphemes[Int(scalar.value)], width: 1, role: role, attributes: attributes))
+                } else if asciiOnly {
+                    for offset in 0..<w { setCell(column + offset, y, Cell(grapheme: "?", width: 1, role: role, attributes: attributes)) }
+                } else {
+                    setCell(column, y, Cell(grapheme: String(Character(scalar)), width: UInt8(w), role: role, attributes: attributes))
+                    if w == 2 { setCell(column + 1, y, Cell(grapheme: "", width: 0, role: role, attributes: attributes)) }
+                }
+            }
+            column += w
+        }
+        return column - x
+    }
+
+    /// `put` for any text: one grapheme cluster at a time.
+    @discardableResult
+    mutating func putGraphemes(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, role: StyleRole = .text,
+                               attributes: TextAttributes = []) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
         var column = x
@@ -116,6 +149,19 @@ public struct CellGrid: Equatable, Sendable {
             column += w
         }
         return column - x
+    }
+
+    /// One-character strings of the ASCII range, so a cell's grapheme is not built per cell.
+    static let asciiGraphemes: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+
+    /// Writes `count` spaces of a role from (x, y), clipped to the grid (the padding of a fitted cell).
+    mutating func spaces(x: Int, y: Int, count: Int, role: StyleRole, attributes: TextAttributes = []) {
+        guard y >= 0, y < height, count > 0 else { return }
+        var column = max(0, x)
+        while column < min(width, x + count) {
+            setCell(column, y, Cell(grapheme: " ", width: 1, role: role, attributes: attributes))
+            column += 1
+        }
     }
 
     /// Fills a rectangle with spaces of a role (used for banners and selected rows).

@@ -23,6 +23,7 @@ public enum CellWidth {
         if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }   // also "\r\n": 0
         var scalars = character.unicodeScalars.makeIterator()
         guard let first = scalars.next() else { return 0 }
+        if let simple = simpleWidth(first.value), scalars.next() == nil { return simple }
         var width = of(scalar: first)
         if width == 2 { return 2 }
         for scalar in character.unicodeScalars.dropFirst() {
@@ -36,6 +37,12 @@ public enum CellWidth {
     /// Display width of a whole string.
     public static func of(_ text: String) -> Int {
         if let width = printableASCIIWidth(text) { return width }
+        if let width = simpleWidth(of: text) { return width }
+        return graphemeWidth(of: text)
+    }
+
+    /// `of(_:)` one grapheme cluster at a time.
+    static func graphemeWidth(of text: String) -> Int {
         var total = 0
         for character in text { total += of(character) }
         return total
@@ -49,7 +56,26 @@ public enum CellWidth {
             if all <= width { return text }
             return String(decoding: text.utf8.prefix(width - 1), as: UTF8.self) + (ascii ? "~" : "…")
         }
-        if of(text) <= width { return text }
+        if let all = simpleWidth(of: text) {
+            // One grapheme per scalar: cut by scalars, no grapheme walk.
+            if all <= width { return text }
+            var out = String.UnicodeScalarView()
+            var used = 0
+            for scalar in text.unicodeScalars {
+                let w = simpleWidth(scalar.value) ?? 1
+                if used + w > width - 1 { break }
+                out.append(scalar)
+                used += w
+            }
+            return String(out) + (ascii ? "~" : "…")
+        }
+        return truncateGraphemes(text, to: width, ascii: ascii)
+    }
+
+    /// `truncate` one grapheme cluster at a time.
+    static func truncateGraphemes(_ text: String, to width: Int, ascii: Bool = false) -> String {
+        guard width > 0 else { return "" }
+        if graphemeWidth(of: text) <= width { return text }
         let ellipsis: Character = ascii ? "~" : "…"
         var out = ""
         var used = 0
@@ -80,6 +106,48 @@ public enum CellWidth {
             count += 1
         }
         return count
+    }
+
+    /// The width of a "simple" scalar, or nil. Simple scalars are printable ASCII, Latin-1 and Latin Extended
+    /// letters and symbols (U+00A0–U+02FF but the soft hyphen) and the assigned, non-mark, non-format scalars of
+    /// U+2010–U+2BFF (dashes, `…`, arrows, box drawing, blocks, shapes, symbols): each is a grapheme cluster of its
+    /// own next to any other simple scalar, and `Sanitizer.clean` keeps it unchanged. That covers every cell the
+    /// TUI draws itself (borders, sparklines, `·`, `—`, `→`), so most text skips the grapheme walk and the Unicode
+    /// category lookup. `SimpleTextTests` checks the table against the slow path for every scalar it covers.
+    @inline(__always)
+    static func simpleWidth(_ v: UInt32) -> Int? {
+        if v < 0x7F { return v >= 0x20 ? 1 : nil }
+        if v < 0x300 { return v >= 0xA0 && v != 0xAD ? 1 : nil }
+        if v >= simpleWindowStart && v < simpleWindowEnd {
+            let w = simpleWindow[Int(v - simpleWindowStart)]
+            return w == 0 ? nil : Int(w)
+        }
+        return nil
+    }
+
+    /// The width of text made only of simple scalars (`simpleWidth(_:)`), or nil.
+    static func simpleWidth(of text: String) -> Int? {
+        var total = 0
+        for scalar in text.unicodeScalars {
+            guard let w = simpleWidth(scalar.value) else { return nil }
+            total += w
+        }
+        return total
+    }
+
+    static let simpleWindowStart: UInt32 = 0x2010
+    static let simpleWindowEnd: UInt32 = 0x2C00
+    /// Width (1 or 2) of each scalar of U+2010..<U+2C00, 0 when it is not simple: unassigned, a mark, a format,
+    /// separator or other control character. Built once from the general categories (~3 k lookups).
+    static let simpleWindow: [UInt8] = (simpleWindowStart..<simpleWindowEnd).map { v in
+        guard let scalar = Unicode.Scalar(v) else { return 0 }
+        switch scalar.properties.generalCategory {
+        case .unassigned, .nonspacingMark, .spacingMark, .enclosingMark, .format, .control, .surrogate, .privateUse,
+             .lineSeparator, .paragraphSeparator:
+            return 0
+        default:
+            return UInt8(of(scalar: scalar))
+        }
     }
 
     /// East Asian Wide (W) and Fullwidth (F) blocks plus emoji-presentation pictographs (Unicode 15 ranges).

@@ -6,6 +6,13 @@ import LassoCore
 /// private-use or unassigned code points whose width terminals disagree on.
 public enum Sanitizer {
     public static func clean(_ text: String) -> String {
+        // Printable ASCII and the simple scalars (`CellWidth.simpleWidth`) are kept by both passes below.
+        if CellWidth.simpleWidth(of: text) != nil { return text }
+        return cleanScalars(text)
+    }
+
+    /// `clean` for any text, scalar by scalar.
+    static func cleanScalars(_ text: String) -> String {
         let stripped = TerminalText.sanitize(text)
         if stripped.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return stripped }
         var out = String.UnicodeScalarView()

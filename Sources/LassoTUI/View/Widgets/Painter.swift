@@ -93,11 +93,33 @@ struct Painter {
     static func rowIndex<Row>(ofSelectable selected: Int?, in rows: [Row], _ definition: TableDefinition<Row>) -> Int? {
         guard let selected else { return nil }
         var seen = -1
-        for (i, row) in rows.enumerated() where definition.isSelectable(row) {
-            seen += 1
-            if seen == selected { return i }
+        // Rows are read in place: iterating copies each row (a feed event retains all its strings).
+        return rows.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where definition.isSelectable(buffer[i]) {
+                seen += 1
+                if seen == selected { return i }
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// Draws already-sanitized `safe` in exactly `width` cells, cut with an ellipsis or padded with spaces of `role`:
+    /// the cells `text(CellWidth.fit(safe, …), width:, clean: false)` draws, without building the padded string.
+    mutating func fitted(_ safe: String, x: Int, y: Int, width: Int, alignRight: Bool, role: StyleRole) {
+        guard width > 0 else { return }
+        guard let total = CellWidth.simpleWidth(of: safe) else {
+            text(CellWidth.fit(safe, to: width, alignRight: alignRight, ascii: ascii), x: x, y: y, width: width, role: role, clean: false)
+            return
+        }
+        let cut = total <= width ? safe : CellWidth.truncate(safe, to: width, ascii: ascii)
+        let pad = max(0, width - (total <= width ? total : CellWidth.of(cut)))
+        if alignRight {
+            grid.spaces(x: x, y: y, count: pad, role: role)
+            grid.put(cut, x: x + pad, y: y, maxWidth: width - pad, role: role)
+        } else {
+            grid.put(cut, x: x, y: y, maxWidth: width, role: role)
+            grid.spaces(x: x + width - pad, y: y, count: pad, role: role)
+        }
     }
 
     /// Header row plus the rows that fit, with the selected row highlighted when the pane is focused and kept in
@@ -131,6 +153,10 @@ struct Painter {
             if !emptyText.isEmpty { text(emptyText, x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, role: .textDim, clean: false) }
             return
         }
+        // The selectable index of the first drawn row; later ones count on from it.
+        var selectableIndex = rows.withUnsafeBufferPointer { buffer in
+            buffer[..<min(offset, buffer.count)].reduce(0) { $0 + (definition.isSelectable($1) ? 1 : 0) }
+        }
         for line in 0..<visible {
             let rowIndex = offset + line
             guard rowIndex < rows.count else { break }
@@ -138,17 +164,18 @@ struct Painter {
             let rowRole = definition.rowRole(row, env)
             let y = rect.y + 1 + line
             let isSelected = focused && rowIndex == selectedRow
-            if let pane, definition.isSelectable(row) {
-                let index = rows[..<rowIndex].reduce(0) { $0 + (definition.isSelectable($1) ? 1 : 0) }
-                hits.append(HitRegion(rect: Rect(x: rect.x, y: y, width: rect.width, height: 1), target: .row(pane, index)))
+            if definition.isSelectable(row) {
+                if let pane {
+                    hits.append(HitRegion(rect: Rect(x: rect.x, y: y, width: rect.width, height: 1), target: .row(pane, selectableIndex)))
+                }
+                selectableIndex += 1
             }
             var cx = rect.x + 1
             for (index, width) in layout {
                 let column = columns[index]
                 let cell = column.cell?(row, env) ?? TableCell("")
-                let safe = Sanitizer.clean(cell.text)
-                text(CellWidth.fit(safe, to: width, alignRight: column.alignment == .right, ascii: ascii), x: cx, y: y, width: width,
-                     role: cell.role ?? rowRole, clean: false)
+                fitted(Sanitizer.clean(cell.text), x: cx, y: y, width: width, alignRight: column.alignment == .right,
+                       role: cell.role ?? rowRole)
                 cx += width + 1
             }
             if isSelected {
