@@ -13,6 +13,8 @@ final class FormatFixedTests: XCTestCase {
             values.append(pow(10, magnitude) * Double.random(in: 0...1, using: &rng))
         }
         // Decimal ties and near-ties, where rounding the scaled product could differ from printf.
+        // Exact binary ties (k/2, k/4, k/8, k/16): printf rounds them to even.
+        for k in 0..<8_000 { for divisor in [2.0, 4, 8, 16, 32] { values.append(Double(k) / divisor) } }
         for cents in 0..<20_000 { values.append(Double(cents) / 1000 + 0.0005); values.append(Double(cents) / 100 + 0.005) }
         for value in values {
             for decimals in 0...3 {

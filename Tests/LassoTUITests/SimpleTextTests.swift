@@ -83,6 +83,20 @@ final class SimpleTextTests: XCTestCase {
         }
     }
 
+    func testRepeatedGraphemeWritesTheCellsOfTheRepeatedString() {
+        for grapheme in ["─", "-", " ", "?", "東", "e\u{301}", "⌚"] {
+            for asciiOnly in [false, true] {
+                for (x, count) in [(0, 22), (1, 20), (5, 0), (18, 9), (-2, 6), (22, 3)] {
+                    var fast = Self.background(asciiOnly: asciiOnly)
+                    var slow = fast
+                    fast.repeated(grapheme, x: x, y: 0, count: count, role: .border)
+                    if count > 0 { slow.put(String(repeating: grapheme, count: count), x: x, y: 0, role: .border) }
+                    XCTAssertEqual(fast, slow, "\(grapheme) x \(x) count \(count) ascii \(asciiOnly)")
+                }
+            }
+        }
+    }
+
     /// A 22×1 grid with wide characters in it, so overwriting half of one is exercised too.
     static func background(asciiOnly: Bool) -> CellGrid {
         var grid = CellGrid(width: 22, height: 1)

@@ -100,9 +100,17 @@ public enum Units {
         guard value.isFinite, value.sign == .plus, product < 1e9, (0...3).contains(decimals) else {
             return String(format: "%.\(decimals)f", value)
         }
-        // Near a tie the product's own rounding decides, not the exact binary value: ask the C formatter.
-        if abs(product - product.rounded(.down) - 0.5) < 1e-6 { return String(format: "%.\(decimals)f", value) }
-        let scaled = Int64(product.rounded())
+        let down = product.rounded(.down)
+        var scaled = Int64(product.rounded())
+        if product - down == 0.5 {
+            // The product landed on a tie; its rounding error (exact, by a fused multiply-add) says which side of it
+            // the exact value is. An exact tie rounds to even, as printf does in the default rounding mode.
+            let error = (-product).addingProduct(value, Double(scale))
+            scaled = Int64(down) + (error > 0 || (error == 0 && Int64(down) % 2 != 0) ? 1 : 0)
+        } else if abs(product - down - 0.5) < 1e-6 {
+            // Near a tie the product's own rounding decides, not the exact binary value: ask the C formatter.
+            return String(format: "%.\(decimals)f", value)
+        }
         if decimals == 0 { return String(scaled) }
         let fraction = String(scaled % scale)
         return String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction

@@ -156,10 +156,22 @@ public struct CellGrid: Equatable, Sendable {
 
     /// Writes `count` spaces of a role from (x, y), clipped to the grid (the padding of a fitted cell).
     mutating func spaces(x: Int, y: Int, count: Int, role: StyleRole, attributes: TextAttributes = []) {
+        repeated(" ", x: x, y: y, count: count, role: role, attributes: attributes)
+    }
+
+    /// The cells `put(String(repeating: grapheme, count: count), x:, y:)` writes, without building the string
+    /// (box borders).
+    mutating func repeated(_ grapheme: String, x: Int, y: Int, count: Int, role: StyleRole, attributes: TextAttributes = []) {
         guard y >= 0, y < height, count > 0 else { return }
+        let scalars = grapheme.unicodeScalars
+        guard scalars.count == 1, let scalar = scalars.first, CellWidth.simpleWidth(scalar.value) == 1 else {
+            put(String(repeating: grapheme, count: count), x: x, y: y, role: role, attributes: attributes)
+            return
+        }
+        let cell = Cell(grapheme: asciiOnly && !scalar.isASCII ? "?" : grapheme, width: 1, role: role, attributes: attributes)
         var column = max(0, x)
         while column < min(width, x + count) {
-            setCell(column, y, Cell(grapheme: " ", width: 1, role: role, attributes: attributes))
+            setCell(column, y, cell)
             column += 1
         }
     }

@@ -162,12 +162,14 @@ struct TableDefinition<Row>: Sendable {
     var rowRole: @Sendable (Row, CellEnv) -> StyleRole
     /// Sub-rows (expanded methods) are drawn but not selectable.
     var isSelectable: @Sendable (Row) -> Bool
+    /// No `isSelectable` was given: every row is selectable, so drawing need not ask row by row.
+    var allSelectable: Bool
 
     /// `autoSort`: drawn columns without a `sort` get one (after the explicit ranks) that compares their first CSV
     /// value, or else their cell text: numbers largest first, text A to Z. Sparklines are left out.
     init(_ columns: [TableColumn<Row>], wideAbove: Int? = nil, sortMarkers: Bool = true, autoSort: Bool = true,
          rowRole: @Sendable @escaping (Row, CellEnv) -> StyleRole = { _, _ in .text },
-         isSelectable: @Sendable @escaping (Row) -> Bool = { _ in true }) {
+         isSelectable: (@Sendable (Row) -> Bool)? = nil) {
         var columns = columns
         if autoSort {
             var next = (columns.compactMap { $0.sort?.rank }.max() ?? -1) + 1
@@ -182,7 +184,8 @@ struct TableDefinition<Row>: Sendable {
         self.wideAbove = wideAbove
         self.sortMarkers = sortMarkers
         self.rowRole = rowRole
-        self.isSelectable = isSelectable
+        self.isSelectable = isSelectable ?? { _ in true }
+        allSelectable = isSelectable == nil
     }
 
     // MARK: sort

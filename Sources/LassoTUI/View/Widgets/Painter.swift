@@ -76,9 +76,11 @@ struct Painter {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let role: StyleRole = focused ? .borderFocus : .border
         let (h, v, tl, tr, bl, br) = caps.unicode ? ("─", "│", "┌", "┐", "└", "┘") : ("-", "|", "+", "+", "+", "+")
-        let horizontal = String(repeating: h, count: rect.width - 2)
-        grid.put(tl + horizontal + tr, x: rect.x, y: rect.y, role: role)
-        grid.put(bl + horizontal + br, x: rect.x, y: rect.y + rect.height - 1, role: role)
+        for (y, left, right) in [(rect.y, tl, tr), (rect.y + rect.height - 1, bl, br)] {
+            grid.put(left, x: rect.x, y: y, role: role)
+            grid.repeated(h, x: rect.x + 1, y: y, count: rect.width - 2, role: role)
+            grid.put(right, x: rect.x + rect.width - 1, y: y, role: role)
+        }
         for row in (rect.y + 1)..<(rect.y + rect.height - 1) {
             grid.put(v, x: rect.x, y: row, role: role)
             grid.put(v, x: rect.x + rect.width - 1, y: row, role: role)
@@ -92,6 +94,7 @@ struct Painter {
     /// The row index of the `selected`-th selectable row (sub-rows are not selectable).
     static func rowIndex<Row>(ofSelectable selected: Int?, in rows: [Row], _ definition: TableDefinition<Row>) -> Int? {
         guard let selected else { return nil }
+        if definition.allSelectable { return selected >= 0 && selected < rows.count ? selected : nil }
         var seen = -1
         // Rows are read in place: iterating copies each row (a feed event retains all its strings).
         return rows.withUnsafeBufferPointer { buffer in
@@ -154,7 +157,7 @@ struct Painter {
             return
         }
         // The selectable index of the first drawn row; later ones count on from it.
-        var selectableIndex = rows.withUnsafeBufferPointer { buffer in
+        var selectableIndex = definition.allSelectable ? offset : rows.withUnsafeBufferPointer { buffer in
             buffer[..<min(offset, buffer.count)].reduce(0) { $0 + (definition.isSelectable($1) ? 1 : 0) }
         }
         for line in 0..<visible {
@@ -164,7 +167,7 @@ struct Painter {
             let rowRole = definition.rowRole(row, env)
             let y = rect.y + 1 + line
             let isSelected = focused && rowIndex == selectedRow
-            if definition.isSelectable(row) {
+            if definition.allSelectable || definition.isSelectable(row) {
                 if let pane {
                     hits.append(HitRegion(rect: Rect(x: rect.x, y: y, width: rect.width, height: 1), target: .row(pane, selectableIndex)))
                 }
