@@ -59,7 +59,8 @@ public enum RenderBenchmarks {
     }
 
     public static func all(width: Int = 200, height: Int = 60) throws -> [Figure] {
-        [render(width: width, height: height), diff(width: width, height: height),
+        // 120×40 as well: the size the idle figures run at, where the live loop renders once a second.
+        [render(width: width, height: height), render(width: 120, height: 40), diff(width: width, height: height),
          try steadyFrameBytes(width: width, height: height)]
     }
 

@@ -200,12 +200,13 @@ public struct CellGrid: Equatable, Sendable {
     private mutating func setCell(_ x: Int, _ y: Int, _ cell: Cell) {
         guard x >= 0, x < width, y >= 0, y < height else { return }
         let index = y * width + x
-        let old = cells[index]
-        if old.isContinuation, x > 0, cell.width != 0 {
+        // Only the old cell's width is read (no copy of its grapheme): most writes replace a narrow cell.
+        let oldWidth = cells[index].width
+        if oldWidth == 0, x > 0, cell.width != 0 {
             cells[index - 1] = Cell(grapheme: " ", width: 1, role: cells[index - 1].role, attributes: cells[index - 1].attributes)
         }
-        if old.width == 2, x + 1 < width, cell.width != 2 {
-            cells[index + 1] = Cell(grapheme: " ", width: 1, role: old.role, attributes: old.attributes)
+        if oldWidth == 2, x + 1 < width, cell.width != 2 {
+            cells[index + 1] = Cell(grapheme: " ", width: 1, role: cells[index].role, attributes: cells[index].attributes)
         }
         if cell.width == 2 && x + 1 >= width {
             cells[index] = Cell(grapheme: " ", width: 1, role: cell.role, attributes: cell.attributes)
