@@ -28,11 +28,11 @@ final class AggregationFastPathTests: XCTestCase {
                 p95: worst?.metrics.p95 ?? 0, p99: entries.map(\.metrics.p99).max() ?? 0,
                 worstNode: worst?.node,
                 lowSample: worst.map { $0.metrics.p95 > 0 && $0.metrics.totalCalls < options.minCalls } ?? false,
-                byNode: entries.map {
+                byNode: MethodNodeList(entries.map {
                     MethodNodeFigures(node: $0.node, totalCalls: $0.metrics.totalCalls, avgLatencyMs: $0.metrics.avgLatencyMs,
                                       successRate: $0.metrics.successRate, p50: $0.metrics.p50, p90: $0.metrics.p90,
                                       p95: $0.metrics.p95, p99: $0.metrics.p99)
-                }))
+                })))
         }
         result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
         return result

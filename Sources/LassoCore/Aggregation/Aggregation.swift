@@ -71,7 +71,8 @@ public struct MethodAggregate: Sendable, Equatable, Codable {
     public var worstNode: String?
     /// The worst p95 comes from a node with fewer than `minCalls` calls for this method: shown, marked low-sample.
     public var lowSample: Bool = false
-    public var byNode: [MethodNodeFigures]
+    /// In node order. A view of flat storage shared by the provider's methods (`MethodNodeList`).
+    public var byNode: MethodNodeList
 }
 
 public struct ProviderAggregate: Sendable, Equatable, Codable {
@@ -135,16 +136,9 @@ public enum Aggregation {
     /// `callWeightedPercentile` for p50, p95 and p99 in one pass, without key paths or temporary arrays (it runs for
     /// every node of every provider); the same sums in the same order, so the same figures to the bit.
     static func callWeightedPercentiles(_ methods: [MethodMetrics]) -> (p50: Double, p95: Double, p99: Double) {
-        var sum50 = 0.0, sum95 = 0.0, sum99 = 0.0
-        var weight50 = 0, weight95 = 0, weight99 = 0
-        for method in methods {
-            let calls = method.totalCalls
-            if method.p50 > 0 { sum50 += method.p50 * Double(calls); weight50 += calls }
-            if method.p95 > 0 { sum95 += method.p95 * Double(calls); weight95 += calls }
-            if method.p99 > 0 { sum99 += method.p99 * Double(calls); weight99 += calls }
-        }
-        return (weight50 == 0 ? 0 : sum50 / Double(weight50), weight95 == 0 ? 0 : sum95 / Double(weight95),
-                weight99 == 0 ? 0 : sum99 / Double(weight99))
+        var sums = PercentileSums()
+        for m in methods { sums.add(calls: m.totalCalls, p50: m.p50, p95: m.p95, p99: m.p99) }
+        return sums.estimates
     }
 
     /// `weightedAverage` over the entries with a value; nil when none has one (a null is unknown, not 0).
@@ -163,31 +157,109 @@ public enum Aggregation {
     public static func aggregate(chain: String, reports: [NodeChainReport], totalNodes: Int,
                                  rates: [String: [String: Double]] = [:],
                                  options: AggregationOptions = AggregationOptions()) -> ChainAggregate {
-        var providerOrder: [String] = []
-        var rows: [String: [(node: String, provider: ProviderMetrics)]] = [:]
-        var methodRows: [String: [(node: String, methods: [MethodMetrics])]] = [:]
-        var names: [String: String] = [:]
-        for report in reports {
-            var seen = Set<String>()
-            for provider in report.metrics.providers where seen.insert(provider.id).inserted {
-                if rows[provider.id] == nil { providerOrder.append(provider.id) }
-                rows[provider.id, default: []].append((report.node, provider))
-                if names[provider.id] == nil, let name = provider.name { names[provider.id] = name }
+        // Provider ids interned to slots once: reports usually list providers in the same order, so slot `position`
+        // is checked by one string comparison before any hashing. Per slot: the first entry of each report (a
+        // repeated id in one report is ignored), as (report, position) into the reports, never copies.
+        var ids: [String] = []
+        var slotOf: [String: Int] = [:]
+        var rows: [[(report: Int, position: Int)]] = []
+        var methodRows: [[MethodRow]] = []
+        var names: [String?] = []
+        var lastProviderReport: [Int] = []
+        var lastMethodsReport: [Int] = []
+        var providerOrder: [Int] = []
+        func intern(_ id: String, at position: Int) -> Int {
+            if position < ids.count, ids[position] == id { return position }
+            if let known = slotOf[id] { return known }
+            let slot = ids.count
+            ids.append(id)
+            slotOf[id] = slot
+            rows.append([])
+            methodRows.append([])
+            names.append(nil)
+            lastProviderReport.append(-1)
+            lastMethodsReport.append(-1)
+            return slot
+        }
+        for r in reports.indices {
+            let providerList = reports[r].metrics.providers
+            for position in providerList.indices {
+                let slot = intern(providerList[position].id, at: position)
+                if lastProviderReport[slot] == r { continue }
+                lastProviderReport[slot] = r
+                if rows[slot].isEmpty { providerOrder.append(slot) }
+                rows[slot].append((r, position))
+                if names[slot] == nil, let name = providerList[position].name { names[slot] = name }
             }
-            var seenMethods = Set<String>()
-            for entry in report.metrics.methodsByProvider where seenMethods.insert(entry.providerID).inserted {
-                methodRows[entry.providerID, default: []].append((report.node, entry.methods))
-                if names[entry.providerID] == nil, let name = entry.providerName { names[entry.providerID] = name }
+            let methodList = reports[r].metrics.methodsByProvider
+            for position in methodList.indices {
+                let slot = intern(methodList[position].providerID, at: position)
+                if lastMethodsReport[slot] == r { continue }
+                lastMethodsReport[slot] = r
+                methodRows[slot].append(MethodRow(report: r, methods: methodList[position].methods))
+                if names[slot] == nil, let name = methodList[position].providerName { names[slot] = name }
             }
         }
 
+        // Nodes are matched by name (two reports may carry the same name): each report maps to the first report
+        // with its name, and a provider's node takes the method row of the first report of that name that has one.
+        let nodes = reports.map(\.node)
+        var firstOfName: [String: Int] = [:]
+        firstOfName.reserveCapacity(nodes.count)
+        let canonical = nodes.indices.map { r in
+            if let first = firstOfName[nodes[r]] { return first }
+            firstOfName[nodes[r]] = r
+            return r
+        }
+        let rateOfReport: [[String: Double]?] = rates.isEmpty ? [] : nodes.map { rates[$0] }
+        var rowOfCanonical = [Int](repeating: -1, count: nodes.count)
+
         var providers: [ProviderAggregate] = []
         providers.reserveCapacity(providerOrder.count)
-        for id in providerOrder {
-            let entries = rows[id] ?? []
-            let methods = aggregateMethods(methodRows[id] ?? [], options: options)
-            providers.append(aggregateProvider(id: id, name: names[id], entries: entries, methodRows: methodRows[id] ?? [],
-                                               methods: methods, rates: rates, options: options))
+        for slot in providerOrder {
+            let id = ids[slot]
+            let entries = rows[slot]
+            let methods = aggregateMethods(nodes: nodes, rows: methodRows[slot], options: options)
+            for (index, row) in methodRows[slot].enumerated() where rowOfCanonical[canonical[row.report]] < 0 {
+                rowOfCanonical[canonical[row.report]] = index
+            }
+            // Sums in node order, as `weightedAverage` over the basis would (same figures to the bit).
+            var totalCalls = 0
+            var anyQualifying = false
+            var byNode: [ProviderNodeFigures] = []
+            byNode.reserveCapacity(entries.count)
+            var knownRate: Double?
+            for entry in entries {
+                let provider = reports[entry.report].metrics.providers[entry.position]
+                totalCalls += provider.totalCalls
+                if provider.totalCalls >= options.minCalls { anyQualifying = true }
+                let row = rowOfCanonical[canonical[entry.report]]
+                let percentiles = row >= 0 ? methods.percentiles[row] : PercentileSums().estimates
+                let rate = rateOfReport.isEmpty ? nil : rateOfReport[entry.report]?[id]
+                if let rate { knownRate = (knownRate ?? 0) + rate }
+                byNode.append(ProviderNodeFigures(
+                    node: nodes[entry.report], totalCalls: provider.totalCalls, avgLatencyMs: provider.avgLatencyMs,
+                    successRate: provider.successRate, score: provider.score,
+                    callsLastMinute: provider.callsLastMinute, callsPerSecond: rate,
+                    p50: percentiles.p50, p95: percentiles.p95, p99: percentiles.p99))
+            }
+            for row in methodRows[slot] { rowOfCanonical[canonical[row.report]] = -1 }
+            // Averages weigh only qualifying nodes (all nodes at a cold start, when none qualifies).
+            var latency = 0.0, success = 0.0, score = 0.0, weight = 0
+            for node in byNode where !anyQualifying || node.totalCalls >= options.minCalls {
+                latency += node.avgLatencyMs * Double(node.totalCalls)
+                success += node.successRate * Double(node.totalCalls)
+                score += node.score * Double(node.totalCalls)
+                weight += node.totalCalls
+            }
+            let average = { (sum: Double) in weight == 0 ? 0 : sum / Double(weight) }
+            let worst = methods.aggregates.max { $0.p95 < $1.p95 }
+            providers.append(ProviderAggregate(
+                id: id, name: names[slot], totalCalls: totalCalls,
+                avgLatencyMs: average(latency), successRate: average(success),
+                score: anyQualifying ? average(score) : 0, nodesReporting: entries.count, coldStart: !anyQualifying,
+                callsPerSecond: knownRate, p95LatencyMsMax: worst?.p95 ?? 0, p95WorstNode: worst?.worstNode,
+                p95LowSample: worst?.lowSample ?? false, byNode: byNode, methods: methods.aggregates))
         }
         providers.sort { ($0.score, $0.totalCalls, $1.id) > ($1.score, $1.totalCalls, $0.id) }
         let chainID = reports.first?.metrics.chainID
@@ -195,112 +267,144 @@ public enum Aggregation {
                               providers: providers)
     }
 
-    static func aggregateProvider(id: String, name: String?, entries: [(node: String, provider: ProviderMetrics)],
-                                  methodRows: [(node: String, methods: [MethodMetrics])], methods: [MethodAggregate],
-                                  rates: [String: [String: Double]], options: AggregationOptions) -> ProviderAggregate {
-        let qualifying = entries.filter { $0.provider.totalCalls >= options.minCalls }
-        let coldStart = qualifying.isEmpty
-        let basis = coldStart ? entries : qualifying
-        let weighted = { (f: (ProviderMetrics) -> Double) in
-            weightedAverage(basis.map { (f($0.provider), $0.provider.totalCalls) })
-        }
-        var byNode: [ProviderNodeFigures] = []
-        byNode.reserveCapacity(entries.count)
-        var knownRate: Double?
-        // A node's method list by name, looked up once per node (a linear search per node was quadratic in nodes).
-        var methodsOfNode: [String: Int] = [:]
-        methodsOfNode.reserveCapacity(methodRows.count)
-        for (index, row) in methodRows.enumerated() where methodsOfNode[row.node] == nil { methodsOfNode[row.node] = index }
-        for entry in entries {
-            let nodeMethods = methodsOfNode[entry.node].map { methodRows[$0].methods } ?? []
-            let percentiles = callWeightedPercentiles(nodeMethods)
-            let rate = rates[entry.node]?[id]
-            if let rate { knownRate = (knownRate ?? 0) + rate }
-            byNode.append(ProviderNodeFigures(
-                node: entry.node, totalCalls: entry.provider.totalCalls, avgLatencyMs: entry.provider.avgLatencyMs,
-                successRate: entry.provider.successRate, score: entry.provider.score,
-                callsLastMinute: entry.provider.callsLastMinute, callsPerSecond: rate,
-                p50: percentiles.p50, p95: percentiles.p95, p99: percentiles.p99))
-        }
-        let worst = methods.max { $0.p95 < $1.p95 }
-        return ProviderAggregate(
-            id: id, name: name, totalCalls: entries.reduce(0) { $0 + $1.provider.totalCalls },
-            avgLatencyMs: weighted(\.avgLatencyMs), successRate: weighted(\.successRate),
-            score: coldStart ? 0 : weighted(\.score), nodesReporting: entries.count, coldStart: coldStart,
-            callsPerSecond: knownRate, p95LatencyMsMax: worst?.p95 ?? 0, p95WorstNode: worst?.worstNode,
-            p95LowSample: worst?.lowSample ?? false, byNode: byNode, methods: methods)
+    /// One node's method list for one provider, as the node sent it; `report` indexes the node names.
+    struct MethodRow: Sendable {
+        var report: Int
+        var methods: [MethodMetrics]
     }
 
+    /// The running sums of `callWeightedPercentiles`, so they can be taken while the method list is read anyway.
+    struct PercentileSums {
+        var sum50 = 0.0, sum95 = 0.0, sum99 = 0.0
+        var weight50 = 0, weight95 = 0, weight99 = 0
+
+        mutating func add(calls: Int, p50: Double, p95: Double, p99: Double) {
+            if p50 > 0 { sum50 += p50 * Double(calls); weight50 += calls }
+            if p95 > 0 { sum95 += p95 * Double(calls); weight95 += calls }
+            if p99 > 0 { sum99 += p99 * Double(calls); weight99 += calls }
+        }
+
+        var estimates: (p50: Double, p95: Double, p99: Double) {
+            (weight50 == 0 ? 0 : sum50 / Double(weight50), weight95 == 0 ? 0 : sum95 / Double(weight95),
+             weight99 == 0 ? 0 : sum99 / Double(weight99))
+        }
+    }
+
+    /// `aggregateMethods` with node names instead of report indices (each row its own node).
     static func aggregateMethods(_ rows: [(node: String, methods: [MethodMetrics])], options: AggregationOptions) -> [MethodAggregate] {
-        // Methods interned to slots: nodes usually list them in the same order, so slot i is checked by one string
-        // comparison before any hashing. Each slot holds (row, position) pairs, never copies of the metrics.
+        aggregateMethods(nodes: rows.map(\.node), rows: rows.indices.map { MethodRow(report: $0, methods: rows[$0].methods) },
+                         options: options).aggregates
+    }
+
+    /// The method table of one provider, plus each row's provider-wide percentile estimates (`callWeightedPercentiles`
+    /// of that row's methods), in one pass over the rows: method names interned to slots, each slot's sums taken in
+    /// node order (as `knownWeightedAverage` would, so the same figures to the bit as the plain group-by,
+    /// AggregationFastPathTests) and its per-node rows kept as positions into `rows`, never copied.
+    static func aggregateMethods(nodes: [String], rows: [MethodRow], options: AggregationOptions)
+        -> (aggregates: [MethodAggregate], percentiles: [(p50: Double, p95: Double, p99: Double)]) {
+        // Nodes usually list methods in the same order, so slot `position` is checked by one string comparison
+        // before any hashing.
         var order: [String] = []
         var slotOf: [String: Int] = [:]
-        var grouped: [[(row: Int, position: Int)]] = []
-        for (r, row) in rows.enumerated() {
-            for (position, method) in row.methods.enumerated() {
-                let slot: Int
-                if position < order.count, order[position] == method.method {
-                    slot = position
-                } else if let known = slotOf[method.method] {
-                    slot = known
-                } else {
-                    slot = order.count
-                    order.append(method.method)
-                    slotOf[method.method] = slot
-                    grouped.append([])
+        var refs: [[MethodNodeRef]] = []
+        var sums: [MethodSums] = []
+        var percentiles: [(p50: Double, p95: Double, p99: Double)] = []
+        percentiles.reserveCapacity(rows.count)
+        let minCalls = options.minCalls
+        for r in rows.indices {
+            var estimate = PercentileSums()
+            rows[r].methods.withUnsafeBufferPointer { methods in
+                for position in methods.indices {
+                    let slot: Int
+                    if position < order.count, order[position] == methods[position].method {
+                        slot = position
+                    } else if let known = slotOf[methods[position].method] {
+                        slot = known
+                    } else {
+                        slot = order.count
+                        order.append(methods[position].method)
+                        slotOf[methods[position].method] = slot
+                        refs.append([])
+                        refs[slot].reserveCapacity(rows.count - r)
+                        sums.append(MethodSums())
+                    }
+                    let ref = MethodNodeRef(row: Int32(truncatingIfNeeded: r), position: Int32(truncatingIfNeeded: position))
+                    refs[slot].append(ref)
+                    let m = methods.baseAddress! + position
+                    sums[slot].add(m, at: ref, minCalls: minCalls)
+                    estimate.add(calls: m.pointee.totalCalls, p50: m.pointee.p50, p95: m.pointee.p95, p99: m.pointee.p99)
                 }
-                grouped[slot].append((r, position))
             }
+            percentiles.append(estimate.estimates)
         }
+
+        let storage = MethodNodeStorage(nodes: nodes, rows: rows)
         var result: [MethodAggregate] = []
         result.reserveCapacity(order.count)
         for (slot, method) in order.enumerated() {
-            let entries = grouped[slot]
+            let s = sums[slot]
             // Averages weigh only qualifying nodes (all nodes when none qualifies); the worst percentile looks at
             // every node, so a slow node with a handful of calls is shown (flagged low-sample) instead of hidden.
-            // Sums run in node order, as `knownWeightedAverage` would, so the figures are the same to the bit.
-            var anyQualifying = false
-            var totalCalls = 0
-            var p50 = 0.0, p90 = 0.0, p99 = 0.0
-            var worst: (row: Int, position: Int)?
-            var worstP95 = 0.0
-            var byNode: [MethodNodeFigures] = []
-            byNode.reserveCapacity(entries.count)
-            for (index, at) in entries.enumerated() {
-                let m = rows[at.row].methods[at.position]
-                if m.totalCalls >= options.minCalls { anyQualifying = true }
-                totalCalls += m.totalCalls
-                p50 = index == 0 ? m.p50 : max(p50, m.p50)
-                p90 = index == 0 ? m.p90 : max(p90, m.p90)
-                p99 = index == 0 ? m.p99 : max(p99, m.p99)
-                if worst == nil || worstP95 < m.p95 { worst = at; worstP95 = m.p95 }
-                byNode.append(MethodNodeFigures(node: rows[at.row].node, totalCalls: m.totalCalls, avgLatencyMs: m.avgLatencyMs,
-                                                successRate: m.successRate, p50: m.p50, p90: m.p90, p95: m.p95, p99: m.p99))
-            }
-            var latencySum = 0.0, latencyWeight = 0, latencyKnown = false
-            var successSum = 0.0, successWeight = 0, successKnown = false
-            for at in entries {
-                let m = rows[at.row].methods[at.position]
-                if anyQualifying && m.totalCalls < options.minCalls { continue }
-                if let value = m.avgLatencyMs {
-                    latencySum += value * Double(m.totalCalls); latencyWeight += m.totalCalls; latencyKnown = true
-                }
-                if let value = m.successRate {
-                    successSum += value * Double(m.totalCalls); successWeight += m.totalCalls; successKnown = true
-                }
-            }
-            let worstMetrics = worst.map { rows[$0.row].methods[$0.position] }
+            let latency = s.anyQualifying ? s.latencyQualifying : s.latencyAll
+            let success = s.anyQualifying ? s.successQualifying : s.successAll
+            let worstRow = rows[Int(s.worst.row)]
+            let worst = worstRow.methods[Int(s.worst.position)]
             result.append(MethodAggregate(
-                method: method, totalCalls: totalCalls,
-                avgLatencyMs: latencyKnown ? (latencyWeight == 0 ? 0 : latencySum / Double(latencyWeight)) : nil,
-                successRate: successKnown ? (successWeight == 0 ? 0 : successSum / Double(successWeight)) : nil,
-                p50: p50, p90: p90, p95: worstMetrics?.p95 ?? 0, p99: p99,
-                worstNode: worst.map { rows[$0.row].node },
-                lowSample: worstMetrics.map { $0.p95 > 0 && $0.totalCalls < options.minCalls } ?? false,
-                byNode: byNode))
+                method: method, totalCalls: s.totalCalls,
+                avgLatencyMs: latency.value, successRate: success.value,
+                p50: s.p50, p90: s.p90, p95: worst.p95, p99: s.p99,
+                worstNode: nodes[worstRow.report],
+                lowSample: worst.p95 > 0 && worst.totalCalls < minCalls,
+                byNode: MethodNodeList(storage: storage, refs: refs[slot])))
         }
         result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
-        return result
+        return (result, percentiles)
+    }
+
+    /// Σ(value × calls) and Σ calls over the entries that sent a value.
+    struct KnownSum {
+        var sum = 0.0
+        var weight = 0
+        var known = false
+
+        mutating func add(_ value: Double, calls: Int) {
+            sum += value * Double(calls); weight += calls; known = true
+        }
+
+        var value: Double? { known ? (weight == 0 ? 0 : sum / Double(weight)) : nil }
+    }
+
+    /// One method's sums, in node order. Both the all-node and the qualifying-node averages are summed, since which
+    /// one counts is known only at the end.
+    struct MethodSums {
+        var count = 0
+        var totalCalls = 0
+        var p50 = 0.0, p90 = 0.0, p99 = 0.0
+        var worst = MethodNodeRef(row: 0, position: 0)
+        var worstP95 = 0.0
+        var anyQualifying = false
+        var latencyAll = KnownSum(), latencyQualifying = KnownSum()
+        var successAll = KnownSum(), successQualifying = KnownSum()
+
+        mutating func add(_ m: UnsafePointer<MethodMetrics>, at ref: MethodNodeRef, minCalls: Int) {
+            let calls = m.pointee.totalCalls
+            let qualifies = calls >= minCalls
+            if qualifies { anyQualifying = true }
+            totalCalls += calls
+            let first = count == 0
+            count += 1
+            p50 = first ? m.pointee.p50 : max(p50, m.pointee.p50)
+            p90 = first ? m.pointee.p90 : max(p90, m.pointee.p90)
+            p99 = first ? m.pointee.p99 : max(p99, m.pointee.p99)
+            if first || worstP95 < m.pointee.p95 { worst = ref; worstP95 = m.pointee.p95 }
+            if let value = m.pointee.avgLatencyMs {
+                latencyAll.add(value, calls: calls)
+                if qualifies { latencyQualifying.add(value, calls: calls) }
+            }
+            if let value = m.pointee.successRate {
+                successAll.add(value, calls: calls)
+                if qualifies { successQualifying.add(value, calls: calls) }
+            }
+        }
     }
 }

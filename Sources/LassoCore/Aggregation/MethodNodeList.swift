@@ -1,0 +1,77 @@
+/// Where one node's figures for one method are: `rows[row].methods[position]` of the list's storage.
+struct MethodNodeRef: Sendable, Equatable {
+    var row: Int32
+    var position: Int32
+}
+
+/// The method rows of one provider as the nodes sent them (shared with the reports, not copied) and the node names.
+/// Immutable once built, so lists can share it across threads.
+final class MethodNodeStorage: Sendable {
+    let nodes: [String]
+    let rows: [Aggregation.MethodRow]
+
+    init(nodes: [String], rows: [Aggregation.MethodRow]) {
+        self.nodes = nodes
+        self.rows = rows
+    }
+
+    static let empty = MethodNodeStorage(nodes: [], rows: [])
+}
+
+/// `MethodAggregate.byNode`: reads like `[MethodNodeFigures]` (random access, `Equatable`, `Codable` as the same JSON
+/// array) but holds only positions into the method rows the nodes sent; each element is built when read. Copying a
+/// large cluster's rows into String-carrying structs was most of the aggregation's time (docs/performance.md,
+/// Aggregation).
+public struct MethodNodeList: RandomAccessCollection, Sendable, Equatable, Codable, ExpressibleByArrayLiteral,
+    CustomStringConvertible {
+    let storage: MethodNodeStorage
+    let refs: [MethodNodeRef]
+
+    init(storage: MethodNodeStorage, refs: [MethodNodeRef]) {
+        self.storage = storage
+        self.refs = refs
+    }
+
+    public init<S: Sequence>(_ figures: S) where S.Element == MethodNodeFigures {
+        var nodes: [String] = []
+        var rows: [Aggregation.MethodRow] = []
+        var refs: [MethodNodeRef] = []
+        for f in figures {
+            refs.append(MethodNodeRef(row: Int32(rows.count), position: 0))
+            rows.append(Aggregation.MethodRow(report: nodes.count, methods: [MethodMetrics(
+                method: "", avgLatencyMs: f.avgLatencyMs, p50: f.p50, p90: f.p90, p95: f.p95, p99: f.p99,
+                successRate: f.successRate, totalCalls: f.totalCalls, lastUpdated: 0)]))
+            nodes.append(f.node)
+        }
+        self.init(storage: MethodNodeStorage(nodes: nodes, rows: rows), refs: refs)
+    }
+
+    public init() { self.init(storage: .empty, refs: []) }
+
+    public init(arrayLiteral elements: MethodNodeFigures...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { refs.count }
+
+    public subscript(position: Int) -> MethodNodeFigures {
+        let ref = refs[position]
+        let row = storage.rows[Int(ref.row)]
+        let m = row.methods[Int(ref.position)]
+        return MethodNodeFigures(node: storage.nodes[row.report], totalCalls: m.totalCalls, avgLatencyMs: m.avgLatencyMs,
+                                 successRate: m.successRate, p50: m.p50, p90: m.p90, p95: m.p95, p99: m.p99)
+    }
+
+    /// Element by element, as `Array ==` compares; the same positions in the same storage are equal without looking
+    /// (as `Array ==` treats the same buffer).
+    public static func == (lhs: MethodNodeList, rhs: MethodNodeList) -> Bool {
+        if lhs.storage === rhs.storage && lhs.refs == rhs.refs { return true }
+        return lhs.elementsEqual(rhs)
+    }
+
+    /// The same encoded form as `[MethodNodeFigures]`.
+    public func encode(to encoder: any Encoder) throws { try Array(self).encode(to: encoder) }
+
+    public init(from decoder: any Decoder) throws { self.init(try [MethodNodeFigures](from: decoder)) }
+
+    public var description: String { Array(self).description }
+}
