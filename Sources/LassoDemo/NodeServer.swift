@@ -5,6 +5,7 @@ import LassoCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// The HTTP face of one demo node: Lasso's three monitoring endpoints, the events endpoint v1 and the demo control
 /// endpoint. Faults apply to `/api/*` only, so a faulty node can always be repaired through `/_demo/fault`.
@@ -110,8 +111,23 @@ struct LassoEnvelope: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             response = NodeServer.json(.notFound, DemoEncoding.notFound)
         }
-        var generator = SystemRandomNumberGenerator()
-        response.headers[Self.requestIDHeader] = String((0..<20).map { _ in Self.alphabet.randomElement(using: &generator)! })
+        response.headers[Self.requestIDHeader] = Self.requestID()
         return response
     }
+
+    /// Seeded once from the system: `SystemRandomNumberGenerator` costs a `getrandom` call per draw, 20 per reply.
+    private static let ids = Mutex(SplitMix64(seed: UInt64.random(in: .min ... .max)))
+
+    /// 20 characters of the URL-safe alphabet, 6 bits each from two 64-bit draws.
+    static func requestID() -> String {
+        let (a, b) = ids.withLock { ($0.next(), $0.next()) }
+        var scalars = String.UnicodeScalarView()
+        for index in 0..<20 {
+            let bits = index < 10 ? a >> (UInt64(index) * 6) : b >> (UInt64(index - 10) * 6)
+            scalars.append(Self.alphabetScalars[Int(bits & 63)])
+        }
+        return String(scalars)
+    }
+
+    private static let alphabetScalars = alphabet.map { $0.unicodeScalars.first! }
 }

@@ -8,8 +8,15 @@ import LassoTUI
 struct CursesPainter {
     private(set) var depth: ColorDepth = .monochrome
     private var styles: [StyleRole: (attributes: attr_t, pair: Int32)] = [:]
+    /// The grid the curses window holds (nil: unknown). A frame writes only the cells that differ from it: an idle
+    /// second changes a few cells (the clock, ages), and putting all 4,800 of a 120×40 frame cost more than the diff.
+    private var painted: CellGrid?
+
+    /// The window no longer holds `painted` (a theme or colour change, a full redraw): the next frame puts every cell.
+    mutating func invalidate() { painted = nil }
 
     mutating func configureColors(monochrome: Bool) {
+        painted = nil
         guard !monochrome, has_colors() else {
             depth = .monochrome
             return
@@ -20,6 +27,7 @@ struct CursesPainter {
     }
 
     mutating func apply(theme: Theme) {
+        painted = nil
         styles = [:]
         for role in StyleRole.allCases {
             let style = theme.style(role)
@@ -48,19 +56,24 @@ struct CursesPainter {
         return value
     }
 
-    /// werase + cells + wnoutrefresh + one doupdate, inside synchronized-output markers (mode 2026) so the
-    /// terminal shows the frame at once; terminals without the mode ignore it. `emit` writes a control string to
-    /// the same terminal output ncurses writes to, flushed, so it lands in order with what doupdate sends.
-    func drawFrame(_ grid: CellGrid, emit: (String) -> Void) {
+    /// The cells that changed since the last frame (all of them after `invalidate`, a size change or on the first
+    /// frame, then on an erased window) + wnoutrefresh + one doupdate, inside synchronized-output markers (mode 2026)
+    /// so the terminal shows the frame at once; terminals without the mode ignore it. `emit` writes a control string
+    /// to the same terminal output ncurses writes to, flushed, so it lands in order with what doupdate sends.
+    mutating func drawFrame(_ grid: CellGrid, emit: (String) -> Void) {
         let window = cn_stdscr()
-        werase(window)
         let width = Int(getmaxx(window))
         let height = Int(getmaxy(window))
+        // Cells are compared left to right, so a changed wide character is put before the cell right of it.
+        let previous = painted.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
+        if previous == nil { werase(window) }
+        painted = width == grid.width && height == grid.height ? grid : nil
         var buffer = [wchar_t](repeating: 0, count: 8)
         for y in 0..<min(height, grid.height) {
             for x in 0..<min(width, grid.width) {
                 let cell = grid[x, y]
                 if cell.isContinuation { continue }
+                if let previous, previous[x, y] == cell { continue }
                 if cell.width == 2 && x + 1 >= width { continue }
                 var count = 0
                 for scalar in cell.grapheme.unicodeScalars where count < 5 {

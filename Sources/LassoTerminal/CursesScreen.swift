@@ -56,6 +56,9 @@ final class CursesScreen: TerminalScreen {
         curs_set(0)
         wtimeout(cn_stdscr(), 0)   // never blocks: the loop sleeps in poll (waitForInput)
         leaveok(cn_stdscr(), true)
+        // No typeahead check inside doupdate: ncurses flushed its output and polled the keyboard every few lines
+        // (≈ 90 writes and 6 polls per frame); the loop reads keys between frames anyway, so a frame is one write.
+        typeahead(-1)
         // Mouse reporting (--no-mouse or `mouse = false` keep it off); terminals still select text with Shift held.
         if mouse { _ = cn_enable_mouse(1) }
         return CursesScreen(screen: screen, input: input, wake: wake)
@@ -95,7 +98,10 @@ final class CursesScreen: TerminalScreen {
         painter.drawFrame(grid) { cn_emit($0) }
     }
 
-    func forceFullRedraw() { cn_force_full_redraw() }
+    func forceFullRedraw() {
+        painter.invalidate()
+        cn_force_full_redraw()
+    }
 
     /// One key, or nil when none is ready (or an interrupted read).
     func readKey() -> Key? {

@@ -54,6 +54,7 @@ public final class FrameByteCounter {
         nonl()
         curs_set(0)
         leaveok(cn_stdscr(), true)
+        typeahead(-1)
         painter.configureColors(monochrome: false)
         painter.apply(theme: theme)
     }

@@ -153,11 +153,19 @@ public enum TUIApp {
         }
     }
 
-    /// Resident set size from /proc (Linux); nil elsewhere.
+    /// Resident set size from /proc (Linux); nil elsewhere. Read on every frame, so the file stays open and each
+    /// read is one `pread` (a proc file is regenerated at offset 0), not an open, stat, read and close.
     static func residentMemoryBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        let fd = statmFD
+        guard fd >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * pageSize
     }
+
+    private static let statmFD: Int32 = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 }

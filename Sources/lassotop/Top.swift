@@ -32,6 +32,7 @@ struct Top: AsyncParsableCommand {
 
     func run() async throws {
         EventLoopThreads.useOne()   // before any client or server exists
+        HeapTuning.keepLargeBlocksInHeap()
         guard isatty(STDOUT_FILENO) == 1 else {
             FileHandle.standardError.write(Data("lassotop: stdout is not a terminal; use `lassotop snapshot` for scripts and pipes\n".utf8))
             throw ExitCode(CheckReport.usage)
