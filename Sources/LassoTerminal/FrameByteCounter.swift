@@ -83,6 +83,25 @@ public final class FrameByteCounter {
         return totalBytes - before
     }
 
+    /// What the curses window holds now, one string per row (a wide character once), to check that a frame painted
+    /// from the cells that changed leaves the same window as a frame painted whole.
+    public func windowLines() -> [String] {
+        precondition(!closed, "FrameByteCounter used after close()")
+        set_term(screen)
+        let window = cn_stdscr()
+        let width = Int(getmaxx(window))
+        return (0..<Int(getmaxy(window))).map { y in
+            var buffer = [wchar_t](repeating: 0, count: width + 1)
+            let count = mvwinnwstr(window, Int32(y), 0, &buffer, Int32(width))
+            guard count > 0 else { return "" }
+            var line = String.UnicodeScalarView()
+            for value in buffer.prefix(Int(count)) {
+                if let scalar = Unicode.Scalar(UInt32(bitPattern: value)) { line.append(scalar) }
+            }
+            return String(line)
+        }
+    }
+
     public func close() {
         guard !closed else { return }
         closed = true
