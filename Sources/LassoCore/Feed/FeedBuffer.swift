@@ -64,6 +64,12 @@ public struct FeedBuffer: Sendable {
     /// Displayed events, ascending `ts` (ties in arrival order), newest last, at most `displayCapacity`.
     public var events: [FeedEvent] { Array(display) }
 
+    /// `events.map(transform)` without building `events` first (the display holds up to 1,000 events).
+    public func mapEvents<T>(_ transform: (FeedEvent) throws -> T) rethrows -> [T] { try display.map(transform) }
+
+    /// Moves whenever the displayed events change, so a reader can keep what it built from them until then.
+    public private(set) var displayVersion = 0
+
     public var displayedCount: Int { display.count }
 
     public mutating func ingest(_ event: FeedEvent, nowMs: Int64) -> FeedIngestOutcome {
@@ -137,8 +143,10 @@ public struct FeedBuffer: Sendable {
                 if display[mid].ts <= event.ts { low = mid + 1 } else { high = mid }
             }
             display.insert(event, at: low)
+            displayVersion &+= 1
         } else {
             display.append(event)
+            displayVersion &+= 1
         }
         if display.count > options.displayCapacity {
             display.removeFirst()
