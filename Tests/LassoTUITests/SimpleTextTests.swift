@@ -14,7 +14,11 @@ final class SimpleTextTests: XCTestCase {
         let neighbours = ["a", " ", "é", "·", "─", "…", "⌚", "▁"]
         for range in Self.coveredRanges {
             for v in range {
-                guard let scalar = Unicode.Scalar(v), let width = CellWidth.simpleWidth(v) else { continue }
+                guard let scalar = Unicode.Scalar(v) else { continue }
+                if CellWidth.simpleWidth(of: "a" + String(scalar)).map({ $0 - 1 }) != CellWidth.simpleWidth(v) {
+                    failures.append("\(String(v, radix: 16)): UTF-8 decoding")
+                }
+                guard let width = CellWidth.simpleWidth(v) else { continue }
                 simple += 1
                 let s = String(Character(scalar))
                 let hex = String(v, radix: 16)
@@ -49,6 +53,7 @@ final class SimpleTextTests: XCTestCase {
             let text = (0..<Int(random.next() % 14)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
             let label = "round \(round): \(text.debugDescription)"
             XCTAssertEqual(CellWidth.of(text), CellWidth.graphemeWidth(of: text), label)
+            XCTAssertEqual(CellWidth.simpleWidth(of: text), CellWidth.simpleWidthByScalars(of: text), label)
             XCTAssertEqual(Sanitizer.clean(text), Sanitizer.cleanScalars(text), label)
             for width in 0...16 {
                 for ascii in [false, true] {

@@ -98,6 +98,13 @@ public struct CellGrid: Equatable, Sendable {
         guard CellWidth.simpleWidth(of: text) != nil else {
             return putGraphemes(text, x: x, y: y, maxWidth: maxWidth, role: role, attributes: attributes)
         }
+        return putSimple(text, x: x, y: y, maxWidth: maxWidth, role: role, attributes: attributes)
+    }
+
+    /// `put` for text known to be simple (`CellWidth.simpleWidth(of:)` is not nil).
+    @discardableResult
+    mutating func putSimple(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, role: StyleRole = .text,
+                            attributes: TextAttributes = []) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
         var column = x

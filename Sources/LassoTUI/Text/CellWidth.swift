@@ -127,6 +127,43 @@ public enum CellWidth {
 
     /// The width of text made only of simple scalars (`simpleWidth(_:)`), or nil.
     static func simpleWidth(of text: String) -> Int? {
+        text.utf8.withContiguousStorageIfAvailable(simpleWidth(utf8:)) ?? simpleWidthByScalars(of: text)
+    }
+
+    /// `simpleWidth(of:)` over the UTF-8 bytes (valid UTF-8, as every Swift string is): simple scalars are all
+    /// below U+10000, so one to three bytes each.
+    static func simpleWidth(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var total = 0
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                if lead < 0x20 || lead == 0x7F { return nil }
+                total += 1
+                i += 1
+                continue
+            }
+            let value: UInt32
+            if lead < 0xE0 {
+                guard i + 1 < count else { return nil }
+                value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                i += 2
+            } else if lead < 0xF0 {
+                guard i + 2 < count else { return nil }
+                value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                i += 3
+            } else {
+                return nil
+            }
+            guard let w = simpleWidth(value) else { return nil }
+            total += w
+        }
+        return total
+    }
+
+    /// `simpleWidth(of:)` scalar by scalar.
+    static func simpleWidthByScalars(of text: String) -> Int? {
         var total = 0
         for scalar in text.unicodeScalars {
             guard let w = simpleWidth(scalar.value) else { return nil }

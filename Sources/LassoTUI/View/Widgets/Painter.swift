@@ -114,13 +114,19 @@ struct Painter {
             text(CellWidth.fit(safe, to: width, alignRight: alignRight, ascii: ascii), x: x, y: y, width: width, role: role, clean: false)
             return
         }
+        fittedSimple(safe, total: total, x: x, y: y, width: width, alignRight: alignRight, role: role)
+    }
+
+    /// `fitted` for simple text (`CellWidth.simpleWidth(of:)` is `total`), which the sanitizer keeps as it is.
+    mutating func fittedSimple(_ safe: String, total: Int, x: Int, y: Int, width: Int, alignRight: Bool, role: StyleRole) {
+        guard width > 0 else { return }
         let cut = total <= width ? safe : CellWidth.truncate(safe, to: width, ascii: ascii)
         let pad = max(0, width - (total <= width ? total : CellWidth.of(cut)))
         if alignRight {
             grid.spaces(x: x, y: y, count: pad, role: role)
-            grid.put(cut, x: x + pad, y: y, maxWidth: width - pad, role: role)
+            grid.putSimple(cut, x: x + pad, y: y, maxWidth: width - pad, role: role)
         } else {
-            grid.put(cut, x: x, y: y, maxWidth: width, role: role)
+            grid.putSimple(cut, x: x, y: y, maxWidth: width, role: role)
             grid.spaces(x: x + width - pad, y: y, count: pad, role: role)
         }
     }
@@ -177,8 +183,14 @@ struct Painter {
             for (index, width) in layout {
                 let column = columns[index]
                 let cell = column.cell?(row, env) ?? TableCell("")
-                fitted(Sanitizer.clean(cell.text), x: cx, y: y, width: width, alignRight: column.alignment == .right,
-                       role: cell.role ?? rowRole)
+                // Simple text is what the sanitizer would return: measure it once.
+                if let total = CellWidth.simpleWidth(of: cell.text) {
+                    fittedSimple(cell.text, total: total, x: cx, y: y, width: width, alignRight: column.alignment == .right,
+                                 role: cell.role ?? rowRole)
+                } else {
+                    fitted(Sanitizer.clean(cell.text), x: cx, y: y, width: width, alignRight: column.alignment == .right,
+                           role: cell.role ?? rowRole)
+                }
                 cx += width + 1
             }
             if isSelected {
