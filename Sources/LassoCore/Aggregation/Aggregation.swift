@@ -168,8 +168,8 @@ public enum Aggregation {
         var lastProviderReport: [Int] = []
         var lastMethodsReport: [Int] = []
         var providerOrder: [Int] = []
-        func intern(_ id: String, at position: Int) -> Int {
-            if position < ids.count, ids[position] == id { return position }
+        func intern(_ id: String, at position: Int, matched: Bool) -> Int {
+            if matched || (position < ids.count && ids[position] == id) { return position }
             if let known = slotOf[id] { return known }
             let slot = ids.count
             ids.append(id)
@@ -181,10 +181,16 @@ public enum Aggregation {
             lastMethodsReport.append(-1)
             return slot
         }
+        var matches: [Bool] = []
         for r in reports.indices {
             let providerList = reports[r].metrics.providers
+            // Ids read in a loop of their own, as method names are in `aggregateMethods` (memory misses in parallel).
+            matches.removeAll(keepingCapacity: true)
             for position in providerList.indices {
-                let slot = intern(providerList[position].id, at: position)
+                matches.append(position < ids.count && sameBytes(ids[position], providerList[position].id))
+            }
+            for position in providerList.indices {
+                let slot = intern(providerList[position].id, at: position, matched: matches[position])
                 if lastProviderReport[slot] == r { continue }
                 lastProviderReport[slot] = r
                 if rows[slot].isEmpty { providerOrder.append(slot) }
@@ -192,8 +198,12 @@ public enum Aggregation {
                 if names[slot] == nil, let name = providerList[position].name { names[slot] = name }
             }
             let methodList = reports[r].metrics.methodsByProvider
+            matches.removeAll(keepingCapacity: true)
             for position in methodList.indices {
-                let slot = intern(methodList[position].providerID, at: position)
+                matches.append(position < ids.count && sameBytes(ids[position], methodList[position].providerID))
+            }
+            for position in methodList.indices {
+                let slot = intern(methodList[position].providerID, at: position, matched: matches[position])
                 if lastMethodsReport[slot] == r { continue }
                 lastMethodsReport[slot] = r
                 methodRows[slot].append(MethodRow(report: r, methods: methodList[position].methods))
@@ -311,12 +321,19 @@ public enum Aggregation {
         var percentiles: [(p50: Double, p95: Double, p99: Double)] = []
         percentiles.reserveCapacity(rows.count)
         let minCalls = options.minCalls
+        var matches: [Bool] = []
         for r in rows.indices {
             var estimate = PercentileSums()
             rows[r].methods.withUnsafeBufferPointer { methods in
+                // The names are read first, in a loop that does nothing else: each is its own heap allocation, a
+                // memory miss, and a short loop lets the CPU have many of them in flight instead of one at a time.
+                matches.removeAll(keepingCapacity: true)
+                for position in methods.indices {
+                    matches.append(position < order.count && sameBytes(order[position], methods[position].method))
+                }
                 for position in methods.indices {
                     let slot: Int
-                    if position < order.count, order[position] == methods[position].method {
+                    if matches[position] || (position < order.count && order[position] == methods[position].method) {
                         slot = position
                     } else if let known = slotOf[methods[position].method] {
                         slot = known
@@ -361,6 +378,31 @@ public enum Aggregation {
         return (result, percentiles)
     }
 
+    /// The same UTF-8 bytes (so `==`; false can still be `==` for canonically equivalent text, which callers check
+    /// with `==` then). Compares in place, without a call into the standard library's comparison, so the loop that
+    /// uses it stays short.
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        let count = a.utf8.count
+        guard count == b.utf8.count else { return false }
+        if count <= 15 { return a == b }   // small strings: compared by their inline bits
+        let same = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+                let x = UnsafeRawPointer(pa.baseAddress!), y = UnsafeRawPointer(pb.baseAddress!)
+                var offset = 0
+                while offset + 8 <= count {
+                    if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                        return false
+                    }
+                    offset += 8
+                }
+                return offset == count
+                    || x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            }
+        }
+        return (same ?? nil) ?? false
+    }
+
     /// Σ(value × calls) and Σ calls over the entries that sent a value.
     struct KnownSum {
         var sum = 0.0
@@ -386,6 +428,7 @@ public enum Aggregation {
         var latencyAll = KnownSum(), latencyQualifying = KnownSum()
         var successAll = KnownSum(), successQualifying = KnownSum()
 
+        @inline(__always)
         mutating func add(_ m: UnsafePointer<MethodMetrics>, at ref: MethodNodeRef, minCalls: Int) {
             let calls = m.pointee.totalCalls
             let qualifies = calls >= minCalls
