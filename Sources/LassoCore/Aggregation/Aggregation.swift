@@ -321,19 +321,29 @@ public enum Aggregation {
         var percentiles: [(p50: Double, p95: Double, p99: Double)] = []
         percentiles.reserveCapacity(rows.count)
         let minCalls = options.minCalls
-        var matches: [Bool] = []
+        // The names are read ahead, a row before their figures, in a loop that does nothing else: each is its own
+        // heap allocation, a memory miss, and a short loop lets the CPU have many of them in flight (overlapping the
+        // previous row's sums) instead of one at a time. Bit i: name i is slot i's (the first 64 only; the rest, and
+        // any name whose bytes differ, take the ordinary comparison).
+        func matches(_ r: Int) -> UInt64 {
+            rows[r].methods.withUnsafeBufferPointer { methods in
+                var mask: UInt64 = 0
+                for position in 0..<min(methods.count, order.count, 64) {
+                    mask |= (sameBytes(order[position], methods[position].method) ? 1 : 0) << position
+                }
+                return mask
+            }
+        }
+        var nextMatches: UInt64 = rows.isEmpty ? 0 : matches(0)
         for r in rows.indices {
             var estimate = PercentileSums()
+            let matched = nextMatches
+            if r + 1 < rows.count { nextMatches = matches(r + 1) }
             rows[r].methods.withUnsafeBufferPointer { methods in
-                // The names are read first, in a loop that does nothing else: each is its own heap allocation, a
-                // memory miss, and a short loop lets the CPU have many of them in flight instead of one at a time.
-                matches.removeAll(keepingCapacity: true)
-                for position in methods.indices {
-                    matches.append(position < order.count && sameBytes(order[position], methods[position].method))
-                }
                 for position in methods.indices {
                     let slot: Int
-                    if matches[position] || (position < order.count && order[position] == methods[position].method) {
+                    if (position < 64 && matched & (1 << position) != 0)
+                        || (position < order.count && order[position] == methods[position].method) {
                         slot = position
                     } else if let known = slotOf[methods[position].method] {
                         slot = known
