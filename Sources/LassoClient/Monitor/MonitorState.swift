@@ -180,6 +180,32 @@ actor MonitorState {
         }
     }
 
+    /// `feed`'s events named by `naming`, taking each from `previous` (named by the same `naming`) when it is there:
+    /// naming looks up a node and a provider by their string keys, ~5,000 instructions per event, and a publish saw
+    /// up to 1,000 events of which a handful were new. Both lists are in `ts` order (ties in arrival order), so one
+    /// walk finds the kept ones; an entry is reused only when it equals the event in everything naming does not set,
+    /// which makes it exactly what naming the event would give.
+    static func named(_ feed: FeedBuffer, naming: FeedNaming, reusing previous: [FeedEvent]) -> [FeedEvent] {
+        var next = 0
+        return feed.mapEvents { event in
+            while next < previous.count && previous[next].ts < event.ts { next += 1 }
+            // Kept events keep their order, so a match moves `next` past it; events between that did not match
+            // left the display. Among many equal stamps only a few candidates are tried (a miss just names it).
+            var candidate = next
+            while candidate < min(previous.count, next + 64) && previous[candidate].ts == event.ts {
+                var kept = previous[candidate]
+                kept.node = event.node
+                kept.providerName = event.providerName
+                if kept == event {
+                    next = candidate + 1
+                    return previous[candidate]
+                }
+                candidate += 1
+            }
+            return naming.named(event)
+        }
+    }
+
     /// Freezes the state and the cache's reading into a snapshot, one way: node trackers (aged, metrics errors
     /// noted) → `ClusterFigures` → derived cluster events → alerts (at most once per health interval) → snapshot.
     func snapshot(metrics: ChainMetricsCache.Reading, healthIntervalMs: Int64, nowMs: Int64,
@@ -234,7 +260,8 @@ actor MonitorState {
             || healthInFlightSinceMs.contains { name, since in nowMs - since > 1_000 && trackers[name]?.status.state != .down }
         let naming = FeedNaming(nodeIDs: nodeIDs, configured: Set(order), chains: figures.chains)
         if namedFeed?.version != feed.displayVersion || namedFeed?.naming != naming {
-            namedFeed = (feed.displayVersion, naming, feed.mapEvents(naming.named))
+            let previous = namedFeed?.naming == naming ? namedFeed?.events ?? [] : []
+            namedFeed = (feed.displayVersion, naming, Self.named(feed, naming: naming, reusing: previous))
         }
         var snapshot = ClusterSnapshot(
             generatedAtMs: nowMs, clusterName: config.clusterName, isDemo: config.isDemo, coverage: figures.coverage,
