@@ -206,7 +206,7 @@ public enum Aggregation {
                 let slot = intern(methodList[position].providerID, at: position, matched: matches[position])
                 if lastMethodsReport[slot] == r { continue }
                 lastMethodsReport[slot] = r
-                methodRows[slot].append(MethodRow(report: r, methods: methodList[position].methods))
+                methodRows[slot].append(MethodRow(report: r, entry: position))
                 if names[slot] == nil, let name = methodList[position].providerName { names[slot] = name }
             }
         }
@@ -229,7 +229,7 @@ public enum Aggregation {
         for slot in providerOrder {
             let id = ids[slot]
             let entries = rows[slot]
-            let methods = aggregateMethods(nodes: nodes, rows: methodRows[slot], options: options)
+            let methods = aggregateMethods(reports: reports, rows: methodRows[slot], options: options)
             for (index, row) in methodRows[slot].enumerated() where rowOfCanonical[canonical[row.report]] < 0 {
                 rowOfCanonical[canonical[row.report]] = index
             }
@@ -277,10 +277,20 @@ public enum Aggregation {
                               providers: providers)
     }
 
-    /// One node's method list for one provider, as the node sent it; `report` indexes the node names.
+    /// One node's method list for one provider: `reports[report].metrics.methodsByProvider[entry].methods`, found
+    /// again by position rather than held (holding each list meant a retain and a release of a cold array per row).
     struct MethodRow: Sendable {
         var report: Int
-        var methods: [MethodMetrics]
+        var entry: Int
+    }
+
+    /// Each row a report of its own, named as given, its methods the only entry.
+    static func reports(_ rows: [(node: String, methods: [MethodMetrics])]) -> [NodeChainReport] {
+        rows.map { row in
+            NodeChainReport(node: row.node, metrics: MetricsResponse(
+                chain: "", chainID: 0, timestamp: 0, totalCalls: 0, providers: [],
+                methodsByProvider: [ProviderMethods(providerID: "", providerName: nil, methods: row.methods)], lastUpdated: 0))
+        }
     }
 
     /// The running sums of `callWeightedPercentiles`, so they can be taken while the method list is read anyway.
@@ -302,15 +312,14 @@ public enum Aggregation {
 
     /// `aggregateMethods` with node names instead of report indices (each row its own node).
     static func aggregateMethods(_ rows: [(node: String, methods: [MethodMetrics])], options: AggregationOptions) -> [MethodAggregate] {
-        aggregateMethods(nodes: rows.map(\.node), rows: rows.indices.map { MethodRow(report: $0, methods: rows[$0].methods) },
-                         options: options).aggregates
+        aggregateMethods(reports: reports(rows), rows: rows.indices.map { MethodRow(report: $0, entry: 0) }, options: options).aggregates
     }
 
     /// The method table of one provider, plus each row's provider-wide percentile estimates (`callWeightedPercentiles`
     /// of that row's methods), in one pass over the rows: method names interned to slots, each slot's sums taken in
     /// node order (as `knownWeightedAverage` would, so the same figures to the bit as the plain group-by,
     /// AggregationFastPathTests) and its per-node rows kept as positions into `rows`, never copied.
-    static func aggregateMethods(nodes: [String], rows: [MethodRow], options: AggregationOptions)
+    static func aggregateMethods(reports: [NodeChainReport], rows: [MethodRow], options: AggregationOptions)
         -> (aggregates: [MethodAggregate], percentiles: [(p50: Double, p95: Double, p99: Double)]) {
         // Nodes usually list methods in the same order, so slot `position` is checked by one string comparison
         // before any hashing.
@@ -326,7 +335,7 @@ public enum Aggregation {
         // previous row's sums) instead of one at a time. Bit i: name i is slot i's (the first 64 only; the rest, and
         // any name whose bytes differ, take the ordinary comparison).
         func matches(_ r: Int) -> UInt64 {
-            rows[r].methods.withUnsafeBufferPointer { methods in
+            reports[rows[r].report].metrics.methodsByProvider[rows[r].entry].methods.withUnsafeBufferPointer { methods in
                 var mask: UInt64 = 0
                 for position in 0..<min(methods.count, order.count, 64) {
                     mask |= (sameBytes(order[position], methods[position].method) ? 1 : 0) << position
@@ -339,7 +348,7 @@ public enum Aggregation {
             var estimate = PercentileSums()
             let matched = nextMatches
             if r + 1 < rows.count { nextMatches = matches(r + 1) }
-            rows[r].methods.withUnsafeBufferPointer { methods in
+            reports[rows[r].report].metrics.methodsByProvider[rows[r].entry].methods.withUnsafeBufferPointer { methods in
                 for position in methods.indices {
                     let slot: Int
                     if (position < 64 && matched & (1 << position) != 0)
@@ -365,7 +374,7 @@ public enum Aggregation {
             percentiles.append(estimate.estimates)
         }
 
-        let storage = MethodNodeStorage(nodes: nodes, rows: rows)
+        let storage = MethodNodeStorage(reports: reports, rows: rows)
         var result: [MethodAggregate] = []
         result.reserveCapacity(order.count)
         for (slot, method) in order.enumerated() {
@@ -375,12 +384,12 @@ public enum Aggregation {
             let latency = s.anyQualifying ? s.latencyQualifying : s.latencyAll
             let success = s.anyQualifying ? s.successQualifying : s.successAll
             let worstRow = rows[Int(s.worst.row)]
-            let worst = worstRow.methods[Int(s.worst.position)]
+            let worst = reports[worstRow.report].metrics.methodsByProvider[worstRow.entry].methods[Int(s.worst.position)]
             result.append(MethodAggregate(
                 method: method, totalCalls: s.totalCalls,
                 avgLatencyMs: latency.value, successRate: success.value,
                 p50: s.p50, p90: s.p90, p95: worst.p95, p99: s.p99,
-                worstNode: nodes[worstRow.report],
+                worstNode: reports[worstRow.report].node,
                 lowSample: worst.p95 > 0 && worst.totalCalls < minCalls,
                 byNode: MethodNodeList(storage: storage, refs: refs[slot])))
         }

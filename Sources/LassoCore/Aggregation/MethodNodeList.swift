@@ -4,18 +4,18 @@ struct MethodNodeRef: Sendable, Equatable {
     var position: Int32
 }
 
-/// The method rows of one provider as the nodes sent them (shared with the reports, not copied) and the node names.
+/// The reports a provider's method rows were aggregated from (shared, not copied) and where its rows are in them.
 /// Immutable once built, so lists can share it across threads.
 final class MethodNodeStorage: Sendable {
-    let nodes: [String]
+    let reports: [NodeChainReport]
     let rows: [Aggregation.MethodRow]
 
-    init(nodes: [String], rows: [Aggregation.MethodRow]) {
-        self.nodes = nodes
+    init(reports: [NodeChainReport], rows: [Aggregation.MethodRow]) {
+        self.reports = reports
         self.rows = rows
     }
 
-    static let empty = MethodNodeStorage(nodes: [], rows: [])
+    static let empty = MethodNodeStorage(reports: [], rows: [])
 }
 
 /// `MethodAggregate.byNode`: reads like `[MethodNodeFigures]` (random access, `Equatable`, `Codable` as the same JSON
@@ -33,17 +33,13 @@ public struct MethodNodeList: RandomAccessCollection, Sendable, Equatable, Codab
     }
 
     public init<S: Sequence>(_ figures: S) where S.Element == MethodNodeFigures {
-        var nodes: [String] = []
-        var rows: [Aggregation.MethodRow] = []
-        var refs: [MethodNodeRef] = []
-        for f in figures {
-            refs.append(MethodNodeRef(row: Int32(rows.count), position: 0))
-            rows.append(Aggregation.MethodRow(report: nodes.count, methods: [MethodMetrics(
-                method: "", avgLatencyMs: f.avgLatencyMs, p50: f.p50, p90: f.p90, p95: f.p95, p99: f.p99,
-                successRate: f.successRate, totalCalls: f.totalCalls, lastUpdated: 0)]))
-            nodes.append(f.node)
+        let rows = figures.map { f in
+            (node: f.node, methods: [MethodMetrics(method: "", avgLatencyMs: f.avgLatencyMs, p50: f.p50, p90: f.p90, p95: f.p95,
+                                                   p99: f.p99, successRate: f.successRate, totalCalls: f.totalCalls, lastUpdated: 0)])
         }
-        self.init(storage: MethodNodeStorage(nodes: nodes, rows: rows), refs: refs)
+        self.init(storage: MethodNodeStorage(reports: Aggregation.reports(rows),
+                                             rows: rows.indices.map { Aggregation.MethodRow(report: $0, entry: 0) }),
+                  refs: rows.indices.map { MethodNodeRef(row: Int32($0), position: 0) })
     }
 
     public init() { self.init(storage: .empty, refs: []) }
@@ -56,8 +52,8 @@ public struct MethodNodeList: RandomAccessCollection, Sendable, Equatable, Codab
     public subscript(position: Int) -> MethodNodeFigures {
         let ref = refs[position]
         let row = storage.rows[Int(ref.row)]
-        let m = row.methods[Int(ref.position)]
-        return MethodNodeFigures(node: storage.nodes[row.report], totalCalls: m.totalCalls, avgLatencyMs: m.avgLatencyMs,
+        let m = storage.reports[row.report].metrics.methodsByProvider[row.entry].methods[Int(ref.position)]
+        return MethodNodeFigures(node: storage.reports[row.report].node, totalCalls: m.totalCalls, avgLatencyMs: m.avgLatencyMs,
                                  successRate: m.successRate, p50: m.p50, p90: m.p90, p95: m.p95, p99: m.p99)
     }
 
