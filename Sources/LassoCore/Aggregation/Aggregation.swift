@@ -325,7 +325,11 @@ public enum Aggregation {
         // before any hashing.
         var order: [String] = []
         var slotOf: [String: Int] = [:]
+        // A slot's rows as positions, written out only once the slot stops being regular: while row i holds the
+        // slot's i-th entry at position `slot` (the usual case, every node listing the same methods in the same
+        // order) the positions are implied and nothing is stored.
         var refs: [[MethodNodeRef]] = []
+        var regular: [Bool] = []
         var sums: [MethodSums] = []
         var percentiles: [(p50: Double, p95: Double, p99: Double)] = []
         percentiles.reserveCapacity(rows.count)
@@ -361,11 +365,18 @@ public enum Aggregation {
                         order.append(methods[position].method)
                         slotOf[methods[position].method] = slot
                         refs.append([])
-                        refs[slot].reserveCapacity(rows.count - r)
+                        regular.append(true)
                         sums.append(MethodSums())
                     }
                     let ref = MethodNodeRef(row: Int32(truncatingIfNeeded: r), position: Int32(truncatingIfNeeded: position))
-                    refs[slot].append(ref)
+                    if !regular[slot] || sums[slot].count != r || position != slot {
+                        if regular[slot] {
+                            regular[slot] = false
+                            refs[slot] = Self.regularRefs(count: sums[slot].count, position: slot)
+                            refs[slot].reserveCapacity(rows.count - r + sums[slot].count)
+                        }
+                        refs[slot].append(ref)
+                    }
                     let m = methods.baseAddress! + position
                     sums[slot].add(m, at: ref, minCalls: minCalls)
                     estimate.add(calls: m.pointee.totalCalls, p50: m.pointee.p50, p95: m.pointee.p95, p99: m.pointee.p99)
@@ -391,7 +402,9 @@ public enum Aggregation {
                 p50: s.p50, p90: s.p90, p95: worst.p95, p99: s.p99,
                 worstNode: reports[worstRow.report].node,
                 lowSample: worst.p95 > 0 && worst.totalCalls < minCalls,
-                byNode: MethodNodeList(storage: storage, refs: refs[slot])))
+                byNode: regular[slot] && s.count == rows.count
+                    ? MethodNodeList(storage: storage, regularPosition: Int32(truncatingIfNeeded: slot))
+                    : MethodNodeList(storage: storage, refs: regular[slot] ? Self.regularRefs(count: s.count, position: slot) : refs[slot])))
         }
         result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
         return (result, percentiles)
@@ -420,6 +433,11 @@ public enum Aggregation {
             }
         }
         return (same ?? nil) ?? false
+    }
+
+    /// Rows 0..<count, each at `position`.
+    static func regularRefs(count: Int, position: Int) -> [MethodNodeRef] {
+        (0..<count).map { MethodNodeRef(row: Int32(truncatingIfNeeded: $0), position: Int32(truncatingIfNeeded: position)) }
     }
 
     /// Σ(value × calls) and Σ calls over the entries that sent a value.

@@ -25,11 +25,24 @@ final class MethodNodeStorage: Sendable {
 public struct MethodNodeList: RandomAccessCollection, Sendable, Equatable, Codable, ExpressibleByArrayLiteral,
     CustomStringConvertible {
     let storage: MethodNodeStorage
+    /// The positions, unless `regularPosition` is set.
     let refs: [MethodNodeRef]
+    /// When ≥ 0: every row of the storage, in order, at this position (`refs` empty).
+    let regularPosition: Int32
+    public let count: Int
 
     init(storage: MethodNodeStorage, refs: [MethodNodeRef]) {
         self.storage = storage
         self.refs = refs
+        regularPosition = -1
+        count = refs.count
+    }
+
+    init(storage: MethodNodeStorage, regularPosition: Int32) {
+        self.storage = storage
+        refs = []
+        self.regularPosition = regularPosition
+        count = storage.rows.count
     }
 
     public init<S: Sequence>(_ figures: S) where S.Element == MethodNodeFigures {
@@ -47,10 +60,11 @@ public struct MethodNodeList: RandomAccessCollection, Sendable, Equatable, Codab
     public init(arrayLiteral elements: MethodNodeFigures...) { self.init(elements) }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { refs.count }
+    public var endIndex: Int { count }
 
     public subscript(position: Int) -> MethodNodeFigures {
-        let ref = refs[position]
+        precondition(position >= 0 && position < count, "MethodNodeList index out of range")
+        let ref = regularPosition >= 0 ? MethodNodeRef(row: Int32(truncatingIfNeeded: position), position: regularPosition) : refs[position]
         let row = storage.rows[Int(ref.row)]
         let m = storage.reports[row.report].metrics.methodsByProvider[row.entry].methods[Int(ref.position)]
         return MethodNodeFigures(node: storage.reports[row.report].node, totalCalls: m.totalCalls, avgLatencyMs: m.avgLatencyMs,
@@ -60,7 +74,10 @@ public struct MethodNodeList: RandomAccessCollection, Sendable, Equatable, Codab
     /// Element by element, as `Array ==` compares; the same positions in the same storage are equal without looking
     /// (as `Array ==` treats the same buffer).
     public static func == (lhs: MethodNodeList, rhs: MethodNodeList) -> Bool {
-        if lhs.storage === rhs.storage && lhs.refs == rhs.refs { return true }
+        if lhs.storage === rhs.storage && lhs.regularPosition == rhs.regularPosition && lhs.count == rhs.count
+            && lhs.refs == rhs.refs {
+            return true
+        }
         return lhs.elementsEqual(rhs)
     }
 
