@@ -61,6 +61,54 @@ final class IncrementalFeedNamingTests: XCTestCase {
         }
     }
 
+    /// Every field of an event but the two naming sets decides whether an entry is reused: an event differing in
+    /// any one of them alone is another event. Counted with Mirror, so a field added to FeedEvent fails here until
+    /// `sameBeyondNaming` compares it.
+    func testEveryFieldButTheNamingOnesTellsEventsApart() {
+        let base = FeedEvent(kind: .routing, ts: 1, requestID: "r", profile: "p", sourceNodeID: "s", chainID: 1, chain: "c",
+                             method: "m", strategy: "st", providerID: "pr", transport: "t", durationMs: 1, result: "ok",
+                             requestOrigin: "o", failoverCount: 1, from: "f", to: "to", reason: "re", severity: .info,
+                             message: "me", relayNode: "rl")
+        var variants: [(String, FeedEvent)] = []
+        func vary(_ name: String, _ change: (inout FeedEvent) -> Void) {
+            var event = base
+            change(&event)
+            variants.append((name, event))
+        }
+        vary("kind") { $0.kind = .circuit }
+        vary("ts") { $0.ts = 2 }
+        vary("requestID") { $0.requestID = nil }
+        vary("profile") { $0.profile = "q" }
+        vary("sourceNodeID") { $0.sourceNodeID = "x" }
+        vary("chainID") { $0.chainID = 2 }
+        vary("chain") { $0.chain = "d" }
+        vary("method") { $0.method = "n" }
+        vary("strategy") { $0.strategy = nil }
+        vary("providerID") { $0.providerID = "q" }
+        vary("transport") { $0.transport = "ws" }
+        vary("durationMs") { $0.durationMs = 2 }
+        vary("result") { $0.result = "error" }
+        vary("requestOrigin") { $0.requestOrigin = nil }
+        vary("failoverCount") { $0.failoverCount = 2 }
+        vary("from") { $0.from = "g" }
+        vary("to") { $0.to = "h" }
+        vary("reason") { $0.reason = nil }
+        vary("severity") { $0.severity = .critical }
+        vary("message") { $0.message = "other" }
+        vary("relayNode") { $0.relayNode = "other" }
+        let namingFields = ["node", "providerName"]
+        let fields = Mirror(reflecting: base).children.compactMap(\.label)
+        XCTAssertEqual(Set(variants.map(\.0)), Set(fields).subtracting(namingFields), "a FeedEvent field is not compared")
+        for (name, event) in variants {
+            XCTAssertNotEqual(event, base, name)
+            XCTAssertFalse(MonitorState.sameBeyondNaming(event, base), name)
+        }
+        var named = base
+        named.node = "iad-1"
+        named.providerName = "Alchemy"
+        XCTAssertTrue(MonitorState.sameBeyondNaming(named, base))
+    }
+
     /// Reusing a list named under another naming would be wrong; the monitor never does, but the walk must not
     /// reuse an entry whose naming fields alone differ from what naming gives (they are overwritten, not compared).
     func testAnEntryIsReusedOnlyWhenEverythingElseMatches() {

@@ -193,10 +193,7 @@ actor MonitorState {
             // left the display. Among many equal stamps only a few candidates are tried (a miss just names it).
             var candidate = next
             while candidate < min(previous.count, next + 64) && previous[candidate].ts == event.ts {
-                var kept = previous[candidate]
-                kept.node = event.node
-                kept.providerName = event.providerName
-                if kept == event {
+                if Self.sameBeyondNaming(previous[candidate], event) {
                     next = candidate + 1
                     return previous[candidate]
                 }
@@ -204,6 +201,17 @@ actor MonitorState {
             }
             return naming.named(event)
         }
+    }
+
+    /// `a == b` but for the two fields naming sets (`node`, `providerName`), field by field: copying an event to
+    /// compare it cost more than the naming it saves. `IncrementalFeedNamingTests` checks this covers every field.
+    static func sameBeyondNaming(_ a: FeedEvent, _ b: FeedEvent) -> Bool {
+        a.ts == b.ts && a.kind == b.kind && a.requestID == b.requestID && a.method == b.method
+            && a.providerID == b.providerID && a.sourceNodeID == b.sourceNodeID && a.relayNode == b.relayNode
+            && a.chain == b.chain && a.chainID == b.chainID && a.durationMs == b.durationMs && a.result == b.result
+            && a.profile == b.profile && a.strategy == b.strategy && a.transport == b.transport
+            && a.requestOrigin == b.requestOrigin && a.failoverCount == b.failoverCount && a.from == b.from
+            && a.to == b.to && a.reason == b.reason && a.severity == b.severity && a.message == b.message
     }
 
     /// Freezes the state and the cache's reading into a snapshot, one way: node trackers (aged, metrics errors

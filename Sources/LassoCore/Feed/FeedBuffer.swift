@@ -64,8 +64,14 @@ public struct FeedBuffer: Sendable {
     /// Displayed events, ascending `ts` (ties in arrival order), newest last, at most `displayCapacity`.
     public var events: [FeedEvent] { Array(display) }
 
-    /// `events.map(transform)` without building `events` first (the display holds up to 1,000 events).
-    public func mapEvents<T>(_ transform: (FeedEvent) throws -> T) rethrows -> [T] { try display.map(transform) }
+    /// `events.map(transform)` without building `events` first (the display holds up to 1,000 events). Not generic:
+    /// a generic map called from another module ran unspecialized, through witness tables for every event.
+    public func mapEvents(_ transform: (FeedEvent) throws -> FeedEvent) rethrows -> [FeedEvent] {
+        var out: [FeedEvent] = []
+        out.reserveCapacity(display.count)
+        for event in display { out.append(try transform(event)) }
+        return out
+    }
 
     /// Moves whenever the displayed events change, so a reader can keep what it built from them until then.
     public private(set) var displayVersion = 0
