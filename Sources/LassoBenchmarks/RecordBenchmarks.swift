@@ -18,11 +18,15 @@ public enum RecordBenchmarks {
         public var snapshotsPerSecond: Double?
         public var nodes: Int
 
+        /// LASSOTOP_BENCH_RECORD_HOURS / _LIVE_SECONDS / _WARMUP_SECONDS override the defaults (a quick look while
+        /// working on the format; the figures in docs/replay.md use the defaults).
         public init(liveSeconds: Double = 120, warmupSeconds: Double = 60, hours: Double = 24, snapshotsPerSecond: Double? = nil,
                     nodes: Int = 10) {
-            self.liveSeconds = liveSeconds
-            self.warmupSeconds = warmupSeconds
-            self.hours = hours
+            let environment = ProcessInfo.processInfo.environment
+            func override(_ name: String) -> Double? { environment["LASSOTOP_BENCH_RECORD_" + name].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } }
+            self.liveSeconds = override("LIVE_SECONDS") ?? liveSeconds
+            self.warmupSeconds = override("WARMUP_SECONDS") ?? warmupSeconds
+            self.hours = override("HOURS") ?? hours
             self.snapshotsPerSecond = snapshotsPerSecond
             self.nodes = nodes
         }
@@ -84,14 +88,34 @@ public enum RecordBenchmarks {
         await monitor.stop()
         await demo.stop()
 
-        let perDay = bytes / seconds * 86_400 / 1_000_000
+        // The measured minutes hold no keyframe, a day holds one per block: add what the last snapshot costs as one.
+        let keyPath = path + ".key"
+        defer { unlink(keyPath) }
+        let keyWriter = try RecordWriter(path: keyPath, header: writer.header)
+        let headerBytes = keyWriter.bytesWritten
+        try keyWriter.append(last)
+        try keyWriter.close()
+        let keyframeBytes = Double(keyWriter.bytesWritten - headerBytes)
+        let keyframesPerDay = 86_400_000 / Double(writer.options.keyframeIntervalMs)
+        let keyframesPerDayMB = keyframeBytes * keyframesPerDay / 1_000_000
+        let deltasPerDay = bytes / seconds * 86_400 / 1_000_000
+        let perDay = deltasPerDay + keyframesPerDayMB
         let eventRate = last.eventRate
+        // What each part costs, as a share of the whole file (warm-up included), in MB/24h at the measured rate.
+        var breakdown = ""
+        if let reader = try? RecordReader.open(path: path), let parts = try? RecordAnalysis.parts(of: reader) {
+            let payload = Double(max(1, parts.map(\.bytes).reduce(0, +)))
+            breakdown = String(format: "; MB/24h: keyframes %.1f (%.0f KB each, %.0f a day)", keyframesPerDayMB, keyframeBytes / 1000,
+                               keyframesPerDay)
+                + parts.filter { $0.name != "keyframes" }.prefix(7)
+                    .map { String(format: ", %@ %.1f", $0.name, Double($0.bytes) / payload * deltasPerDay) }.joined()
+        }
         return Live(figures: [
             Measure.figure("record: size, \(options.nodes)-node demo, default intervals", unit: "MB/24h", values: [perDay],
                            budget: 100, .atMost,
                            note: String(format: "%.0f s live after %.0f s warm-up: %.0f B/s, %.1f snapshots/s, %.0f events/s, feed %d",
                                         seconds, options.warmupSeconds, bytes / seconds, records / seconds, eventRate,
-                                        last.feed.count)),
+                                        last.feed.count) + breakdown),
         ], lastSnapshot: last, snapshotsPerSecond: records / seconds)
     }
 
@@ -130,12 +154,24 @@ public enum RecordBenchmarks {
         let size = Double(writer.bytesWritten)
         let endMs = startMs + Int64(steps - 1) * stepMs
 
-        // Seek: open (walks every frame header) + the snapshot at a random moment, each from a cold reader.
+        // Where a worst-case seek goes: decoding the block vs turning the tree into a snapshot.
+        var profile = ""
+        if let reader = try? RecordReader.open(path: path), reader.blockStartTimes.count > 2,
+           let cost = try? reader.seekCost(at: reader.blockStartTimes[reader.blockStartTimes.count / 2] - 1) {
+            profile = String(format: "; a whole block: decode %.0f ms, snapshot from the tree %.0f ms", cost.decode * 1000,
+                             cost.convert * 1000)
+        }
+        // Seek: open (walks every frame header) + the snapshot at a moment, each from a cold reader: 25 random
+        // moments and 5 just before a keyframe (the whole block to decode: the worst case).
         var random = SeededGenerator(seed: 24)
         var seeks: [Double] = []
         var opens: [Double] = []
-        for _ in 0..<25 {
-            let moment = startMs + Int64.random(in: 0...(endMs - startMs), using: &random)
+        let blockStarts = try RecordReader.open(path: path).blockStartTimes
+        var moments = (0..<25).map { _ in startMs + Int64.random(in: 0...(endMs - startMs), using: &random) }
+        if blockStarts.count > 2 {
+            moments += (0..<5).map { _ in blockStarts[Int.random(in: 1..<blockStarts.count, using: &random)] - 1 }
+        }
+        for moment in moments {
             var reader: RecordReader?
             opens.append(try Measure.seconds { reader = try RecordReader.open(path: path) } * 1000)
             seeks.append(try Measure.seconds {
@@ -147,9 +183,12 @@ public enum RecordBenchmarks {
         let hoursText = options.hours == 24 ? "24 h" : String(format: "%.1f h", options.hours)
         return [
             Measure.figure("record: seek in a \(hoursText) recording (open + snapshot at)", unit: "ms", values: total, budget: 200, .atMost,
-                           note: String(format: "%d nodes, %d snapshots, %.0f MB; open %.0f ms (frame walk), seek %.0f ms (median)",
-                                        base.nodes.count, steps, size / 1e6, opens.sorted()[opens.count / 2],
-                                        seeks.sorted()[seeks.count / 2])),
+                           note: String(format: "%d nodes, %d snapshots, %d blocks, %.0f MB; open %.0f ms (frame walk), seek %.0f ms (median of %d)",
+                                        base.nodes.count, steps, blockStarts.count, size / 1e6, opens.sorted()[opens.count / 2],
+                                        seeks.sorted()[seeks.count / 2], total.count)),
+            Measure.figure("record: worst seek of those \(total.count) (open + snapshot at)", unit: "ms", values: [total.max() ?? 0],
+                           budget: 200, .atMost,
+                           note: String(format: "worst open %.0f ms, worst snapshot-at %.0f ms", opens.max() ?? 0, seeks.max() ?? 0) + profile),
             Measure.figure("record: synthetic \(hoursText) file size", unit: "MB/24h", values: [size / 1e6 * 24 / options.hours],
                            budget: 100, .atMost,
                            note: String(format: "%.1f snapshots/s, 20 events/s, every chain figure moving each 15 s, feed %d, written in %.0f s", perSecond,

@@ -47,23 +47,41 @@ enum BinaryTree {
     /// around it, so a replaced time `{"v": …}` is a difference from the previous time.
     static let transparentKeys: Set<String> = ["v", "o", "i", "e", "m", "r", "k", "d"]
 
-    struct Encoder {
-        private var table: [String: Int] = [:]
-        private var lastInt: [String: Int64] = [:]
+    /// The state both sides keep per block: the string table, and per table entry whether it is an operation key
+    /// and the last integer stored under it. Integers are keyed by the table index of their member name (-1: none,
+    /// no delta), so the decoder's hot path hashes nothing but the object members it builds.
+    struct Table {
+        var transparent: [Bool] = []
+        var lastInt: [Int64?] = []
 
-        mutating func encode(_ tree: JSONTree, into out: inout [UInt8]) {
-            value(tree, key: "", into: &out)
+        mutating func add(_ text: String) {
+            transparent.append(BinaryTree.transparentKeys.contains(text))
+            lastInt.append(nil)
         }
 
-        private mutating func value(_ tree: JSONTree, key: String, into out: inout [UInt8]) {
+        /// The integer context of a member named by table entry `index` (-1: not in the table) inside `outer`.
+        func context(member index: Int, outer: Int) -> Int {
+            index < 0 ? -1 : transparent[index] ? outer : index
+        }
+    }
+
+    struct Encoder {
+        private var table: [String: Int] = [:]
+        private var state = Table()
+
+        mutating func encode(_ tree: JSONTree, into out: inout [UInt8]) {
+            value(tree, key: -1, into: &out)
+        }
+
+        private mutating func value(_ tree: JSONTree, key: Int, into out: inout [UInt8]) {
             switch tree {
             case .null: out.append(Tag.null.rawValue)
             case .bool(let flag): out.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
-            case .string(let text): string(text, into: &out)
+            case .string(let text): _ = string(text, into: &out)
             case .number(let text):
                 if let n = BinaryTree.canonicalInt(text) {
                     let absolute = BinaryTree.zigzag(n)
-                    if let previous = lastInt[key], case (let delta, false) = n.subtractingReportingOverflow(previous),
+                    if key >= 0, let previous = state.lastInt[key], case (let delta, false) = n.subtractingReportingOverflow(previous),
                        BinaryTree.varintSize(BinaryTree.zigzag(delta)) < BinaryTree.varintSize(absolute) {
                         out.append(Tag.intDelta.rawValue)
                         BinaryTree.appendVarint(BinaryTree.zigzag(delta), to: &out)
@@ -71,7 +89,7 @@ enum BinaryTree {
                         out.append(Tag.int.rawValue)
                         BinaryTree.appendVarint(absolute, to: &out)
                     }
-                    lastInt[key] = n
+                    if key >= 0 { state.lastInt[key] = n }
                 } else {
                     out.append(Tag.numberText.rawValue)
                     BinaryTree.appendVarint(UInt64(text.utf8.count), to: &out)
@@ -86,17 +104,19 @@ enum BinaryTree {
                 BinaryTree.appendVarint(UInt64(members.count), to: &out)
                 // Sorted: the same shape gives the same bytes, which is what the compressor feeds on.
                 for name in members.keys.sorted() {
-                    string(name, into: &out)
-                    value(members[name]!, key: BinaryTree.transparentKeys.contains(name) ? key : name, into: &out)
+                    let index = string(name, into: &out)
+                    value(members[name]!, key: state.context(member: index, outer: key), into: &out)
                 }
             }
         }
 
-        private mutating func string(_ text: String, into out: inout [UInt8]) {
+        /// Writes `text`; returns its table index, -1 when it is not in the table.
+        @discardableResult
+        private mutating func string(_ text: String, into out: inout [UInt8]) -> Int {
             if let index = table[text] {
                 out.append(Tag.stringRef.rawValue)
                 BinaryTree.appendVarint(UInt64(index), to: &out)
-                return
+                return index
             }
             let utf8 = text.utf8
             if utf8.count >= BinaryTree.tokenMinimum {
@@ -104,23 +124,27 @@ enum BinaryTree {
                     out.append(Tag.hex.rawValue)
                     BinaryTree.appendVarint(UInt64(raw.count), to: &out)
                     out.append(contentsOf: raw)
-                    return
+                    return -1
                 }
                 if let raw = BinaryTree.base64Bytes(utf8) {
                     out.append(Tag.base64.rawValue)
                     BinaryTree.appendVarint(UInt64(raw.count), to: &out)
                     out.append(contentsOf: raw)
-                    return
+                    return -1
                 }
             }
+            var index = -1
             if utf8.count <= BinaryTree.internLimit, table.count < BinaryTree.maxTableEntries {
-                table[text] = table.count
+                index = table.count
+                table[text] = index
+                state.add(text)
                 out.append(Tag.stringNew.rawValue)
             } else {
                 out.append(Tag.stringLiteral.rawValue)
             }
             BinaryTree.appendVarint(UInt64(utf8.count), to: &out)
             out.append(contentsOf: utf8)
+            return index
         }
     }
 
@@ -132,14 +156,14 @@ enum BinaryTree {
 
     struct Decoder {
         private var table: [String] = []
-        private var lastInt: [String: Int64] = [:]
+        private var state = Table()
 
         /// Decodes the value at `index`, advancing it.
         mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(DecodeError) -> JSONTree {
-            try value(bytes, &index, key: "", depth: 0)
+            try value(bytes, &index, key: -1, depth: 0)
         }
 
-        private mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, key: String, depth: Int)
+        private mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, key: Int, depth: Int)
             throws(DecodeError) -> JSONTree {
             guard depth < JSONTree.maxDepth else { throw DecodeError(offset: index, reason: "nested too deep") }
             guard index < bytes.count else { throw DecodeError(offset: index, reason: "unexpected end") }
@@ -151,17 +175,19 @@ enum BinaryTree {
             case .false: return .bool(false)
             case .true: return .bool(true)
             case .stringRef, .stringNew, .hex, .base64, .stringLiteral:
-                return .string(try string(tag, bytes, &index))
+                return .string(try string(tag, bytes, &index).text)
             case .int, .intDelta:
                 let raw = try BinaryTree.readVarint(bytes, &index)
                 var n = BinaryTree.unzigzag(raw)
                 if tag == .intDelta {
-                    guard let previous = lastInt[key] else { throw DecodeError(offset: index, reason: "integer delta without a base") }
+                    guard key >= 0, let previous = state.lastInt[key] else {
+                        throw DecodeError(offset: index, reason: "integer delta without a base")
+                    }
                     let (sum, overflow) = previous.addingReportingOverflow(n)
                     guard !overflow else { throw DecodeError(offset: index, reason: "integer out of range") }
                     n = sum
                 }
-                lastInt[key] = n
+                if key >= 0 { state.lastInt[key] = n }
                 return .int(n)
             case .numberText:
                 let text = try BinaryTree.readBytes(bytes, &index)
@@ -184,31 +210,33 @@ enum BinaryTree {
                     }
                     index += 1
                     let name = try string(keyTag, bytes, &index)
-                    let member = try value(bytes, &index, key: BinaryTree.transparentKeys.contains(name) ? key : name, depth: depth + 1)
-                    guard members.updateValue(member, forKey: name) == nil else { throw DecodeError(offset: index, reason: "duplicate key") }
+                    let member = try value(bytes, &index, key: state.context(member: name.index, outer: key), depth: depth + 1)
+                    guard members.updateValue(member, forKey: name.text) == nil else { throw DecodeError(offset: index, reason: "duplicate key") }
                 }
                 return .object(members)
             }
         }
 
-        private mutating func string(_ tag: Tag, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> String {
+        /// The string and its table index (-1: not in the table).
+        private mutating func string(_ tag: Tag, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int)
+            throws(DecodeError) -> (text: String, index: Int) {
             switch tag {
             case .stringRef:
                 let n = try BinaryTree.readVarint(bytes, &index)
                 guard n < UInt64(table.count) else { throw DecodeError(offset: index, reason: "string reference out of range") }
-                return table[Int(n)]
+                return (table[Int(n)], Int(n))
             case .hex, .base64:
                 let raw = try BinaryTree.readBytes(bytes, &index)
                 guard tag == .hex || raw.count % 3 == 0 else { throw DecodeError(offset: index, reason: "bad token length") }
-                return tag == .hex ? BinaryTree.hexText(raw) : BinaryTree.base64Text(raw)
+                return (tag == .hex ? BinaryTree.hexText(raw) : BinaryTree.base64Text(raw), -1)
             default:
                 let raw = try BinaryTree.readBytes(bytes, &index)
                 guard let text = String(validating: raw, as: UTF8.self) else { throw DecodeError(offset: index, reason: "invalid UTF-8") }
-                if tag == .stringNew {
-                    guard table.count < BinaryTree.maxTableEntries else { throw DecodeError(offset: index, reason: "string table full") }
-                    table.append(text)
-                }
-                return text
+                guard tag == .stringNew else { return (text, -1) }
+                guard table.count < BinaryTree.maxTableEntries else { throw DecodeError(offset: index, reason: "string table full") }
+                table.append(text)
+                state.add(text)
+                return (text, table.count - 1)
             }
         }
     }

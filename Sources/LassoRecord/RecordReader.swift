@@ -38,6 +38,8 @@ public final class RecordReader: @unchecked Sendable {
     /// Time of the last record whose frame arrived whole.
     public var lastMs: Int64? { blocks.isEmpty ? nil : frames[blocks[0]...].map(\.lastMs).max() }
     public var blockCount: Int { blocks.count }
+    /// Time of each block's keyframe, oldest first (a seek just before the next one does the most work).
+    public var blockStartTimes: [Int64] { blocks.map { frames[$0].firstMs } }
     public var chunkCount: Int { frames.count - 1 }
 
     public static func open(path: String) throws(RecordError) -> RecordReader {
@@ -139,6 +141,19 @@ public final class RecordReader: @unchecked Sendable {
             throw RecordError.damaged(offset: state.frameOffset, reason: "a record does not decode as a snapshot",
                                       readableUntilMs: nil)
         }
+    }
+
+    /// Where the time of `snapshot(at:)` goes (the bench's note): decoding the block up to `ms`, and turning the
+    /// tree into a snapshot. Seconds each.
+    public func seekCost(at ms: Int64) throws -> (decode: Double, convert: Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let state = try state(at: ms)
+        let decoded = clock.now
+        _ = try codec.snapshot(state.tree)
+        let end = clock.now
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        return (seconds(decoded - start), seconds(end - decoded))
     }
 
     /// Record times of the block holding `ms` (for stepping one snapshot at a time).
