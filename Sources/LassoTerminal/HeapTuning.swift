@@ -15,8 +15,8 @@ public enum HeapTuning {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3   // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 4 << 20)
-        _ = mallopt(trimThreshold, 16 << 20)
+        _ = mallopt(mmapThreshold, 1 << 20)
+        _ = mallopt(trimThreshold, 2 << 20)
         #endif
     }
 }
