@@ -69,11 +69,18 @@ struct CursesPainter {
         if previous == nil { werase(window) }
         painted = width == grid.width && height == grid.height ? grid : nil
         var buffer = [wchar_t](repeating: 0, count: 8)
+        // The cell arrays are read directly: the grid's subscript (another module) returned a copy of each cell,
+        // two per cell and frame. The last role's style is kept: neighbouring cells mostly share one.
+        let cells = grid.cells
+        let before = previous?.cells
+        var lastRole: StyleRole?
+        var lastStyle = (attributes: cn_attr_normal(), pair: Int32(0))
         for y in 0..<min(height, grid.height) {
             for x in 0..<min(width, grid.width) {
-                let cell = grid[x, y]
-                if cell.isContinuation { continue }
-                if let previous, previous[x, y] == cell { continue }
+                let index = y * grid.width + x
+                if cells[index].isContinuation { continue }
+                if let before, before[index] == cells[index] { continue }
+                let cell = cells[index]
                 if cell.width == 2 && x + 1 >= width { continue }
                 var count = 0
                 for scalar in cell.grapheme.unicodeScalars where count < 5 {
@@ -82,7 +89,11 @@ struct CursesPainter {
                 }
                 if count == 0 { buffer[0] = 32; count = 1 }
                 buffer[count] = 0
-                let style = styles[cell.role] ?? (cn_attr_normal(), 0)
+                if cell.role != lastRole {
+                    lastRole = cell.role
+                    lastStyle = styles[cell.role] ?? (cn_attr_normal(), 0)
+                }
+                let style = lastStyle
                 // The last cell of the screen: writing it may fail (cursor cannot advance); harmless.
                 _ = cn_put_cell(window, Int32(y), Int32(x), buffer, style.attributes | Self.attributes(cell.attributes), style.pair)
             }
