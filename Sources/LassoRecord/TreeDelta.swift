@@ -191,10 +191,9 @@ public enum TreeDelta {
                     target[key] = value
                     continue
                 }
-                guard var member = target[key] else { throw ApplyError(reason: "delta for a missing member") }
-                target[key] = nil
-                try apply(memberDelta, to: &member, depth: depth + 1)
-                target[key] = member
+                guard target[key] != nil else { throw ApplyError(reason: "delta for a missing member") }
+                // In place (the dictionary's modify accessor): one more look-up, no copy of the member.
+                try apply(memberDelta, to: &target[key]!, depth: depth + 1)
             }
             tree = .object(target)
             return
@@ -255,10 +254,7 @@ public enum TreeDelta {
                 guard let index = pairs[k].int64Value, index >= 0, index < Int64(items.count) else {
                     throw ApplyError(reason: "element index out of range")
                 }
-                var element = items[Int(index)]
-                items[Int(index)] = .null
-                try apply(pairs[k + 1], to: &element, depth: depth + 1)
-                items[Int(index)] = element
+                try apply(pairs[k + 1], to: &items[Int(index)], depth: depth + 1)
                 k += 2
             }
             tree = .array(items)
