@@ -188,7 +188,21 @@ public struct EventsPage: Codable, Equatable, Sendable {
         case nodeID = "node_id"
     }
 
+    /// The byte-level reader when it understands the whole page (the common case), else `JSONDecoder`: the same
+    /// result or the same error either way (EventsFastReader.swift).
     public static func decode(_ body: Data) throws(LassoDecodeError) -> EventsPage {
+        if let fast = fastDecode(body) { return fast }
+        return try foundationDecode(body)
+    }
+
+    /// The byte-level reader alone: nil when it gives the page up to `foundationDecode`. A page it answers for has no
+    /// event that per-entry decoding would drop either.
+    package static func fastDecode(_ body: Data) -> EventsPage? {
+        EventsFastReader.read(body)
+    }
+
+    /// `JSONDecoder` with `FeedEvent.init(from:)`; the reference the fast reader is tested against.
+    package static func foundationDecode(_ body: Data) throws(LassoDecodeError) -> EventsPage {
         try LassoJSON.decode(EventsPage.self, from: body, endpoint: "/api/events")
     }
 }
