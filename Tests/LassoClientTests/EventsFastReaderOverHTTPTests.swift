@@ -24,6 +24,12 @@ final class EventsFastReaderOverHTTPTests: XCTestCase {
         await cluster?.stop()
     }
 
+    /// The monitor's per-entry reading through `JSONDecoder` alone (`LenientEventsPage.decode` takes the fast reader
+    /// first).
+    static func lenientFoundation(_ data: Data) throws -> LenientEventsPage {
+        try LassoJSON.decode(LenientEventsPage.self, from: data, endpoint: "/api/events")
+    }
+
     func body(_ url: String) async -> Data? {
         guard case .ok(let body, _) = await http.get(url) else { return nil }
         return body
@@ -61,7 +67,8 @@ final class EventsFastReaderOverHTTPTests: XCTestCase {
             XCTAssertEqual("\(fast)", "\(reference)", url)
             XCTAssertEqual(try EventsPage.decode(data), reference, url)
             // The monitor's per-entry reading keeps every one of them, with the same values.
-            let lenient = try LenientEventsPage.decode(data)
+            let lenient = try Self.lenientFoundation(data)
+            XCTAssertEqual(try LenientEventsPage.decode(data).entries.compactMap(\.event), fast.events, url)
             XCTAssertEqual(lenient.entries.compactMap(\.event), fast.events, url)
             XCTAssertEqual(lenient.entries.count, fast.events.count, url)
             XCTAssertEqual(lenient.nodeID, fast.nodeID, url)
@@ -106,7 +113,7 @@ final class EventsFastReaderOverHTTPTests: XCTestCase {
                 let reference = Result { () throws(LassoDecodeError) in try EventsPage.foundationDecode(mutated) }
                 if let fast = EventsPage.fastDecode(mutated) {
                     answered += 1
-                    let lenient = try? LenientEventsPage.decode(mutated)
+                    let lenient = try? Self.lenientFoundation(mutated)
                     if case .success(let expected) = reference, fast == expected, "\(fast)" == "\(expected)",
                        let lenient, lenient.entries.compactMap(\.event) == fast.events,
                        lenient.entries.count == fast.events.count, lenient.next == fast.next { continue }
@@ -114,6 +121,10 @@ final class EventsFastReaderOverHTTPTests: XCTestCase {
                 } else {
                     gaveUp += 1
                 }
+                // What the monitor keeps: the same page, entries and dropped entries as `JSONDecoder` alone.
+                let kept = (try? LenientEventsPage.decode(mutated)).map { "\($0.nodeID as Any) \($0.next) \($0.entries.map(\.event))" }
+                let keptReference = (try? Self.lenientFoundation(mutated)).map { "\($0.nodeID as Any) \($0.next) \($0.entries.map(\.event))" }
+                if kept != keptReference, failures.count < 3 { failures.append("\(url): lenient \(kept ?? "-") vs \(keptReference ?? "-")") }
                 let combined = Result { () throws(LassoDecodeError) in try EventsPage.decode(mutated) }
                 switch (combined, reference) {
                 case (.success(let a), .success(let b)) where a == b: break

@@ -9,6 +9,8 @@ struct LenientEventsPage: Decodable {
         init(from decoder: any Decoder) throws {
             event = try? FeedEvent(from: decoder)
         }
+
+        init(event: FeedEvent) { self.event = event }
     }
 
     let nodeID: String?
@@ -27,7 +29,18 @@ struct LenientEventsPage: Decodable {
         entries = try c.decodeIfPresent([Entry].self, forKey: .events) ?? []
     }
 
+    /// A page the byte-level reader answers for has no event this reading would drop (LassoCore's
+    /// EventsFastReader.swift), so its events are the entries; anything else goes through `JSONDecoder`.
     static func decode(_ body: Data) throws(LassoDecodeError) -> LenientEventsPage {
-        try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
+        if let page = EventsPage.fastDecode(body) {
+            return LenientEventsPage(nodeID: page.nodeID, next: page.next, entries: page.events.map { Entry(event: $0) })
+        }
+        return try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
+    }
+
+    init(nodeID: String?, next: Int64, entries: [Entry]) {
+        self.nodeID = nodeID
+        self.next = next
+        self.entries = entries
     }
 }
