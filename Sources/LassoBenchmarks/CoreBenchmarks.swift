@@ -52,8 +52,46 @@ public enum CoreBenchmarks {
         return values
     }
 
+    /// An events page as a demo node writes one (Sources/LassoDemo/Encoding.swift): `routing` routing events with
+    /// every field and one circuit event; the dashboard fetches about one such page per node per second.
+    public static func eventsPage(routing: Int = 20) -> Data {
+        let methods = ["eth_blockNumber", "eth_call", "eth_getBalance", "eth_getLogs", "eth_chainId"]
+        var events: [String] = []
+        for i in 0..<routing {
+            events.append("{\"ts\":\(1_786_788_752_000 + i * 37),\"request_id\":\"req-7f3a9c\(1000 + i)\",\"profile\":\"public\","
+                + "\"source_node_id\":\"node-\(i % 3)\",\"chain_id\":\(i % 2 == 0 ? 1 : 8453),"
+                + "\"chain\":\"\(i % 2 == 0 ? "ethereum" : "base")\",\"method\":\"\(methods[i % methods.count])\","
+                + "\"strategy\":\"fastest\",\"provider_id\":\"ethereum_provider\(i % 5)\",\"transport\":\"http\","
+                + "\"duration_ms\":\(17 + i * 13 % 400),\"result\":\"\(i % 9 == 0 ? "error" : "success")\","
+                + "\"request_origin\":\"user\",\"failover_count\":\(i % 7 == 0 ? 1 : 0)}")
+        }
+        events.append("{\"kind\":\"circuit\",\"ts\":1786788752999,\"profile\":\"public\",\"source_node_id\":\"node-1\","
+            + "\"chain_id\":1,\"chain\":\"ethereum\",\"provider_id\":\"ethereum_provider3\",\"transport\":\"http\","
+            + "\"from\":\"closed\",\"to\":\"open\",\"reason\":\"failure_threshold_exceeded\"}")
+        return Data(("{\"node_id\":\"node-1\",\"next\":48213,\"events\":[" + events.joined(separator: ",") + "]}").utf8)
+    }
+
+    /// Decode an events page as `EventsPage.decode` does (the byte reader, `JSONDecoder` for pages it gives up on).
+    /// Budget ≥ 100 MB/s, like the metrics body; the note says whether the byte reader answered.
+    public static func decodeEvents(runs: Int = 7) throws -> Figure {
+        let body = eventsPage()
+        let values = try throughput(body, bytesPerRun: 20_000_000, runs: runs) { try EventsPage.decode($0).events.count }
+        let answered = EventsPage.fastDecode(body) != nil
+        return Measure.figure("decode events page (\(body.count / 1024) KB, 21 events, byte reader + JSONDecoder fallback)",
+                              unit: "MB/s", values: values, budget: 100, .atLeast,
+                              note: answered ? "the byte reader answered for this page" : "the byte reader GAVE UP: JSONDecoder decoded it")
+    }
+
+    /// The same page through `JSONDecoder` alone: a reference in the same run, no budget.
+    public static func decodeEventsFoundation(runs: Int = 7) throws -> Figure {
+        let body = eventsPage()
+        let values = try throughput(body, bytesPerRun: 4_000_000, runs: runs) { try EventsPage.foundationDecode($0).events.count }
+        return Measure.figure("decode events page (\(body.count / 1024) KB, 21 events, JSONDecoder alone), reference only",
+                              unit: "MB/s", values: values, budget: nil, .atLeast)
+    }
+
     /// Every decode figure the bench prints.
     public static func decodeFigures() throws -> [Figure] {
-        [try decode(), try decodeFoundation()]
+        [try decode(), try decodeFoundation(), try decodeEvents(), try decodeEventsFoundation()]
     }
 }
