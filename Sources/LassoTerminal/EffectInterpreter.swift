@@ -41,8 +41,12 @@ public struct EffectInterpreter {
             case .refreshNow:
                 backend.refreshNow()
             case .changeInterval(let delta):
-                backend.changeHealthInterval(by: delta)
-                state.statusMessage = "health poll interval: \(backend.healthIntervalMs()) ms"
+                if let reason = backend.fixedIntervalReason {
+                    state.statusMessage = reason
+                } else {
+                    backend.changeHealthInterval(by: delta)
+                    state.statusMessage = "health poll interval: \(backend.healthIntervalMs()) ms"
+                }
             case .nextTheme, .setTheme:
                 let names = themes.availableNames()
                 let index = names.firstIndex(of: state.themeName) ?? -1

@@ -13,6 +13,9 @@ public protocol DashboardBackend: Sendable {
     /// +/- keys; the backend clamps.
     func changeHealthInterval(by deltaMs: Int64)
     func healthIntervalMs() -> Int64
+    /// Why +/- cannot change the interval here (this process does not poll: a hub, a recording), said instead of a
+    /// new interval; nil when it polls.
+    var fixedIntervalReason: String? { get }
     /// Demo only: the embedded demo cluster applies it; other backends ignore it.
     func injectFault(node: String, mode: DemoFault)
     /// Where the snapshots come from when this process does not poll the nodes itself, shown in the header
@@ -32,6 +35,7 @@ public protocol DashboardBackend: Sendable {
 
 extension DashboardBackend {
     public var sourceLabel: String? { nil }
+    public var fixedIntervalReason: String? { nil }
     public func onSnapshotChange(_ wake: @escaping @Sendable () -> Void) {}
     public var replayStatus: ReplayStatus? { nil }
     public func replay(_ control: ReplayControl) {}

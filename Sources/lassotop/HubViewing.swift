@@ -56,6 +56,7 @@ struct HubBackend: DashboardBackend {
     func latestSnapshot() -> ClusterSnapshot { viewer.latestSnapshot() }
     func refreshNow() { viewer.refreshNow() }
     func changeHealthInterval(by deltaMs: Int64) {}
+    var fixedIntervalReason: String? { "the hub polls the nodes (health interval \(viewer.healthIntervalMs()) ms)" }
     func healthIntervalMs() -> Int64 { viewer.healthIntervalMs() }
     func injectFault(node: String, mode: DemoFault) {}
     var sourceLabel: String? { "via hub" }

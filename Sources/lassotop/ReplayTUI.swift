@@ -87,6 +87,9 @@ final class ReplayBackend: DashboardBackend, @unchecked Sendable {
 
     func refreshNow() {}
     func changeHealthInterval(by deltaMs: Int64) {}
+    var fixedIntervalReason: String? {
+        "replaying a recording: nothing polls (recorded health interval \(player.reader.header.healthIntervalMs) ms)"
+    }
     func healthIntervalMs() -> Int64 { player.reader.header.healthIntervalMs }
     func injectFault(node: String, mode: DemoFault) {}
     var sourceLabel: String? { label }

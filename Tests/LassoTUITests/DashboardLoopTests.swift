@@ -41,6 +41,8 @@ final class RecordingBackend: DashboardBackend, @unchecked Sendable {
     private let lock = NSLock()
     let snapshot: ClusterSnapshot
     private var interval: Int64 = 2000
+    /// Set to play a backend that does not poll (hub viewer, replay).
+    var fixedIntervalReason: String?
     private(set) var refreshes = 0
     private(set) var faults: [String] = []
 
@@ -119,6 +121,17 @@ final class EffectInterpreterTests: XCTestCase {
         XCTAssertEqual(backend.healthIntervalMs(), 2500)
         XCTAssertEqual(backend.faults, ["iad-1:slow"])
         XCTAssertEqual(state.statusMessage, "health poll interval: 2500 ms")
+    }
+
+    /// A hub viewer or a replay does not poll: +/- must say so, not claim a new interval.
+    func testIntervalKeysOnABackendThatDoesNotPollSayWhyAndChangeNothing() {
+        let backend = RecordingBackend(snapshot: Fixtures.snapshot(.healthy))
+        backend.fixedIntervalReason = "replaying a recording: nothing polls (recorded health interval 2000 ms)"
+        var state = UIState()
+        _ = interpreter(backend).run([.changeInterval(byMs: 500)], state: &state, snapshot: backend.snapshot,
+                                     screen: FakeScreen(keys: []))
+        XCTAssertEqual(backend.healthIntervalMs(), 2000)
+        XCTAssertEqual(state.statusMessage, "replaying a recording: nothing polls (recorded health interval 2000 ms)")
     }
 
     func testQuitStopsBeforeLaterEffectsAndRedrawForcesAFullFrame() {

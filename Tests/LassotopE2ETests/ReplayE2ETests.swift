@@ -84,6 +84,9 @@ final class ReplayE2ETests: XCTestCase {
         // Views still work on the replayed data: the Nodes view lists the demo nodes.
         try tmux.sendKeys("2")
         try tmux.waitFor("the Nodes view") { $0.contains("iad-1") && $0.contains("fra-1") && $0.contains("sin-1") }
+        // Nothing polls in a replay: + says so instead of claiming a new interval.
+        try tmux.sendKeys("+")
+        try tmux.waitFor("the replay's answer to +") { $0.contains("nothing polls") && !$0.contains("health poll interval:") }
 
         try tmux.sendKeys("q")
         let after = try waitForExit(tmux, code: 0)
