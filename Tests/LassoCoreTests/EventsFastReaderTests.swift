@@ -69,44 +69,16 @@ final class EventsFastReaderTests: XCTestCase {
 
     // MARK: - Checking one page
 
-    struct Tally {
-        var fast = 0
-        var bailed = 0
-        var decoded = 0
-        var failed = 0
-        var fastAndChanged = 0
-        var failures: [String] = []
-    }
+    typealias Tally = FastReaderDifferential<EventsPage>.Tally
+
+    static var differential: FastReaderDifferential<EventsPage> { .init(
+        fast: { EventsPage.fastDecode($0) },
+        foundation: { (data: Data) throws(LassoDecodeError) in try EventsPage.foundationDecode(data) },
+        combined: { (data: Data) throws(LassoDecodeError) in try EventsPage.decode(data) },
+        noun: "page") }
 
     static func check(_ bytes: [UInt8], against seedResult: EventsPage?, into tally: inout Tally) {
-        let data = Data(bytes)
-        let reference = Result { () throws(LassoDecodeError) in try EventsPage.foundationDecode(data) }
-        let combined = Result { () throws(LassoDecodeError) in try EventsPage.decode(data) }
-        func fail(_ why: String) {
-            guard tally.failures.count < 5 else { return }
-            tally.failures.append("\(why)\n  page: \(String(decoding: bytes.prefix(600), as: UTF8.self))")
-        }
-        switch reference {
-        case .success: tally.decoded += 1
-        case .failure: tally.failed += 1
-        }
-        if let fast = EventsPage.fastDecode(data) {
-            tally.fast += 1
-            if fast != seedResult { tally.fastAndChanged += 1 }
-            switch reference {
-            case .success(let expected):
-                if fast != expected || "\(fast)" != "\(expected)" { fail("fast reader differs:\n  fast \(fast)\n  foundation \(expected)") }
-            case .failure(let error):
-                fail("fast reader accepted a page Foundation rejects (\(error))")
-            }
-        } else {
-            tally.bailed += 1
-        }
-        switch (combined, reference) {
-        case (.success(let a), .success(let b)) where a == b && "\(a)" == "\(b)": break
-        case (.failure(let a), .failure(let b)) where a == b: break
-        default: fail("decode differs from foundationDecode: \(combined) vs \(reference)")
-        }
+        differential.check(bytes, against: seedResult, into: &tally)
     }
 
     // MARK: - Tests

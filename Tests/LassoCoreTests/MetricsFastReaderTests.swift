@@ -85,47 +85,16 @@ final class MetricsFastReaderTests: XCTestCase {
 
     // MARK: - Checking one body
 
-    struct Tally {
-        var fast = 0
-        var bailed = 0
-        var decoded = 0
-        var failed = 0
-        var fastAndChanged = 0
-        var failures: [String] = []
-    }
+    typealias Tally = FastReaderDifferential<MetricsResponse>.Tally
 
-    /// Decodes `bytes` both ways; records a failure when the fast reader answers differently from the decoder, or
-    /// when `decode` differs from the decoder in result or error.
+    static var differential: FastReaderDifferential<MetricsResponse> { .init(
+        fast: { MetricsResponse.fastDecode($0) },
+        foundation: { (data: Data) throws(LassoDecodeError) in try MetricsResponse.foundationDecode(data) },
+        combined: { (data: Data) throws(LassoDecodeError) in try MetricsResponse.decode(data) },
+        noun: "body") }
+
     static func check(_ bytes: [UInt8], against seedResult: MetricsResponse?, into tally: inout Tally) {
-        let data = Data(bytes)
-        let reference = Result { () throws(LassoDecodeError) in try MetricsResponse.foundationDecode(data) }
-        let combined = Result { () throws(LassoDecodeError) in try MetricsResponse.decode(data) }
-        func fail(_ why: String) {
-            guard tally.failures.count < 5 else { return }
-            tally.failures.append("\(why)\n  body: \(String(decoding: bytes.prefix(600), as: UTF8.self))")
-        }
-        switch reference {
-        case .success: tally.decoded += 1
-        case .failure: tally.failed += 1
-        }
-        if let fast = MetricsResponse.fastDecode(data) {
-            tally.fast += 1
-            if fast != seedResult { tally.fastAndChanged += 1 }
-            switch reference {
-            case .success(let expected):
-                // `==` treats -0.0 as 0.0; the descriptions do not.
-                if fast != expected || "\(fast)" != "\(expected)" { fail("fast reader differs:\n  fast \(fast)\n  foundation \(expected)") }
-            case .failure(let error):
-                fail("fast reader accepted a body Foundation rejects (\(error))")
-            }
-        } else {
-            tally.bailed += 1
-        }
-        switch (combined, reference) {
-        case (.success(let a), .success(let b)) where a == b && "\(a)" == "\(b)": break
-        case (.failure(let a), .failure(let b)) where a == b: break
-        default: fail("decode differs from foundationDecode: \(combined) vs \(reference)")
-        }
+        differential.check(bytes, against: seedResult, into: &tally)
     }
 
     // MARK: - Tests
