@@ -61,9 +61,10 @@ final class DashboardE2ETests: XCTestCase {
             screen.split(separator: "\n").contains { $0.contains("│›") && $0.contains(" 3/3 ") }
         }
         try tmux.sendKeys("Enter")
-        let detail = try tmux.waitFor(text: "Per node")
-        for node in ["iad-1", "fra-1", "sin-1"] { XCTAssertTrue(detail.contains(node), "\(node) row missing:\n\(detail)") }
-        XCTAssertTrue(detail.contains("P95") || detail.contains("p95"), detail)
+        try tmux.waitFor("the per-node rows of iad-1, fra-1 and sin-1 with P95") { detail in
+            detail.contains("Per node") && ["iad-1", "fra-1", "sin-1"].allSatisfy { detail.contains($0) }
+                && (detail.contains("P95") || detail.contains("p95"))
+        }
         try tmux.sendKeys("Escape")
         try tmux.waitFor(text: "Nodes 3/3")
         try tmux.sendKeys("q")
@@ -78,10 +79,14 @@ final class DashboardE2ETests: XCTestCase {
         try tmux.send(text: "/")
         try tmux.send(text: "chain:ethereum")
         try tmux.sendKeys("Enter")
-        let filtered = try tmux.waitFor(text: "/chain:ethereum")
-        let rows = filtered.split(separator: "\n").filter { $0.range(of: #"^\│? ?\d\d:\d\d:\d\d"#, options: .regularExpression) != nil }
-        XCTAssertFalse(rows.isEmpty, filtered)
-        XCTAssertFalse(rows.contains { $0.contains(" base ") }, "only ethereum rows after the filter:\n\(filtered)")
+        // A capture can land while a frame is being drawn (the title already filtered, rows below not yet), so wait
+        // for the whole condition; a feed that kept showing other chains fails at the deadline.
+        try tmux.waitFor("only ethereum rows after the filter") { screen in
+            let rows = screen.split(separator: "\n").filter {
+                $0.range(of: #"^\│? ?\d\d:\d\d:\d\d"#, options: .regularExpression) != nil
+            }
+            return screen.contains("/chain:ethereum") && !rows.isEmpty && !rows.contains { $0.contains(" base ") }
+        }
         try tmux.sendKeys("q")
         try tmux.waitFor(text: "EXIT=0")
     }
