@@ -17,9 +17,11 @@ final class DashboardE2ETests: XCTestCase {
 
     func testFirstFrameShowsFullCoverageAndQuitRestoresTheShell() throws {
         let tmux = try start()
-        let screen = try tmux.waitFor(text: "Coverage: 3/3")
-        XCTAssertTrue(screen.contains("DEMO"), screen)
-        XCTAssertTrue(screen.contains("iad-1") && screen.contains("fra-1") && screen.contains("sin-1"), screen)
+        // The whole condition in one wait: a capture can land while a frame is being drawn.
+        try tmux.waitFor("Coverage: 3/3, DEMO and the three nodes") { screen in
+            screen.contains("Coverage: 3/3") && screen.contains("DEMO")
+                && screen.contains("iad-1") && screen.contains("fra-1") && screen.contains("sin-1")
+        }
         try tmux.sendKeys("q")
         // The typed command line contains "PROMPT$" and "EXIT=$?": only a real exit status and a fresh prompt on
         // the last line count.
@@ -46,8 +48,7 @@ final class DashboardE2ETests: XCTestCase {
         let elapsed = Date().timeIntervalSince(injected)
         XCTAssertLessThanOrEqual(elapsed, 2 * 2.0 + 1.5, "2/3 shown after \(elapsed)s")
         try tmux.sendKeys("1")
-        let overview = try tmux.waitFor(text: "down")
-        XCTAssertTrue(overview.contains("fra-1"), overview)
+        try tmux.waitFor("fra-1 down in the overview") { $0.contains("down") && $0.contains("fra-1") }
         _ = screen
         try tmux.sendKeys("q")
         try tmux.waitFor(text: "EXIT=0")

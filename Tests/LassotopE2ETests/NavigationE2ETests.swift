@@ -34,10 +34,11 @@ final class NavigationE2ETests: XCTestCase {
         try tmux.waitFor(text: "POLL OK")
         try tmux.send(text: "/sin")
         try tmux.sendKeys("Enter")
-        let filtered = try tmux.waitFor(text: "/sin (1 of 3)")
-        let shown = rows(in: filtered, box: "Nodes 3/3")
-        XCTAssertEqual(shown.count, 1, filtered)
-        XCTAssertTrue(shown.first?.contains("sin-1") ?? false, filtered)
+        // The whole condition in one wait: a capture can land while a frame is being drawn.
+        try tmux.waitFor("only sin-1 under /sin (1 of 3)") { screen in
+            let shown = self.rows(in: screen, box: "Nodes 3/3")
+            return screen.contains("/sin (1 of 3)") && shown.count == 1 && shown[0].contains("sin-1")
+        }
         try tmux.sendKeys("Escape")
         let all = try tmux.waitFor("all three nodes back") { !$0.contains("/sin") && $0.contains("iad-1") && $0.contains("fra-1") }
         XCTAssertEqual(rows(in: all, box: "Nodes 3/3").count, 3, all)
@@ -60,8 +61,9 @@ final class NavigationE2ETests: XCTestCase {
         guard let provider = Self.firstProviderID(overview) else { return XCTFail("no provider row:\n\(overview)") }
         try tmux.send(text: provider)
         try tmux.sendKeys("Enter")
-        let detail = try tmux.waitFor(text: "Per node")
-        XCTAssertTrue(detail.contains("Overview › Provider"), detail)
+        try tmux.waitFor("the provider drill-down under Overview › Provider") {
+            $0.contains("Per node") && $0.contains("Overview › Provider")
+        }
         try quit(tmux)
     }
 
@@ -100,8 +102,7 @@ final class NavigationE2ETests: XCTestCase {
         let nodes = try tmux.waitFor(text: "POLL OK")
         guard let row = position(of: "sin-1", in: nodes) else { return XCTFail(nodes) }
         try click(tmux, x: row.x, y: row.y, double: true)
-        let detail = try tmux.waitFor(text: "Node sin-1")
-        XCTAssertTrue(detail.contains("Health"), detail)
+        try tmux.waitFor("sin-1's node view with its health") { $0.contains("Node sin-1") && $0.contains("Health") }
         try quit(tmux)
     }
 
@@ -114,9 +115,10 @@ final class NavigationE2ETests: XCTestCase {
         // mouse reporting is off) and must not have opened the Alerts view.
         try tmux.send(text: ":frob")
         try tmux.sendKeys("Enter")
-        let after = try tmux.waitFor(text: "unknown command :frob")
+        let after = try tmux.waitFor("the answer to :frob over the providers table") {
+            $0.contains("unknown command :frob") && $0.contains("Providers ·")
+        }
         XCTAssertFalse(after.contains("Alerts ·"), after)
-        XCTAssertTrue(after.contains("Providers ·"), after)
         try quit(tmux)
     }
 

@@ -18,9 +18,11 @@ final class PlainLocaleE2ETests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let tmux = try TmuxSession(width: 120, height: 30, command: "\(TmuxSession.binary) --nodes-file \(file)",
                                    environment: ["LANG": "C", "LC_ALL": "C"])
-        let screen = try tmux.waitFor(text: "DOWN")
+        // Waits for the name drawn as ten '?' (five wide characters), not blank, on the DOWN row.
+        let screen = try tmux.waitFor("東京ノード's DOWN row with ten '?'") { screen in
+            screen.split(separator: "\n").contains { $0.contains("DOWN") && $0.contains("| ?????????? ") }
+        }
         let row = screen.split(separator: "\n").first { $0.contains("DOWN") }.map(String.init) ?? ""
-        XCTAssertTrue(row.contains("| ?????????? "), "東京ノード drawn as ten '?' (five wide characters), not blank:\n\(screen)")
         // Refused is instant: the poll time is the real one, not the connect timeout.
         XCTAssertFalse(row.contains("1.0s"), row)
         try tmux.sendKeys("q")
