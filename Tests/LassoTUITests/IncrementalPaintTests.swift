@@ -9,7 +9,7 @@ final class IncrementalPaintTests: XCTestCase {
     static let roles: [StyleRole] = [.text, .textDim, .title, .statusHealthy, .tableSelected]
 
     /// A frame of random pieces (seeded), each row cut at the grid's edge like the renderer does.
-    static func frame(width: Int, height: Int, generator: inout PaintTestRandom) -> CellGrid {
+    static func frame(width: Int, height: Int, generator: inout SplitMix64) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         for y in 0..<height where generator.next() % 4 != 0 {
             var x = Int(generator.next() % 3)
@@ -25,7 +25,7 @@ final class IncrementalPaintTests: XCTestCase {
     func testWindowHoldsEachFrameAfterPaintingOnlyTheChanges() throws {
         let counter = try FrameByteCounter(width: 30, height: 8, terminalType: "xterm-256color")
         defer { counter.close() }
-        var generator = PaintTestRandom(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var previous: CellGrid?
         for round in 0..<200 {
             // Mostly small edits of the last frame (what an idle second does), sometimes a whole new one.
@@ -62,18 +62,5 @@ final class IncrementalPaintTests: XCTestCase {
     /// `CellGrid.text` leaves out the spaces at the end of a row; the window has them.
     static func trimmed(_ lines: [String]) -> [String] {
         lines.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
-    }
-}
-
-/// SplitMix64: a seeded generator so a failing round can be replayed.
-struct PaintTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

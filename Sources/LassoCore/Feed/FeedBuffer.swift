@@ -76,6 +76,47 @@ public struct FeedBuffer: Sendable {
     /// Moves whenever the displayed events change, so a reader can keep what it built from them until then.
     public private(set) var displayVersion = 0
 
+    /// How the display got where it is: events dropped from its front, appended at its end, and inserted before its
+    /// end (late events), each counted since the buffer began. An event's position counted from the first event
+    /// ever shown (`dropped` + its index) moves only when an event is inserted before it, so `following` can tell
+    /// which leading part of an earlier display is still shown as it was.
+    public struct DisplayMark: Sendable, Equatable {
+        public var dropped = 0
+        public var appended = 0
+        public var inserted = 0
+        /// Events shown at this mark (the display began empty).
+        var count: Int { appended + inserted - dropped }
+    }
+
+    public private(set) var displayMark = DisplayMark()
+    /// Where the latest insertions went (positions counted as in `DisplayMark`), oldest first, at most
+    /// `insertionLogLimit`: `following` needs the lowest one since a mark.
+    private var insertionLog = Deque<Int>()
+    static let insertionLogLimit = 1_024
+
+    /// `mapEvents(transform)`, given `mirror` = `mapEvents(transform)` as it was at `mark`: the events shown then and
+    /// untouched since are taken from `mirror`, and only the rest (appended, or at or after an insertion) is
+    /// transformed: a publish saw up to 1,000 events of which a few dozen were new. Nil when `mirror` does not fit
+    /// `mark` or more insertions came since than the log remembers: the caller maps everything.
+    public func following(_ mirror: [FeedEvent], from mark: DisplayMark,
+                          _ transform: (FeedEvent) throws -> FeedEvent) rethrows -> [FeedEvent]? {
+        let insertions = displayMark.inserted - mark.inserted
+        guard mirror.count == mark.count, displayMark.dropped >= mark.dropped, displayMark.appended >= mark.appended,
+              insertions >= 0, insertions <= insertionLog.count else { return nil }
+        if insertions == 0 && displayMark == mark { return mirror }
+        let end = mark.dropped + mirror.count
+        var firstChanged = end
+        for index in (insertionLog.count - insertions)..<insertionLog.count { firstChanged = min(firstChanged, insertionLog[index]) }
+        let low = displayMark.dropped
+        let high = max(low, firstChanged)
+        guard high - low <= display.count else { return nil }
+        var out: [FeedEvent] = []
+        out.reserveCapacity(display.count)
+        if high > low { out.append(contentsOf: mirror[(low - mark.dropped)..<(high - mark.dropped)]) }
+        for index in (high - low)..<display.count { out.append(try transform(display[index])) }
+        return out
+    }
+
     public var displayedCount: Int { display.count }
 
     public mutating func ingest(_ event: FeedEvent, nowMs: Int64) -> FeedIngestOutcome {
@@ -150,12 +191,17 @@ public struct FeedBuffer: Sendable {
             }
             display.insert(event, at: low)
             displayVersion &+= 1
+            displayMark.inserted &+= 1
+            insertionLog.append(displayMark.dropped + low)
+            if insertionLog.count > Self.insertionLogLimit { insertionLog.removeFirst() }
         } else {
             display.append(event)
             displayVersion &+= 1
+            displayMark.appended &+= 1
         }
         if display.count > options.displayCapacity {
             display.removeFirst()
+            displayMark.dropped &+= 1
         }
     }
 }
