@@ -56,6 +56,18 @@ struct CursesPainter {
         return value
     }
 
+    /// `count` cells from `start` are the same in both arrays: equal bytes mean equal cells (a cell is plain data);
+    /// unequal bytes may still be equal cells (padding), which the per-cell comparison then finds.
+    static func sameCells(_ a: [Cell], _ b: [Cell], from start: Int, count: Int) -> Bool {
+        guard start >= 0, count > 0, start + count <= a.count, start + count <= b.count else { return false }
+        return a.withUnsafeBytes { ra in
+            b.withUnsafeBytes { rb in
+                let stride = MemoryLayout<Cell>.stride
+                return memcmp(ra.baseAddress! + start * stride, rb.baseAddress! + start * stride, count * stride) == 0
+            }
+        }
+    }
+
     /// The cells that changed since the last frame (all of them after `invalidate`, a size change or on the first
     /// frame, then on an erased window) + wnoutrefresh + one doupdate, inside synchronized-output markers (mode 2026)
     /// so the terminal shows the frame at once; terminals without the mode ignore it. `emit` writes a control string
@@ -69,23 +81,30 @@ struct CursesPainter {
         if previous == nil { werase(window) }
         painted = width == grid.width && height == grid.height ? grid : nil
         var buffer = [wchar_t](repeating: 0, count: 8)
-        // The cell arrays are read directly: the grid's subscript (another module) returned a copy of each cell,
-        // two per cell and frame. The last role's style is kept: neighbouring cells mostly share one.
+        // The cell arrays are read directly: the grid's subscript (another module) returned a copy of each cell.
+        // Cells are plain data, so a row that did not change is skipped with one comparison of its bytes (an idle
+        // second changes a few rows: the clock, ages, the feed). The last role's style is kept: neighbouring cells
+        // mostly share one.
         let cells = grid.cells
         let before = previous?.cells
         var lastRole: StyleRole?
         var lastStyle = (attributes: cn_attr_normal(), pair: Int32(0))
+        let columns = min(width, grid.width)
         for y in 0..<min(height, grid.height) {
-            for x in 0..<min(width, grid.width) {
-                let index = y * grid.width + x
-                if cells[index].isContinuation { continue }
-                if let before, before[index] == cells[index] { continue }
+            let row = y * grid.width
+            if let before, Self.sameCells(before, cells, from: row, count: columns) { continue }
+            for x in 0..<columns {
+                let index = row + x
                 let cell = cells[index]
+                if cell.isContinuation { continue }
+                if let before, before[index] == cell { continue }
                 if cell.width == 2 && x + 1 >= width { continue }
                 var count = 0
-                for scalar in cell.grapheme.unicodeScalars where count < 5 {
-                    buffer[count] = wchar_t(bitPattern: scalar.value)
-                    count += 1
+                cell.withScalars { scalars in
+                    for value in scalars where count < 5 {
+                        buffer[count] = wchar_t(bitPattern: value)
+                        count += 1
+                    }
                 }
                 if count == 0 { buffer[0] = 32; count = 1 }
                 buffer[count] = 0

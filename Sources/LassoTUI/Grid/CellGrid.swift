@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a cell means; the theme turns a role into colours. Roles, not colours, reach the grid so the same frame can
 /// be drawn in truecolor, 16 colours or monochrome.
 public enum StyleRole: String, CaseIterable, Sendable, Hashable {
@@ -53,15 +55,27 @@ public struct TextAttributes: OptionSet, Sendable, Hashable {
 }
 
 public struct Cell: Equatable, Sendable {
-    /// One grapheme cluster; empty for the continuation cell right of a wide character.
-    public var grapheme: String
+    /// The grapheme, coded so a cell is plain data (no reference counting when a frame is built, copied or compared;
+    /// that was most of rendering and painting): a single scalar is its value, "" is `emptyCode`, and a cluster of
+    /// several scalars is an index into `GraphemeTable` above `clusterBase`.
+    public private(set) var code: UInt32
     /// 1 or 2 for a leading cell, 0 for a continuation cell.
     public var width: UInt8
     public var role: StyleRole
     public var attributes: TextAttributes
 
+    /// One grapheme cluster; empty for the continuation cell right of a wide character.
+    public var grapheme: String {
+        get { Self.grapheme(of: code) }
+        set { code = Self.code(of: newValue) }
+    }
+
     public init(grapheme: String = " ", width: UInt8 = 1, role: StyleRole = .text, attributes: TextAttributes = []) {
-        self.grapheme = grapheme
+        self.init(code: Self.code(of: grapheme), width: width, role: role, attributes: attributes)
+    }
+
+    init(code: UInt32, width: UInt8, role: StyleRole, attributes: TextAttributes) {
+        self.code = code
         self.width = width
         self.role = role
         self.attributes = attributes
@@ -69,6 +83,74 @@ public struct Cell: Equatable, Sendable {
 
     public static let blank = Cell()
     public var isContinuation: Bool { width == 0 }
+
+    /// The code of "" (past the last scalar value).
+    static let emptyCode: UInt32 = 0x11_0000
+    /// Codes from here on are clusters of several scalars (`GraphemeTable`).
+    static let clusterBase: UInt32 = 0x12_0000
+
+    static func code(of grapheme: String) -> UInt32 {
+        var scalars = grapheme.unicodeScalars.makeIterator()
+        guard let first = scalars.next() else { return emptyCode }
+        guard scalars.next() != nil else { return first.value }
+        return GraphemeTable.shared.code(of: grapheme, first: first)
+    }
+
+    static func code(of character: Character) -> UInt32 {
+        let scalars = character.unicodeScalars
+        if scalars.count == 1, let only = scalars.first { return only.value }
+        return code(of: String(character))
+    }
+
+    static func grapheme(of code: UInt32) -> String {
+        if code < emptyCode { return String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")) }
+        if code == emptyCode { return "" }
+        return GraphemeTable.shared.grapheme(code)
+    }
+
+    /// The grapheme's scalar values (none for ""), without building a String for a single scalar.
+    public func withScalars<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        if code < Self.emptyCode {
+            var value = code
+            return try withUnsafePointer(to: &value) { try body(UnsafeBufferPointer(start: $0, count: 1)) }
+        }
+        let values = grapheme.unicodeScalars.map(\.value)
+        return try values.withUnsafeBufferPointer(body)
+    }
+}
+
+/// The clusters of several scalars cells have shown (combining marks, emoji sequences, flags), each once, for the
+/// life of the process: `Cell.code` indexes them. Keyed by scalars, not by String equality, so a cell paints exactly
+/// the scalars it was given. Bounded: past `limit` clusters, a new one is shown by its first scalar (a screen shows
+/// a few thousand cells; only a flood of distinct clusters from the network could get there).
+final class GraphemeTable: Sendable {
+    static let shared = GraphemeTable()
+    static let limit = 1 << 16
+
+    private struct Table {
+        var codes: [[UInt32]: UInt32] = [:]
+        var clusters: [String] = []
+    }
+    private let table = Mutex(Table())
+
+    func code(of grapheme: String, first: Unicode.Scalar) -> UInt32 {
+        let key = grapheme.unicodeScalars.map(\.value)
+        return table.withLock { t in
+            if let code = t.codes[key] { return code }
+            guard t.clusters.count < Self.limit else { return first.value }
+            let code = Cell.clusterBase + UInt32(t.clusters.count)
+            t.codes[key] = code
+            t.clusters.append(grapheme)
+            return code
+        }
+    }
+
+    func grapheme(_ code: UInt32) -> String {
+        table.withLock { t in
+            let index = Int(code - Cell.clusterBase)
+            return index < t.clusters.count ? t.clusters[index] : "\u{FFFD}"
+        }
+    }
 }
 
 /// A width × height frame. The view writes into it; the backend draws it; tests read `text`.
@@ -113,17 +195,17 @@ public struct CellGrid: Equatable, Sendable {
         for scalar in text.unicodeScalars {
             let w = CellWidth.simpleWidth(scalar.value) ?? 1
             if column + w > x + limit {
-                if column < x + limit { setCell(column, y, Cell(grapheme: " ", width: 1, role: role, attributes: attributes)) }
+                if column < x + limit { setCell(column, y, Cell(code: 32, width: 1, role: role, attributes: attributes)) }
                 break
             }
             if column >= 0 {
                 if scalar.isASCII {
-                    setCell(column, y, Cell(grapheme: Self.asciiGraphemes[Int(scalar.value)], width: 1, role: role, attributes: attributes))
+                    setCell(column, y, Cell(code: scalar.value, width: 1, role: role, attributes: attributes))
                 } else if asciiOnly {
-                    for offset in 0..<w { setCell(column + offset, y, Cell(grapheme: "?", width: 1, role: role, attributes: attributes)) }
+                    for offset in 0..<w { setCell(column + offset, y, Cell(code: 63, width: 1, role: role, attributes: attributes)) }
                 } else {
-                    setCell(column, y, Cell(grapheme: String(Character(scalar)), width: UInt8(w), role: role, attributes: attributes))
-                    if w == 2 { setCell(column + 1, y, Cell(grapheme: "", width: 0, role: role, attributes: attributes)) }
+                    setCell(column, y, Cell(code: scalar.value, width: UInt8(w), role: role, attributes: attributes))
+                    if w == 2 { setCell(column + 1, y, Cell(code: Cell.emptyCode, width: 0, role: role, attributes: attributes)) }
                 }
             }
             column += w
@@ -142,24 +224,21 @@ public struct CellGrid: Equatable, Sendable {
             let w = CellWidth.of(character)
             if w == 0 { continue }   // a lone zero-width cluster has nothing to occupy
             if column + w > x + limit {
-                if column < x + limit { setCell(column, y, Cell(grapheme: " ", width: 1, role: role, attributes: attributes)) }
+                if column < x + limit { setCell(column, y, Cell(code: 32, width: 1, role: role, attributes: attributes)) }
                 break
             }
             if column >= 0 {
                 if asciiOnly && !character.isASCII {
-                    for offset in 0..<w { setCell(column + offset, y, Cell(grapheme: "?", width: 1, role: role, attributes: attributes)) }
+                    for offset in 0..<w { setCell(column + offset, y, Cell(code: 63, width: 1, role: role, attributes: attributes)) }
                 } else {
-                    setCell(column, y, Cell(grapheme: String(character), width: UInt8(w), role: role, attributes: attributes))
-                    if w == 2 { setCell(column + 1, y, Cell(grapheme: "", width: 0, role: role, attributes: attributes)) }
+                    setCell(column, y, Cell(code: Cell.code(of: character), width: UInt8(w), role: role, attributes: attributes))
+                    if w == 2 { setCell(column + 1, y, Cell(code: Cell.emptyCode, width: 0, role: role, attributes: attributes)) }
                 }
             }
             column += w
         }
         return column - x
     }
-
-    /// One-character strings of the ASCII range, so a cell's grapheme is not built per cell.
-    static let asciiGraphemes: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
 
     /// Writes `count` spaces of a role from (x, y), clipped to the grid (the padding of a fitted cell).
     mutating func spaces(x: Int, y: Int, count: Int, role: StyleRole, attributes: TextAttributes = []) {
@@ -175,7 +254,7 @@ public struct CellGrid: Equatable, Sendable {
             put(String(repeating: grapheme, count: count), x: x, y: y, role: role, attributes: attributes)
             return
         }
-        let cell = Cell(grapheme: asciiOnly && !scalar.isASCII ? "?" : grapheme, width: 1, role: role, attributes: attributes)
+        let cell = Cell(code: asciiOnly && !scalar.isASCII ? 63 : scalar.value, width: 1, role: role, attributes: attributes)
         var column = max(0, x)
         while column < min(width, x + count) {
             setCell(column, y, cell)
@@ -187,7 +266,7 @@ public struct CellGrid: Equatable, Sendable {
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int = 1, role: StyleRole, attributes: TextAttributes = []) {
         for row in max(0, y)..<min(height, y + h) {
             for column in max(0, x)..<min(width, x + w) {
-                setCell(column, row, Cell(grapheme: " ", width: 1, role: role, attributes: attributes))
+                setCell(column, row, Cell(code: 32, width: 1, role: role, attributes: attributes))
             }
         }
     }
@@ -207,16 +286,15 @@ public struct CellGrid: Equatable, Sendable {
     private mutating func setCell(_ x: Int, _ y: Int, _ cell: Cell) {
         guard x >= 0, x < width, y >= 0, y < height else { return }
         let index = y * width + x
-        // Only the old cell's width is read (no copy of its grapheme): most writes replace a narrow cell.
         let oldWidth = cells[index].width
         if oldWidth == 0, x > 0, cell.width != 0 {
-            cells[index - 1] = Cell(grapheme: " ", width: 1, role: cells[index - 1].role, attributes: cells[index - 1].attributes)
+            cells[index - 1] = Cell(code: 32, width: 1, role: cells[index - 1].role, attributes: cells[index - 1].attributes)
         }
         if oldWidth == 2, x + 1 < width, cell.width != 2 {
-            cells[index + 1] = Cell(grapheme: " ", width: 1, role: cells[index].role, attributes: cells[index].attributes)
+            cells[index + 1] = Cell(code: 32, width: 1, role: cells[index].role, attributes: cells[index].attributes)
         }
         if cell.width == 2 && x + 1 >= width {
-            cells[index] = Cell(grapheme: " ", width: 1, role: cell.role, attributes: cell.attributes)
+            cells[index] = Cell(code: 32, width: 1, role: cell.role, attributes: cell.attributes)
             return
         }
         cells[index] = cell
@@ -225,7 +303,10 @@ public struct CellGrid: Equatable, Sendable {
     /// One row as plain text (continuation cells skipped), trailing spaces trimmed.
     public func line(_ y: Int) -> String {
         var out = ""
-        for x in 0..<width where !self[x, y].isContinuation { out += self[x, y].grapheme }
+        for x in 0..<width where !self[x, y].isContinuation {
+            let code = cells[y * width + x].code
+            if code < Cell.emptyCode, let scalar = Unicode.Scalar(code) { out.unicodeScalars.append(scalar) } else { out += self[x, y].grapheme }
+        }
         while out.hasSuffix(" ") { out.removeLast() }
         return out
     }
