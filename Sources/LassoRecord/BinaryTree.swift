@@ -34,6 +34,11 @@ enum BinaryTree {
         case object = 11
         /// varint length + UTF-8, not interned (long or one-off strings).
         case stringLiteral = 12
+        /// Version 3: zigzag varint n, varint d, zigzag varint k — the number whose text is the Double n/d moved k
+        /// steps (ulps, |k| ≤ 2) up or down, written the way Swift prints a Double (`70.33333333333333` is 211/3).
+        case ratio = 13
+        /// Version 3: zigzag varint mantissa, then the count of fraction digits (1–18): `46.62` is 4662 and 2.
+        case decimal = 14
     }
 
     /// Strings longer than this are written literally (alert explanations, messages), not interned.
@@ -46,6 +51,14 @@ enum BinaryTree {
     /// Operation keys of a delta (TreeDelta) and a record: an integer under one of them is keyed by the member
     /// around it, so a replaced time `{"v": …}` is a difference from the previous time.
     static let transparentKeys: Set<String> = ["v", "o", "i", "e", "m", "r", "k", "d"]
+
+    /// Tags that start a string (an object key is one of these).
+    static func isStringTag(_ tag: Tag) -> Bool {
+        switch tag {
+        case .stringRef, .stringNew, .hex, .base64, .stringLiteral: return true
+        default: return false
+        }
+    }
 
     /// The state both sides keep per block: the string table, and per table entry whether it is an operation key
     /// and the last integer stored under it. Integers are keyed by the table index of their member name (-1: none,
@@ -68,6 +81,15 @@ enum BinaryTree {
     struct Encoder {
         private var table: [String: Int] = [:]
         private var state = Table()
+        /// 2 or 3. Version 3 writes token bytes to `side` (the chunk keeps them out of the compressed stream: random
+        /// bytes among the records cost more than their size and break the compressor's matches), stores numbers as
+        /// ratios or decimals when that is shorter, and takes a string for a token only if it has a digit or an
+        /// uppercase letter (so names such as `ethereum_alchemy` are interned, not stored as base64 bytes).
+        let version: UInt8
+        /// Version 3: the raw bytes of the tokens written so far, in order (the writer moves them into the chunk).
+        var side: [UInt8] = []
+
+        init(version: UInt8 = 2) { self.version = version }
 
         mutating func encode(_ tree: JSONTree, into out: inout [UInt8]) {
             value(tree, key: -1, into: &out)
@@ -90,6 +112,8 @@ enum BinaryTree {
                         BinaryTree.appendVarint(absolute, to: &out)
                     }
                     if key >= 0 { state.lastInt[key] = n }
+                } else if version >= 3, BinaryTree.appendCompactNumber(text, to: &out) {
+                    // ratio or decimal
                 } else {
                     out.append(Tag.numberText.rawValue)
                     BinaryTree.appendVarint(UInt64(text.utf8.count), to: &out)
@@ -119,17 +143,13 @@ enum BinaryTree {
                 return index
             }
             let utf8 = text.utf8
-            if utf8.count >= BinaryTree.tokenMinimum {
+            if utf8.count >= BinaryTree.tokenMinimum, version < 3 || BinaryTree.looksRandom(utf8) {
                 if let raw = BinaryTree.hexBytes(utf8) {
-                    out.append(Tag.hex.rawValue)
-                    BinaryTree.appendVarint(UInt64(raw.count), to: &out)
-                    out.append(contentsOf: raw)
+                    token(.hex, raw, into: &out)
                     return -1
                 }
                 if let raw = BinaryTree.base64Bytes(utf8) {
-                    out.append(Tag.base64.rawValue)
-                    BinaryTree.appendVarint(UInt64(raw.count), to: &out)
-                    out.append(contentsOf: raw)
+                    token(.base64, raw, into: &out)
                     return -1
                 }
             }
@@ -146,6 +166,12 @@ enum BinaryTree {
             out.append(contentsOf: utf8)
             return index
         }
+
+        private mutating func token(_ tag: Tag, _ raw: [UInt8], into out: inout [UInt8]) {
+            out.append(tag.rawValue)
+            BinaryTree.appendVarint(UInt64(raw.count), to: &out)
+            if version >= 3 { side.append(contentsOf: raw) } else { out.append(contentsOf: raw) }
+        }
     }
 
     struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -157,6 +183,12 @@ enum BinaryTree {
     struct Decoder {
         private var table: [String] = []
         private var state = Table()
+        let version: UInt8
+        /// Version 3: the current chunk's token bytes, read in order (`sideIndex`); set by the block decoder per chunk.
+        var side: [UInt8] = []
+        var sideIndex = 0
+
+        init(version: UInt8 = 2) { self.version = version }
 
         /// Decodes the value at `index`, advancing it.
         mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(DecodeError) -> JSONTree {
@@ -193,6 +225,9 @@ enum BinaryTree {
                 let text = try BinaryTree.readBytes(bytes, &index)
                 guard BinaryTree.isJSONNumber(text) else { throw DecodeError(offset: index, reason: "bad number") }
                 return .number(String(decoding: text, as: UTF8.self))
+            case .ratio, .decimal:
+                guard version >= 3 else { throw DecodeError(offset: index, reason: "unknown tag \(tagByte)") }
+                return .number(try tag == .ratio ? BinaryTree.readRatio(bytes, &index) : BinaryTree.readDecimal(bytes, &index))
             case .array:
                 let count = try BinaryTree.readCount(bytes, &index)
                 var items: [JSONTree] = []
@@ -204,8 +239,7 @@ enum BinaryTree {
                 var members: [String: JSONTree] = [:]
                 members.reserveCapacity(count)
                 for _ in 0..<count {
-                    guard index < bytes.count, let keyTag = Tag(rawValue: bytes[index]),
-                          [.stringRef, .stringNew, .hex, .base64, .stringLiteral].contains(keyTag) else {
+                    guard index < bytes.count, let keyTag = Tag(rawValue: bytes[index]), BinaryTree.isStringTag(keyTag) else {
                         throw DecodeError(offset: index, reason: "expected a key")
                     }
                     index += 1
@@ -226,6 +260,18 @@ enum BinaryTree {
                 guard n < UInt64(table.count) else { throw DecodeError(offset: index, reason: "string reference out of range") }
                 return (table[Int(n)], Int(n))
             case .hex, .base64:
+                if version >= 3 {
+                    // The token's bytes are in the chunk's token section, in order.
+                    let n = try BinaryTree.readVarint(bytes, &index)
+                    guard n <= UInt64(side.count - sideIndex) else { throw DecodeError(offset: index, reason: "token past the chunk's token bytes") }
+                    guard tag == .hex || n % 3 == 0 else { throw DecodeError(offset: index, reason: "bad token length") }
+                    let start = sideIndex
+                    sideIndex += Int(n)
+                    return side.withUnsafeBufferPointer { buffer in
+                        let raw = UnsafeBufferPointer(rebasing: buffer[start..<(start + Int(n))])
+                        return (tag == .hex ? BinaryTree.hexText(raw) : BinaryTree.base64Text(raw), -1)
+                    }
+                }
                 let raw = try BinaryTree.readBytes(bytes, &index)
                 guard tag == .hex || raw.count % 3 == 0 else { throw DecodeError(offset: index, reason: "bad token length") }
                 return (tag == .hex ? BinaryTree.hexText(raw) : BinaryTree.base64Text(raw), -1)
@@ -325,7 +371,141 @@ enum BinaryTree {
         return i == text.count
     }
 
+    // MARK: compact numbers (version 3)
+
+    /// Fraction digits up to which a plain decimal is stored as mantissa and scale; longer ones are usually
+    /// computed figures (`70.33333333333333`), which a ratio stores better.
+    static let decimalDigitsPreferred = 6
+    /// Largest denominator tried for a ratio, and the largest |k|.
+    static let maxDenominator: UInt64 = 1 << 24
+    static let maxUlpSteps: Int64 = 2
+
+    /// Appends `text` as a decimal or a ratio when either gives exactly the same text back and is shorter than the
+    /// text itself; false (nothing appended) otherwise.
+    static func appendCompactNumber(_ text: String, to out: inout [UInt8]) -> Bool {
+        let plainLength = 1 + varintSize(UInt64(text.utf8.count)) + text.utf8.count
+        if let (mantissa, scale) = decimalParts(text), scale <= decimalDigitsPreferred {
+            let size = 1 + varintSize(zigzag(mantissa)) + 1
+            if size < plainLength {
+                out.append(Tag.decimal.rawValue)
+                appendVarint(zigzag(mantissa), to: &out)
+                out.append(UInt8(scale))
+                return true
+            }
+        }
+        if let (n, d, k) = ratioParts(text) {
+            let size = 1 + varintSize(zigzag(n)) + varintSize(d) + varintSize(zigzag(k))
+            if size < plainLength {
+                out.append(Tag.ratio.rawValue)
+                appendVarint(zigzag(n), to: &out)
+                appendVarint(d, to: &out)
+                appendVarint(zigzag(k), to: &out)
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `-?(0|[1-9]d*).d+` with at most 18 digits in all → (mantissa, fraction digits), when writing them back gives
+    /// the same text (not for `-0.0`).
+    static func decimalParts(_ text: String) -> (Int64, Int)? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count <= 20, let dot = utf8.firstIndex(of: 0x2E) else { return nil }
+        let negative = utf8.first == 0x2D
+        let integerDigits = utf8[(negative ? 1 : 0)..<dot]
+        let fraction = utf8[(dot + 1)...]
+        guard !integerDigits.isEmpty, !fraction.isEmpty, integerDigits.count + fraction.count <= 18,
+              integerDigits.first != 0x30 || integerDigits.count == 1 else { return nil }
+        var mantissa: Int64 = 0
+        for byte in integerDigits + fraction {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            mantissa = mantissa * 10 + Int64(byte - 0x30)
+        }
+        if negative { mantissa = -mantissa }
+        let parts = (mantissa, fraction.count)
+        return decimalText(parts.0, scale: parts.1) == text ? parts : nil
+    }
+
+    static func decimalText(_ mantissa: Int64, scale: Int) -> String {
+        var digits = String(mantissa.magnitude)
+        if digits.count <= scale { digits = String(repeating: "0", count: scale + 1 - digits.count) + digits }
+        digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        return mantissa < 0 ? "-" + digits : digits
+    }
+
+    static func readDecimal(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> String {
+        let mantissa = unzigzag(try readVarint(bytes, &index))
+        guard index < bytes.count else { throw DecodeError(offset: index, reason: "unexpected end") }
+        let scale = Int(bytes[index])
+        index += 1
+        guard scale >= 1, scale <= 18, mantissa.magnitude < 1_000_000_000_000_000_000 else {
+            throw DecodeError(offset: index, reason: "bad decimal")
+        }
+        return decimalText(mantissa, scale: scale)
+    }
+
+    /// The Double n/d moved k ulps, written as Swift prints it; nil when it is not finite or out of range.
+    static func ratioText(_ n: Int64, _ d: UInt64, _ k: Int64) -> String? {
+        guard d >= 1, d <= 1 << 53, n.magnitude <= 1 << 53, k.magnitude <= UInt64(maxUlpSteps) else { return nil }
+        var value = Double(n) / Double(d)
+        for _ in 0..<k.magnitude { value = k > 0 ? value.nextUp : value.nextDown }
+        guard value.isFinite else { return nil }
+        return "\(value)"
+    }
+
+    /// The smallest-denominator (n, d, k) whose `ratioText` is `text`, from the continued fraction of its value;
+    /// nil when none with d ≤ maxDenominator does.
+    static func ratioParts(_ text: String) -> (Int64, UInt64, Int64)? {
+        guard let value = Double(text), value.isFinite, value != 0, value.magnitude < 1e15 else { return nil }
+        var x = value.magnitude
+        var (h0, h1): (Double, Double) = (0, 1)
+        var (k0, k1): (Double, Double) = (1, 0)
+        for _ in 0..<40 {
+            let a = x.rounded(.down)
+            (h0, h1) = (h1, a * h1 + h0)
+            (k0, k1) = (k1, a * k1 + k0)
+            guard k1 <= Double(maxDenominator), h1 <= 9e15 else { return nil }
+            let n = Int64(h1) * (value < 0 ? -1 : 1)
+            let d = UInt64(k1)
+            if let k = ulpSteps(from: Double(n) / Double(d), to: value) {
+                // Same Double; the text check makes sure the decoder's printing gives these exact characters.
+                return ratioText(n, d, k) == text ? (n, d, k) : nil
+            }
+            let fraction = x - a
+            guard fraction > 0 else { return nil }
+            x = 1 / fraction
+        }
+        return nil
+    }
+
+    /// k with `from` moved k ulps == `to`, |k| ≤ maxUlpSteps.
+    static func ulpSteps(from: Double, to: Double) -> Int64? {
+        var up = from
+        var down = from
+        for k in 0...maxUlpSteps {
+            if up == to { return k }
+            if down == to { return -k }
+            up = up.nextUp
+            down = down.nextDown
+        }
+        return nil
+    }
+
+    static func readRatio(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> String {
+        let n = unzigzag(try readVarint(bytes, &index))
+        let d = try readVarint(bytes, &index)
+        let k = unzigzag(try readVarint(bytes, &index))
+        guard let text = ratioText(n, d, k) else { throw DecodeError(offset: index, reason: "bad ratio") }
+        return text
+    }
+
     // MARK: tokens
+
+    /// A token (request id) rather than a name: it has a digit or an uppercase letter. A random 16-character
+    /// base64url or hex string has one all but always; `ethereum_alchemy` has none.
+    static func looksRandom(_ utf8: String.UTF8View) -> Bool {
+        utf8.contains { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
+    }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
     static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)

@@ -13,6 +13,9 @@ enum LzmaSettings {
 
 final class LzmaEncoder: BlockCompressor {
     private let stream: UnsafeMutablePointer<lzma_stream>
+    /// Output scratch kept between calls (a fresh zero-filled one per call cost more than the compression of a
+    /// small record).
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     init() throws(ZlibError) {
         guard let stream = clzma_stream_new() else { throw ZlibError(reason: "out of memory") }
@@ -38,7 +41,6 @@ final class LzmaEncoder: BlockCompressor {
         input.withUnsafeBufferPointer { inBuffer in
             stream.pointee.next_in = inBuffer.baseAddress
             stream.pointee.avail_in = inBuffer.count
-            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
                 var status = LZMA_OK
                 let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuffer in
@@ -72,6 +74,8 @@ final class LzmaEncoder: BlockCompressor {
 /// the dictionary size is this reader's, not the file's, so memory is bounded too.
 final class LzmaDecoder: BlockDecompressor {
     private let stream: UnsafeMutablePointer<lzma_stream>
+    /// Output scratch kept between the chunks of a block (not a fresh zero-filled 256 KiB for every chunk).
+    private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
 
     init() throws(ZlibError) {
         guard let stream = clzma_stream_new() else { throw ZlibError(reason: "out of memory") }
@@ -90,7 +94,6 @@ final class LzmaDecoder: BlockDecompressor {
         input.withUnsafeBufferPointer { inBuffer in
             stream.pointee.next_in = inBuffer.baseAddress
             stream.pointee.avail_in = inBuffer.count
-            var chunk = [UInt8](repeating: 0, count: 256 * 1024)
             while true {
                 var status = LZMA_OK
                 let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuffer in

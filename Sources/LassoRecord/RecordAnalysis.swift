@@ -11,19 +11,28 @@ public enum RecordAnalysis {
     }
 
     /// Parts by descending cost: `keyframes` (whole snapshots at block starts), `times` (record envelope and
-    /// `generated_at_ms`) and one per snapshot member (`feed`, `chains`, `nodes` …). Version 2 files only.
+    /// `generated_at_ms`) and one per snapshot member (`feed`, `chains`, `nodes` …), each encoded in the file's
+    /// own version (its token bytes counted with it). Version 2 and 3 files only.
     public static func parts(of reader: RecordReader) throws -> [Part] {
-        guard reader.version == 2 else { return [] }
+        guard reader.version >= 2 else { return [] }
+        let version = reader.version
         final class Stream {
-            var encoder = BinaryTree.Encoder()
+            var encoder: BinaryTree.Encoder
+            let version: UInt8
             let compressor: LzmaEncoder
             var compressed: [UInt8] = []
             var total = 0
             var records = 0
-            init() throws { compressor = try LzmaEncoder() }
+            init(version: UInt8) throws {
+                self.version = version
+                encoder = BinaryTree.Encoder(version: version)
+                compressor = try LzmaEncoder()
+            }
             func add(_ tree: JSONTree) throws {
                 var bytes: [UInt8] = []
                 encoder.encode(tree, into: &bytes)
+                total += encoder.side.count
+                encoder.side.removeAll(keepingCapacity: true)
                 try compressor.compress(bytes, flush: false, into: &compressed)
                 records += 1
             }
@@ -32,13 +41,13 @@ public enum RecordAnalysis {
                 total += compressed.count
                 compressed = []
                 try compressor.reset()
-                encoder = BinaryTree.Encoder()
+                encoder = BinaryTree.Encoder(version: version)
             }
         }
         var streams: [String: Stream] = [:]
         func stream(_ name: String) throws -> Stream {
             if let existing = streams[name] { return existing }
-            let created = try Stream()
+            let created = try Stream(version: version)
             streams[name] = created
             return created
         }

@@ -8,13 +8,15 @@ import LassoCore
 /// first record is a keyframe), `C` next chunk of the current block. Each chunk ends with a sync flush, so a file cut
 /// anywhere (SIGKILL, full disk) decodes cleanly up to its last whole frame.
 ///
-/// Version 2 (written): a block is a raw LZMA2 stream of binary records (BinaryTree.swift). Version 1 (still read):
-/// a block is a raw deflate stream of JSON lines.
+/// Version 3 (written): a block is a raw LZMA2 stream of binary records (BinaryTree.swift); a chunk's payload is
+/// varint n · n token bytes (the request ids of its records, kept out of the compressed stream) · compressed bytes.
+/// Version 2 (still read): the same without the token section (tokens inline) and without the compact number tags.
+/// Version 1 (still read): a block is a raw deflate stream of JSON lines.
 public enum RecordFormat {
     public static let magic: [UInt8] = Array("LASSOREC".utf8)
     /// The version this lassotop writes.
-    public static let version: UInt8 = 2
-    public static let readableVersions: ClosedRange<UInt8> = 1...2
+    public static let version: UInt8 = 3
+    public static let readableVersions: ClosedRange<UInt8> = 1...3
     public static var preamble: [UInt8] { preamble(version: version) }
     static func preamble(version: UInt8) -> [UInt8] { magic + [version, 0x0A] }
     public static let frameHeaderSize = 25

@@ -250,11 +250,12 @@ final class BlockDecoder {
 
     let version: UInt8
     private let decompressor: BlockDecompressor
-    private var binary = BinaryTree.Decoder()
+    private var binary: BinaryTree.Decoder
     private var carry: [UInt8] = []
 
     init(version: UInt8) throws(RecordError) {
         self.version = version
+        binary = BinaryTree.Decoder(version: version)
         do {
             decompressor = version == 1 ? try Inflater() : try LzmaDecoder()
         } catch {
@@ -263,8 +264,27 @@ final class BlockDecoder {
     }
 
     func records(_ payload: [UInt8]) throws(Failure) -> [(t: Int64, fields: [String: JSONTree])] {
+        var compressed = payload
+        if version >= 3 {
+            // varint n, n token bytes, then the compressed records.
+            var tokens: [UInt8] = []
+            var problem: BinaryTree.DecodeError?
+            payload.withUnsafeBufferPointer { buffer in
+                var index = 0
+                do throws(BinaryTree.DecodeError) {
+                    let section = try BinaryTree.readBytes(buffer, &index)
+                    tokens = Array(section)
+                    compressed = Array(buffer[index...])
+                } catch {
+                    problem = error
+                }
+            }
+            if let problem { throw Failure(reason: "bad token section: \(problem.reason)") }
+            binary.side = tokens
+            binary.sideIndex = 0
+        }
         var text: [UInt8]
-        do { text = try decompressor.decompress(payload, maxOutput: RecordFormat.maxInflatedChunk) } catch {
+        do { text = try decompressor.decompress(compressed, maxOutput: RecordFormat.maxInflatedChunk) } catch {
             throw Failure(reason: error.reason)
         }
         var records: [(t: Int64, fields: [String: JSONTree])] = []
@@ -288,7 +308,7 @@ final class BlockDecoder {
             guard carry.count <= RecordFormat.maxInflatedChunk else { throw Failure(reason: "a record is too long") }
             return records
         }
-        // Version 2: a chunk ends with a sync flush after a whole record, so it holds whole records only.
+        // Versions 2 and 3: a chunk ends with a sync flush after a whole record, so it holds whole records only.
         var problem: BinaryTree.DecodeError?
         text.withUnsafeBufferPointer { buffer in
             var index = 0
@@ -307,6 +327,7 @@ final class BlockDecoder {
             }
         }
         if let problem { throw Failure(reason: problem.description) }
+        if version >= 3, binary.sideIndex != binary.side.count { throw Failure(reason: "token bytes left over in a chunk") }
         return records
     }
 }

@@ -12,7 +12,7 @@ public struct RecordWriterOptions: Sendable, Equatable {
     /// A new block also starts once this many bytes (before compression) went into the current one, so a seek's
     /// work is bounded whatever the snapshot rate.
     public var maxBlockBytes: Int
-    /// The format written: the current one (2) unless a test asks for the old one to check it still reads.
+    /// The format written: the current one (3) unless a test asks for an old one to check it still reads.
     public var formatVersion: UInt8
 
     public init(keyframeIntervalMs: Int64 = 300_000, flushIntervalMs: Int64 = 1_000, compressionLevel: Int32 = 9,
@@ -40,6 +40,8 @@ public final class RecordWriter: @unchecked Sendable {
     private var previous: JSONTree?
     private var blockStartMs: Int64 = 0
     private var pending: [UInt8] = []
+    /// Version 3: the token bytes of the records in `pending` (the chunk's token section).
+    private var pendingTokens: [UInt8] = []
     private var pendingFirstMs: Int64?
     private var pendingLastMs: Int64 = 0
     private var pendingIsKey = false
@@ -92,7 +94,7 @@ public final class RecordWriter: @unchecked Sendable {
                 || blockBytes >= options.maxBlockBytes {
                 try flushLocked()
                 try compressor.reset()
-                encoder = BinaryTree.Encoder()
+                encoder = BinaryTree.Encoder(version: options.formatVersion)
                 blockBytes = 0
                 pendingIsKey = true
                 blockStartMs = t
@@ -108,6 +110,9 @@ public final class RecordWriter: @unchecked Sendable {
                 bytes.append(0x0A)
             } else {
                 encoder.encode(line, into: &bytes)
+                pendingTokens.append(contentsOf: encoder.side)
+                blockBytes += encoder.side.count
+                encoder.side.removeAll(keepingCapacity: true)
             }
             blockBytes += bytes.count
             try compressor.compress(bytes, flush: false, into: &pending)
@@ -138,7 +143,15 @@ public final class RecordWriter: @unchecked Sendable {
     private func flushLocked() throws {
         guard let first = pendingFirstMs else { return }
         try compressor.compress([], flush: true, into: &pending)
-        try write(RecordFormat.frame(pendingIsKey ? .keyChunk : .chunk, payload: pending, firstMs: first, lastMs: pendingLastMs))
+        var payload = pending
+        if options.formatVersion >= 3 {
+            payload = []
+            BinaryTree.appendVarint(UInt64(pendingTokens.count), to: &payload)
+            payload += pendingTokens
+            payload += pending
+            pendingTokens.removeAll(keepingCapacity: true)
+        }
+        try write(RecordFormat.frame(pendingIsKey ? .keyChunk : .chunk, payload: payload, firstMs: first, lastMs: pendingLastMs))
         pending.removeAll(keepingCapacity: true)
         pendingFirstMs = nil
         pendingIsKey = false

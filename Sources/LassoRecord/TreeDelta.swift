@@ -201,8 +201,11 @@ public enum TreeDelta {
         guard op.count == 1, case .array(var items) = tree else { throw ApplyError(reason: "array delta on a non-array") }
         if let script = op["e"] {
             guard case .array(let steps) = script, steps.count % 3 == 0 else { throw ApplyError(reason: "bad edit script") }
-            var result: [JSONTree] = []
-            result.reserveCapacity(items.count)
+            // Checked first, then applied in place from the last step back (earlier positions stay valid): the
+            // feed's usual script drops a few events at the front and appends a few, which moves the elements
+            // instead of copying (and retaining) all of them into a new array.
+            var edits: [(start: Int, remove: Int, insert: [JSONTree])] = []
+            edits.reserveCapacity(steps.count / 3)
             var position = 0
             var step = 0
             while step < steps.count {
@@ -211,13 +214,16 @@ public enum TreeDelta {
                       keep <= Int64(items.count - position), remove <= Int64(items.count - position) - keep else {
                     throw ApplyError(reason: "edit script out of range")
                 }
-                result.append(contentsOf: items[position..<(position + Int(keep))])
-                position += Int(keep) + Int(remove)
-                result.append(contentsOf: insert)
+                let start = position + Int(keep)
+                edits.append((start, Int(remove), insert))
+                position = start + Int(remove)
                 step += 3
             }
-            result.append(contentsOf: items[position...])
-            tree = .array(result)
+            tree = .null   // drop the second reference so the array mutates in place
+            for edit in edits.reversed() {
+                items.replaceSubrange(edit.start..<(edit.start + edit.remove), with: edit.insert)
+            }
+            tree = .array(items)
             return
         }
         if let entries = op["m"] {

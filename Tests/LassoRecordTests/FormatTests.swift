@@ -97,7 +97,7 @@ final class FormatTests: XCTestCase {
         try writer.close()
         let reader = try RecordReader.open(path: path)
         XCTAssertNil(reader.tailProblem)
-        XCTAssertEqual(reader.version, 2)
+        XCTAssertEqual(reader.version, 3)
         XCTAssertEqual(reader.header, Self.header(start: 1_000_000))
         XCTAssertEqual(reader.firstMs, written.first?.generatedAtMs)
         XCTAssertEqual(reader.lastMs, written.last?.generatedAtMs)
@@ -127,6 +127,9 @@ final class FormatTests: XCTestCase {
             case 1: return .int([Int64.max, Int64.min, Int64.min + 1, 0, 999_999_999_999_999_999][Int.random(in: 0..<5, using: &random)])
             case 2: return .number(["-0", "1e5", "-0.0", "2.5E-3", "0.30000000000000004", "1234567890123456789012"][Int.random(in: 0..<6, using: &random)])
             case 3: return .number(String(Double.random(in: -1e6...1e6, using: &random)))
+            case 4: return .number(String(Double(Int.random(in: -5_000...5_000, using: &random)) / Double(Int.random(in: 1...3_000, using: &random))))
+            case 5: return .number(["46.62", "-0.5", "0.05", "0.50", "1.000", "-12.345678", "0.0", "100.25", "1e-05", "5e-324",
+                                    "1.7976931348623157e+308", "0.1", "0.30000000000000004", "70.33333333333333"][Int.random(in: 0..<14, using: &random)])
             default: return .int(1_796_000_000_000 + Int64.random(in: 0...5_000, using: &random))
             }
         }
@@ -154,17 +157,21 @@ final class FormatTests: XCTestCase {
                 return .object(members)
             }
         }
-        for _ in 0..<40 {
-            var encoder = BinaryTree.Encoder()
+        for round in 0..<80 {
+            let version: UInt8 = round % 2 == 0 ? 3 : 2
+            var encoder = BinaryTree.Encoder(version: version)
             let trees = (0..<25).map { _ in value(0) }
             var bytes: [UInt8] = []
             for tree in trees { encoder.encode(tree, into: &bytes) }
-            var decoder = BinaryTree.Decoder()
+            var decoder = BinaryTree.Decoder(version: version)
+            decoder.side = encoder.side
+            XCTAssertEqual(encoder.side.isEmpty, version == 2)
             var decoded: [JSONTree] = []
             try bytes.withUnsafeBufferPointer { buffer in
                 var index = 0
                 while index < buffer.count { decoded.append(try decoder.decode(buffer, at: &index)) }
             }
+            XCTAssertEqual(decoder.sideIndex, decoder.side.count)
             XCTAssertEqual(decoded, trees)
             XCTAssertEqual(decoded.map { $0.serialized() }, trees.map { $0.serialized() })
         }
@@ -173,6 +180,65 @@ final class FormatTests: XCTestCase {
         var bytes: [UInt8] = []
         encoder.encode(.string("ff38714b968d620c6c321f4c834695e5"), into: &bytes)
         XCTAssertEqual(bytes.count, 18)
+    }
+
+    /// Version 3: tokens go to the chunk's token section, names that only look like base64 are interned, and
+    /// computed figures cost a ratio or a decimal instead of their text — each giving back the same text.
+    func testVersion3TokensNamesAndNumbers() throws {
+        var encoder = BinaryTree.Encoder(version: 3)
+        var bytes: [UInt8] = []
+        encoder.encode(.string("ff38714b968d620c6c321f4c834695e5"), into: &bytes)
+        XCTAssertEqual(bytes.count, 2)
+        XCTAssertEqual(encoder.side.count, 16)
+        bytes = []
+        encoder.encode(.array([.string("ethereum_alchemy"), .string("ethereum_alchemy")]), into: &bytes)
+        XCTAssertEqual(bytes.count, 2 + 2 + 16 + 2, "interned once, then a reference")
+        for (text, size) in [("70.33333333333333", 5), ("46.62", 4), ("0.13329778725673153", 6), ("-0.5", 3)] {
+            bytes = []
+            encoder.encode(.number(text), into: &bytes)
+            XCTAssertEqual(bytes.count, size, text)
+        }
+        // Every Double that a weighted average or a rate can print comes back as the same text, whichever form
+        // the encoder picked.
+        var random = SeededGenerator(seed: 31)
+        var texts: [String] = []
+        for _ in 0..<3_000 {
+            let calls = (0..<Int.random(in: 1...6, using: &random)).map { _ in (Double(Int.random(in: 1...400, using: &random)) / 100, Int.random(in: 1...90, using: &random)) }
+            texts.append(String(Aggregation.weightedAverage(calls.map { (value: $0.0, calls: $0.1) })))
+            texts.append(String(Double(Int.random(in: 0...50, using: &random)) / (Double(Int.random(in: 14_000...16_000, using: &random)) / 1000)))
+            texts.append(String(Double.random(in: -1e9...1e9, using: &random)))
+            texts.append(String(format: "%.\(Int.random(in: 1...6, using: &random))f", Double.random(in: -100...100, using: &random)))
+        }
+        var compact = 0
+        for text in texts {
+            var out: [UInt8] = []
+            if BinaryTree.appendCompactNumber(text, to: &out) { compact += 1 }
+            var encoder = BinaryTree.Encoder(version: 3)
+            var record: [UInt8] = []
+            encoder.encode(.number(text), into: &record)
+            var decoder = BinaryTree.Decoder(version: 3)
+            let decoded = try record.withUnsafeBufferPointer { buffer in
+                var index = 0
+                return try decoder.decode(buffer, at: &index)
+            }
+            XCTAssertEqual(decoded, .number(text))
+        }
+        XCTAssertGreaterThan(compact, texts.count / 2)
+        // A hostile ratio or decimal throws, never traps.
+        for hostile: [UInt8] in [[13, 2, 0, 0], [13, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 1, 0], [13, 2, 1, 9],
+                                 [14, 2, 0], [14, 2, 19], [14, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 3], [14, 2],
+                                 [5, 16], [6, 15]] {
+            var decoder = BinaryTree.Decoder(version: 3)
+            XCTAssertThrowsError(try hostile.withUnsafeBufferPointer { buffer in
+                var index = 0
+                return try decoder.decode(buffer, at: &index)
+            }, "\(hostile)")
+            var old = BinaryTree.Decoder(version: 2)
+            XCTAssertThrowsError(try [hostile[0], 1].withUnsafeBufferPointer { buffer in
+                var index = 0
+                return try old.decode(buffer, at: &index)
+            })
+        }
     }
 
     /// Files written before the binary format (version 1: JSON lines, deflate) still replay; unknown versions are
@@ -202,8 +268,30 @@ final class FormatTests: XCTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try RecordReader.open(path: path)) { error in
             XCTAssertEqual(error as? RecordError, .unsupportedVersion(9))
-            XCTAssertEqual("\(error)", "recording format version 9 is not supported (this lassotop reads versions 1–2)")
+            XCTAssertEqual("\(error)", "recording format version 9 is not supported (this lassotop reads versions 1–3)")
         }
+    }
+
+    /// Files written in version 2 (binary records with tokens inline) still replay, snapshot for snapshot.
+    func testVersion2FilesStillRead() throws {
+        let path = temporaryPath("v2")
+        defer { unlink(path) }
+        var options = RecordWriterOptions(keyframeIntervalMs: 5_000, flushIntervalMs: 1_000)
+        options.formatVersion = 2
+        let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000), options: options)
+        var generator = SyntheticCluster(nodes: 3, seed: 6)
+        var written: [ClusterSnapshot] = []
+        for step in 0..<60 {
+            let snapshot = generator.next(atMs: 1_000_000 + Int64(step) * 250)
+            try writer.append(snapshot)
+            written.append(snapshot)
+        }
+        try writer.close()
+        let reader = try RecordReader.open(path: path)
+        XCTAssertEqual(reader.version, 2)
+        XCTAssertEqual(reader.header.format, "lassotop.record/2")
+        XCTAssertEqual(try reader.allRecordTimes(), written.map(\.generatedAtMs))
+        for snapshot in written { XCTAssertEqual(try reader.snapshot(at: snapshot.generatedAtMs), snapshot) }
     }
 
     func testMoments() throws {
@@ -262,7 +350,17 @@ struct SyntheticCluster {
         }
         for _ in 0..<Int.random(in: 0..<6, using: &random) {
             request += 1
-            let event = FeedEvent(ts: now - Int64(Int.random(in: 0..<800, using: &random)), requestID: "r\(request)",
+            // Request ids as nodes send them: 32 hex digits or 20 base64url characters (stored as raw token bytes),
+            // and a short one now and then.
+            let id: String
+            switch request % 3 {
+            case 0: id = "r\(request)"
+            case 1: id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+            default:
+                let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+                id = String((0..<20).map { _ in alphabet[Int.random(in: 0..<64, using: &random)] })
+            }
+            let event = FeedEvent(ts: now - Int64(Int.random(in: 0..<800, using: &random)), requestID: id,
                                   chain: "ethereum", method: "eth_call", providerID: "p\(request % 5)",
                                   durationMs: Int.random(in: 5..<900, using: &random), result: request % 9 == 0 ? "error" : "success",
                                   relayNode: nodes[request % nodes.count].name)
