@@ -27,8 +27,13 @@ public final class ClusterMonitor: Sendable {
     private let publisherWake: WakeSignal
     /// Set when a metrics refresh landed in the cache: the next publish must not wait for the 1 s beat.
     private let metricsLanded: RaisedFlag
-    /// Woken by health replies: the metrics loop asks for the chain list as soon as a node answers.
+    /// Woken by health replies while no chain list is known: the metrics loop asks for it as soon as a node answers.
     private let metricsWake = WakeSignal()
+    private let awaitingChainList = Atomic<Bool>(true)
+    /// Health and events polls in flight, and metrics refreshes fetched or fetching but not landed: the publisher
+    /// waits for the ones that started together (`settleMs`), so one snapshot and one frame hold a whole beat.
+    private let pollsInFlight: PollCount
+    private let metricsInFlight: PollCount
     /// Called after a publish whose snapshot differs from the previous one (the TUI's wake-up).
     private let changeHandlers = Mutex<[@Sendable () -> Void]>([])
     private let publishHandlers = Mutex<[@Sendable () -> Void]>([])
@@ -55,10 +60,15 @@ public final class ClusterMonitor: Sendable {
         self.publisherWake = publisherWake
         let metricsLanded = RaisedFlag()
         self.metricsLanded = metricsLanded
+        let metricsInFlight = PollCount()
+        self.metricsInFlight = metricsInFlight
+        self.pollsInFlight = PollCount()
         self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, fetch: { chain in
-            await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
+            metricsInFlight.increment()
+            return await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
         }, land: { chain, fetches in
             defer {
+                metricsInFlight.decrement()
                 metricsLanded.raise()
                 publisherWake.wakeAll()
             }
@@ -207,7 +217,11 @@ public final class ClusterMonitor: Sendable {
     /// Chains count every node watched; a changed node set wipes the cache and discards refreshes already running.
     private func setNodeCount(_ count: Int, nodeSetChanged: Bool) async {
         pipeline.setTotalNodes(count)
-        if nodeSetChanged { await cache.invalidateAll() }
+        if nodeSetChanged {
+            await cache.invalidateAll()
+            // The refreshes running now are discarded, never landed: they no longer count.
+            metricsInFlight.reset()
+        }
     }
 
     /// Sleeps up to `ms`, waking early on `refreshNow` or an interval change. Returns false when cancelled.
@@ -225,9 +239,12 @@ public final class ClusterMonitor: Sendable {
 
     private func healthLoop(_ target: NodeTarget) async {
         while !Task.isCancelled {
+            pollsInFlight.increment()
             let delay = await pollHealth(target)
+            pollsInFlight.decrement()
             publisherWake.wakeAll()
-            metricsWake.wakeAll()
+            // Only the first chain list waits on a health reply; later, the metrics loop keeps its own schedule.
+            if awaitingChainList.load(ordering: .relaxed) { metricsWake.wakeAll() }
             guard await pauseAligned(period: delay) else { return }
         }
     }
@@ -255,7 +272,9 @@ public final class ClusterMonitor: Sendable {
 
     private func eventsLoop(_ target: NodeTarget) async {
         while !Task.isCancelled {
+            pollsInFlight.increment()
             let supported = await pollEvents(target)
+            pollsInFlight.decrement()
             publisherWake.wakeAll()
             // A node without the events endpoint (real Lasso today) is asked again only every 30 s.
             guard await pauseAligned(period: supported ? config.eventsIntervalMs : 30_000) else { return }
@@ -328,6 +347,7 @@ public final class ClusterMonitor: Sendable {
                 if !(await state.chains.isEmpty) { lastChainList = now }
             }
             let chains = await state.chains
+            awaitingChainList.store(chains.isEmpty, ordering: .relaxed)
             for (index, chain) in chains.enumerated() {
                 if let when = due[chain], now < when { continue }
                 let lookup = await cache.get(chain)
@@ -352,7 +372,10 @@ public final class ClusterMonitor: Sendable {
                 }
                 let fetchedAt = lookup.entry?.fetchedAtMs ?? now
                 let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
-                due[chain] = lookup.entry == nil ? now + 1_000 : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0)
+                // On a whole second, like the health and events polls (`pauseAligned`): a refresh lands in the same
+                // snapshot and frame as the events of that second instead of one of its own.
+                due[chain] = Self.wholeSecond(atOrAfter: lookup.entry == nil ? now + 1_000
+                                                : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0))
                 if lookup.freshness != .fresh { await state.markDirty(); publisherWake.wakeAll() }
             }
             // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
@@ -366,6 +389,15 @@ public final class ClusterMonitor: Sendable {
     /// `earlySamples` times), so rates show within seconds of start instead of after a whole interval.
     static let earlySampleMs: Int64 = 2_000
     static let earlySamples = 5
+
+    static func wholeSecond(atOrAfter ms: Int64) -> Int64 {
+        let rest = ((ms % 1_000) + 1_000) % 1_000
+        return rest == 0 ? ms : ms + 1_000 - rest
+    }
+
+    /// Longest the publisher waits, after a poll woke it, for the polls still in flight (they started on the same
+    /// beat); a node slower than this shows in the next snapshot.
+    static let settleMs: Int64 = 250
 
     private func discoveryLoop(_ spec: DiscoverySpec) async {
         while !Task.isCancelled {
@@ -391,10 +423,16 @@ public final class ClusterMonitor: Sendable {
                 _ = await publish()
                 lastPublish = now
             }
-            // Sleep until a poll recorded something or the second is up; then wait a moment more so the polls of
-            // every node (aligned, see `pauseAligned`) land in one snapshot.
+            // Sleep until a poll recorded something or the second is up; then, while polls that started on the same
+            // beat (aligned, see `pauseAligned`) are still in flight, wait for them (at most `settleMs`), so every
+            // node's polls land in one snapshot.
             guard await publisherWake.sleep(ms: max(1, lastPublish + 1_000 - clock())) else { return }
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+            let settleUntil = clock() + Self.settleMs
+            while pollsInFlight.value > 0 || metricsInFlight.value > 0 {
+                let left = settleUntil - clock()
+                guard left > 0 else { break }
+                guard await publisherWake.sleep(ms: left) else { return }
+            }
         }
     }
 

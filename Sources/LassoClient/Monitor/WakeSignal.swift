@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Lets sleeping tasks be woken all at once (`wakeAll`), without polling a flag on a short timer: an idle monitor
@@ -14,28 +15,20 @@ final class WakeSignal: Sendable {
     func wakeAll() {
         let woken = waiters.withLock { w -> [CheckedContinuation<Void, Never>] in
             w.generation += 1
-            defer { w.sleeping.removeAll() }
+            defer { w.sleeping.removeAll(keepingCapacity: true) }
             return Array(w.sleeping.values)
         }
         for continuation in woken { continuation.resume() }
     }
 
     /// Returns after `ms`, or early on a `wakeAll` made after this call began. False when the task was cancelled.
+    /// One continuation and one dispatch timer per sleep: a task group racing a `Task.sleep` child against a waiting
+    /// child made several jobs per sleep (two child tasks, their cancellation, the group), each a possible thread
+    /// wake-up, and the pollers sleep several times a second.
     func sleep(ms: Int64) async -> Bool {
-        let generation = waiters.withLock { $0.generation }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: .milliseconds(max(ms, 0))) }
-            group.addTask { await self.wait(since: generation) }
-            await group.next()
-            group.cancelAll()
-        }
-        return !Task.isCancelled
-    }
-
-    private func wait(since generation: Int) async {
-        let id = waiters.withLock { w -> Int in
+        let (generation, id) = waiters.withLock { w -> (Int, Int) in
             w.nextID += 1
-            return w.nextID
+            return (w.generation, w.nextID)
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -45,11 +38,20 @@ final class WakeSignal: Sendable {
                     w.sleeping[id] = continuation
                     return false
                 }
-                if now { continuation.resume() }
+                if now {
+                    continuation.resume()
+                    return
+                }
+                // Whichever comes first takes the continuation out (timer, `wakeAll`, cancellation); the others
+                // find nothing to resume.
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(min(max(ms, 0), Int64(Int32.max))))) {
+                    self.waiters.withLock { $0.sleeping.removeValue(forKey: id) }?.resume()
+                }
             }
         } onCancel: {
             waiters.withLock { $0.sleeping.removeValue(forKey: id) }?.resume()
         }
+        return !Task.isCancelled
     }
 }
 
@@ -59,4 +61,21 @@ final class RaisedFlag: Sendable {
     func raise() { raised.store(true, ordering: .relaxed) }
     /// True once per `raise`.
     func take() -> Bool { raised.exchange(false, ordering: .relaxed) }
+}
+
+/// How many of something are under way (polls in flight), shareable in closures. Never below zero: a `decrement`
+/// after a `reset` is dropped.
+final class PollCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
+    func decrement() {
+        var current = count.load(ordering: .relaxed)
+        while current > 0 {
+            let (exchanged, original) = count.compareExchange(expected: current, desired: current - 1, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+    func reset() { count.store(0, ordering: .relaxed) }
 }
