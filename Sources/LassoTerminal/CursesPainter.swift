@@ -100,10 +100,15 @@ struct CursesPainter {
                 if let before, before[index] == cell { continue }
                 if cell.width == 2 && x + 1 >= width { continue }
                 var count = 0
-                cell.withScalars { scalars in
-                    for value in scalars where count < 5 {
-                        buffer[count] = wchar_t(bitPattern: value)
-                        count += 1
+                if let scalar = cell.singleScalar {
+                    buffer[0] = wchar_t(bitPattern: scalar)
+                    count = 1
+                } else {
+                    cell.withScalars { scalars in
+                        for value in scalars where count < 5 {
+                            buffer[count] = wchar_t(bitPattern: value)
+                            count += 1
+                        }
                     }
                 }
                 if count == 0 { buffer[0] = 32; count = 1 }

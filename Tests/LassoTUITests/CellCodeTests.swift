@@ -13,6 +13,7 @@ final class CellCodeTests: XCTestCase {
             XCTAssertEqual(Array(cell.grapheme.unicodeScalars), Array(grapheme.unicodeScalars), grapheme)
             let scalars = cell.withScalars { Array($0) }
             XCTAssertEqual(scalars, grapheme.unicodeScalars.map(\.value), grapheme)
+            XCTAssertEqual(cell.singleScalar, scalars.count == 1 ? scalars[0] : nil, grapheme)
             var changed = Cell.blank
             changed.grapheme = grapheme
             XCTAssertEqual(changed.code, cell.code, grapheme)

@@ -108,6 +108,10 @@ public struct Cell: Equatable, Sendable {
         return GraphemeTable.shared.grapheme(code)
     }
 
+    /// The grapheme's one scalar value, when it is a single scalar (most cells): no String built, inlined into the
+    /// painter in another module.
+    @inlinable public var singleScalar: UInt32? { code < 0x11_0000 ? code : nil }
+
     /// The grapheme's scalar values (none for ""), without building a String for a single scalar.
     public func withScalars<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
         if code < Self.emptyCode {
@@ -189,6 +193,9 @@ public struct CellGrid: Equatable, Sendable {
                             attributes: TextAttributes = []) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
+        if x >= 0, let written = putPrintableASCII(text, x: x, y: y, limit: limit, role: role, attributes: attributes) {
+            return written
+        }
         var column = x
         // One grapheme per scalar (`CellWidth.simpleWidth`): the same cells as `putGraphemes`, without the
         // grapheme walk.
@@ -211,6 +218,34 @@ public struct CellGrid: Equatable, Sendable {
             column += w
         }
         return column - x
+    }
+
+    /// `putSimple` for printable ASCII (most text: one cell per byte), or nil for other text: the cells written in
+    /// one pass over the bytes, with what `setCell` does at the two ends of the run (a wide character cut at either
+    /// end is blanked; inside the run every cell is overwritten anyway). `ASCIIRunTests` compares it with writing
+    /// cell by cell.
+    private mutating func putPrintableASCII(_ text: String, x: Int, y: Int, limit: Int, role: StyleRole,
+                                            attributes: TextAttributes) -> Int? {
+        let width = self.width
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            let count = min(bytes.count, limit)
+            guard count > 0 else { return 0 }
+            let start = y * width + x
+            return cells.withUnsafeMutableBufferPointer { cells -> Int in
+                if cells[start].width == 0, x > 0 {
+                    cells[start - 1] = Cell(code: 32, width: 1, role: cells[start - 1].role, attributes: cells[start - 1].attributes)
+                }
+                let last = start + count - 1
+                if cells[last].width == 2, x + count < width {
+                    cells[last + 1] = Cell(code: 32, width: 1, role: cells[last].role, attributes: cells[last].attributes)
+                }
+                for offset in 0..<count {
+                    cells[start + offset] = Cell(code: UInt32(bytes[offset]), width: 1, role: role, attributes: attributes)
+                }
+                return count
+            }
+        } ?? nil
     }
 
     /// `put` for any text: one grapheme cluster at a time.
