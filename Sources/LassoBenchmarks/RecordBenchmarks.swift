@@ -35,6 +35,10 @@ public enum RecordBenchmarks {
     public static func all(options: Options = Options(), lassotopPath: String?, progress: (String) -> Void = { _ in }) async throws
         -> [Figure] {
         var figures: [Figure] = []
+        if let path = ProcessInfo.processInfo.environment["LASSOTOP_BENCH_RECORD_REENCODE"], !path.isEmpty {
+            progress("record: re-encoding \(path)")
+            return try reencode(path: path)
+        }
         progress("record: live \(options.nodes)-node demo for \(Int(options.warmupSeconds + options.liveSeconds)) s")
         let live = try await liveSize(options: options)
         figures += live.figures
@@ -45,6 +49,41 @@ public enum RecordBenchmarks {
         if let lassotopPath, FileManager.default.isExecutableFile(atPath: lassotopPath) {
             progress("record: SIGKILL of a recording lassotop")
             figures.append(try killLoss(lassotopPath: lassotopPath))
+        }
+        return figures
+    }
+
+    // MARK: one recording in other formats (LASSOTOP_BENCH_RECORD_REENCODE=FILE: a quick look while working on the format)
+
+    /// Writes every snapshot of FILE again in each format and keyframe interval below, and reports the size per 24 h
+    /// (keyframes included, at the recording's own rate) and the time to the snapshot just before each keyframe
+    /// (a whole block decoded: the worst seek, open excluded). Same data for every variant.
+    static func reencode(path: String) throws -> [Figure] {
+        let source = try RecordReader.open(path: path)
+        guard let first = source.firstMs, let last = source.lastMs, last > first else { throw RecordError.empty }
+        let days = Double(last - first) / 86_400_000
+        var figures: [Figure] = []
+        for (version, intervalMs) in [(UInt8(2), Int64(300_000)), (3, 300_000), (3, 450_000), (3, 600_000)] {
+            let target = NSTemporaryDirectory() + "lassotop-bench-reencode-\(UUID().uuidString.prefix(8)).lrec"
+            defer { unlink(target) }
+            var options = RecordWriterOptions(keyframeIntervalMs: intervalMs)
+            options.formatVersion = version
+            var header = source.header
+            header.keyframeIntervalMs = intervalMs
+            let writer = try RecordWriter(path: target, header: header, options: options)
+            let records = try RecordAnalysis.reencode(source, into: writer)
+            let reader = try RecordReader.open(path: target)
+            var seeks: [Double] = []
+            for start in reader.blockStartTimes.dropFirst() {
+                let fresh = try RecordReader.open(path: target)
+                seeks.append(try Measure.seconds { _ = try fresh.snapshot(at: start - 1) } * 1000)
+            }
+            seeks.sort()
+            let label = "record: re-encoded, format \(version), keyframe every \(intervalMs / 1000) s"
+            figures.append(Measure.figure(label, unit: "MB/24h", values: [Double(writer.bytesWritten) / 1e6 / days], budget: 100, .atMost,
+                                          note: String(format: "%d snapshots over %.0f s, %d blocks; a whole block to the snapshot: median %.0f ms, worst %.0f ms",
+                                                       records, days * 86_400, reader.blockCount,
+                                                       seeks.isEmpty ? 0 : seeks[seeks.count / 2], seeks.last ?? 0)))
         }
         return figures
     }

@@ -426,11 +426,28 @@ enum BinaryTree {
         return decimalText(parts.0, scale: parts.1) == text ? parts : nil
     }
 
+    /// Digits written backwards into a stack buffer: this runs for most figures of a block being decoded.
     static func decimalText(_ mantissa: Int64, scale: Int) -> String {
-        var digits = String(mantissa.magnitude)
-        if digits.count <= scale { digits = String(repeating: "0", count: scale + 1 - digits.count) + digits }
-        digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-        return mantissa < 0 ? "-" + digits : digits
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            var position = buffer.count
+            var magnitude = mantissa.magnitude
+            var written = 0
+            while magnitude > 0 || written <= scale {
+                if written == scale {
+                    position -= 1
+                    buffer[position] = 0x2E
+                }
+                position -= 1
+                buffer[position] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                written += 1
+            }
+            if mantissa < 0 {
+                position -= 1
+                buffer[position] = 0x2D
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[position...]), as: UTF8.self)
+        }
     }
 
     static func readDecimal(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(DecodeError) -> String {
@@ -450,7 +467,7 @@ enum BinaryTree {
         var value = Double(n) / Double(d)
         for _ in 0..<k.magnitude { value = k > 0 ? value.nextUp : value.nextDown }
         guard value.isFinite else { return nil }
-        return "\(value)"
+        return value.description
     }
 
     /// The smallest-denominator (n, d, k) whose `ratioText` is `text`, from the continued fraction of its value;

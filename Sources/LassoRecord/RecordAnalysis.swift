@@ -77,3 +77,32 @@ public enum RecordAnalysis {
             .sorted { $0.bytes > $1.bytes }
     }
 }
+
+extension RecordAnalysis {
+    /// Writes every snapshot of `reader` again through `writer`, at its recorded time (the bench compares formats
+    /// and keyframe intervals on the same recorded data this way). Returns the number of snapshots written; stops
+    /// at the first damage.
+    public static func reencode(_ reader: RecordReader, into writer: RecordWriter) throws -> Int {
+        var written = 0
+        for (blockIndex, start) in reader.blocks.enumerated() {
+            let end = blockIndex + 1 < reader.blocks.count ? reader.blocks[blockIndex + 1] : reader.frames.count
+            let decoder = try BlockDecoder(version: reader.version)
+            var tree: JSONTree?
+            for index in start..<end {
+                for (t, fields) in try reader.records(reader.frames[index], decoder: decoder, readableUntil: nil) {
+                    if let key = fields["k"] {
+                        tree = key
+                    } else if let delta = fields["d"], tree != nil {
+                        try TreeDelta.apply(delta, to: &tree!)
+                    } else {
+                        throw RecordError.empty
+                    }
+                    try writer.append(tree: tree!, atMs: t)
+                    written += 1
+                }
+            }
+        }
+        try writer.close()
+        return written
+    }
+}

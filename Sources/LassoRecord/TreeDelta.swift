@@ -168,39 +168,52 @@ public enum TreeDelta {
     public static func apply(_ delta: JSONTree, to tree: inout JSONTree, depth: Int = 0) throws(ApplyError) {
         guard depth < JSONTree.maxDepth else { throw ApplyError(reason: "nested too deep") }
         guard case .object(let op) = delta, op.count <= 2 else { throw ApplyError(reason: "not an operation") }
-        if let value = op["v"], op.count == 1 {
-            tree = value
+        // The operation's one or two members read by iterating, not by a hashed look-up per possible key (this
+        // runs for every changed value of every record a seek decodes).
+        var kind = ""
+        var operand = JSONTree.null
+        var removed: JSONTree?
+        for (key, value) in op {
+            if key == "r" {
+                removed = value
+            } else {
+                guard kind.isEmpty else { throw ApplyError(reason: "unknown operation") }
+                kind = key
+                operand = value
+            }
+        }
+        guard removed == nil || kind == "o" else { throw ApplyError(reason: "unknown operation") }
+        if kind == "v" {
+            tree = operand
             return
         }
-        if let changes = op["o"] {
-            guard case .object(let members) = changes, case .object(var target) = tree else {
+        if kind == "o" {
+            guard case .object(let members) = operand, case .object(var target) = tree else {
                 throw ApplyError(reason: "object delta on a non-object")
             }
             tree = .null   // drop the second reference so the members mutate in place
-            if let removed = op["r"] {
+            if let removed {
                 guard case .array(let keys) = removed else { throw ApplyError(reason: "bad removal list") }
                 for key in keys {
                     guard case .string(let name) = key else { throw ApplyError(reason: "bad removal key") }
                     target[name] = nil
                 }
-            } else if op.count != 1 {
-                throw ApplyError(reason: "unknown operation")
             }
             for (key, memberDelta) in members {
-                if case .object(let inner) = memberDelta, inner.count == 1, let value = inner["v"] {
-                    target[key] = value
+                if case .object(let inner) = memberDelta, inner.count == 1, let only = inner.first, only.key == "v" {
+                    target[key] = only.value
                     continue
                 }
-                guard target[key] != nil else { throw ApplyError(reason: "delta for a missing member") }
-                // In place (the dictionary's modify accessor): one more look-up, no copy of the member.
-                try apply(memberDelta, to: &target[key]!, depth: depth + 1)
+                guard let index = target.index(forKey: key) else { throw ApplyError(reason: "delta for a missing member") }
+                // In place (the values' modify accessor): one look-up, no copy of the member.
+                try apply(memberDelta, to: &target.values[index], depth: depth + 1)
             }
             tree = .object(target)
             return
         }
-        guard op.count == 1, case .array(var items) = tree else { throw ApplyError(reason: "array delta on a non-array") }
-        if let script = op["e"] {
-            guard case .array(let steps) = script, steps.count % 3 == 0 else { throw ApplyError(reason: "bad edit script") }
+        guard case .array(var items) = tree else { throw ApplyError(reason: "array delta on a non-array") }
+        if kind == "e" {
+            guard case .array(let steps) = operand, steps.count % 3 == 0 else { throw ApplyError(reason: "bad edit script") }
             // Checked first, then applied in place from the last step back (earlier positions stay valid): the
             // feed's usual script drops a few events at the front and appends a few, which moves the elements
             // instead of copying (and retaining) all of them into a new array.
@@ -226,8 +239,8 @@ public enum TreeDelta {
             tree = .array(items)
             return
         }
-        if let entries = op["m"] {
-            guard case .array(let list) = entries else { throw ApplyError(reason: "bad element map") }
+        if kind == "m" {
+            guard case .array(let list) = operand else { throw ApplyError(reason: "bad element map") }
             var result: [JSONTree] = []
             result.reserveCapacity(list.count)
             for entry in list {
@@ -252,8 +265,8 @@ public enum TreeDelta {
             tree = .array(result)
             return
         }
-        if let changes = op["i"] {
-            guard case .array(let pairs) = changes, pairs.count % 2 == 0 else { throw ApplyError(reason: "bad element list") }
+        if kind == "i" {
+            guard case .array(let pairs) = operand, pairs.count % 2 == 0 else { throw ApplyError(reason: "bad element list") }
             tree = .null
             var k = 0
             while k < pairs.count {
