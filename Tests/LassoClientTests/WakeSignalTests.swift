@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import LassoClient
 
@@ -76,5 +77,43 @@ final class WakeSignalTests: XCTestCase {
         XCTAssertEqual(ClusterMonitor.wholeSecond(atOrAfter: 5_001), 6_000)
         XCTAssertEqual(ClusterMonitor.wholeSecond(atOrAfter: 5_999), 6_000)
         XCTAssertEqual(ClusterMonitor.wholeSecond(atOrAfter: -1), 0)
+    }
+
+    /// One timer serves every sleep: each entry fires once, not before its time (less the coalescing allowance), and
+    /// whatever the order they were scheduled in; a cancelled one never fires.
+    func testTheSharedTimerFiresEachEntryOnceAtItsTime() async {
+        let timer = SleepTimer.shared
+        let fired = Mutex<[Int: Int64]>([:])
+        let start = ContinuousClock.now
+        var random = IncrementalFeedNamingTests.Random(state: 17)
+        var delays: [Int: Int64] = [:]
+        var cancelled: [Int] = []
+        for index in 0..<40 {
+            let id = timer.newID()
+            let ms = Int64(random.next(300))
+            delays[id] = ms
+            timer.schedule(id, afterMs: ms) {
+                fired.withLock { f in
+                    XCTAssertNil(f[id], "fired twice")
+                    f[id] = Self.ms(since: start)
+                }
+            }
+            if index % 5 == 0 {
+                timer.cancel(id)
+                cancelled.append(id)
+            }
+        }
+        let expected = delays.count - cancelled.count
+        while fired.withLock({ $0.count }) < expected && Self.ms(since: start) < 20_000 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        // One more beat past the latest deadline, so a cancelled entry that wrongly fired would have.
+        _ = await WakeSignal().sleep(ms: 50)
+        let result = fired.withLock { $0 }
+        XCTAssertEqual(result.count, expected)
+        for id in cancelled { XCTAssertNil(result[id], "cancelled entry fired") }
+        for (id, at) in result {
+            XCTAssertGreaterThanOrEqual(at, delays[id]! - Int64(SleepTimer.coalesceMs), "entry \(id) early")
+        }
     }
 }

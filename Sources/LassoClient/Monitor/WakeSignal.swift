@@ -22,14 +22,15 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns after `ms`, or early on a `wakeAll` made after this call began. False when the task was cancelled.
-    /// One continuation and one dispatch timer per sleep: a task group racing a `Task.sleep` child against a waiting
-    /// child made several jobs per sleep (two child tasks, their cancellation, the group), each a possible thread
-    /// wake-up, and the pollers sleep several times a second.
+    /// One continuation per sleep, timed by the shared `SleepTimer`: a task group racing a `Task.sleep` child
+    /// against a waiting child made several jobs per sleep, and a timer of its own per sleeper made a timer
+    /// wake-up per poller, though the pollers wake on the same beat.
     func sleep(ms: Int64) async -> Bool {
         let (generation, id) = waiters.withLock { w -> (Int, Int) in
             w.nextID += 1
             return (w.generation, w.nextID)
         }
+        let timerID = SleepTimer.shared.newID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = waiters.withLock { w -> Bool in
@@ -44,14 +45,91 @@ final class WakeSignal: Sendable {
                 }
                 // Whichever comes first takes the continuation out (timer, `wakeAll`, cancellation); the others
                 // find nothing to resume.
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(min(max(ms, 0), Int64(Int32.max))))) {
+                SleepTimer.shared.schedule(timerID, afterMs: ms) {
                     self.waiters.withLock { $0.sleeping.removeValue(forKey: id) }?.resume()
                 }
             }
         } onCancel: {
             waiters.withLock { $0.sleeping.removeValue(forKey: id) }?.resume()
         }
+        SleepTimer.shared.cancel(timerID)
         return !Task.isCancelled
+    }
+}
+
+/// One dispatch timer for every `WakeSignal` sleep in the process, set to the earliest deadline: the pollers of
+/// every node, the publisher and the metrics loop sleep to the same beat (`ClusterMonitor.pauseAligned`), and a
+/// timer each woke the process once per sleeper. Deadlines within `coalesceMs` of the one that fires are served by
+/// the same wake-up (a sleep may end that much early).
+final class SleepTimer: Sendable {
+    static let shared = SleepTimer()
+    static let coalesceMs: UInt64 = 2
+
+    private struct Entry {
+        var deadline: UInt64
+        var fire: @Sendable () -> Void
+    }
+    private struct State {
+        var nextID = 0
+        var entries: [Int: Entry] = [:]
+        /// The deadline the dispatch timer is set for (nil: not set).
+        var armed: UInt64?
+        let source: any DispatchSourceTimer
+    }
+    private let state: Mutex<State>
+
+    init() {
+        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "lassotop.sleep-timer"))
+        source.schedule(deadline: .distantFuture)
+        source.setEventHandler { SleepTimer.shared.fire() }
+        source.activate()
+        state = Mutex(State(source: source))
+    }
+
+    func newID() -> Int {
+        state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+    }
+
+    /// Calls `fire` (on the timer's queue; keep it short) once `ms` have passed, unless `cancel(id)` came first.
+    func schedule(_ id: Int, afterMs ms: Int64, _ fire: @escaping @Sendable () -> Void) {
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, min(ms, 86_400_000))) * 1_000_000
+        state.withLock { s in
+            s.entries[id] = Entry(deadline: deadline, fire: fire)
+            // Set under the lock, so a later deadline set by `fire` cannot overwrite an earlier one set here.
+            if s.armed.map({ deadline < $0 }) ?? true {
+                s.armed = deadline
+                s.source.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(1))
+            }
+        }
+    }
+
+    /// Forgets `id` (woken early or done). The timer stays set; when it fires it finds nothing for it.
+    func cancel(_ id: Int) {
+        _ = state.withLock { $0.entries.removeValue(forKey: id) }
+    }
+
+    private func fire() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let due = state.withLock { s -> [@Sendable () -> Void] in
+            var due: [@Sendable () -> Void] = []
+            var next: UInt64?
+            let limit = now &+ Self.coalesceMs * 1_000_000
+            for (id, entry) in s.entries {
+                if entry.deadline <= limit {
+                    due.append(entry.fire)
+                    s.entries[id] = nil
+                } else {
+                    next = min(next ?? entry.deadline, entry.deadline)
+                }
+            }
+            s.armed = next
+            if let next { s.source.schedule(deadline: DispatchTime(uptimeNanoseconds: next), leeway: .milliseconds(1)) }
+            return due
+        }
+        for fire in due { fire() }
     }
 }
 
