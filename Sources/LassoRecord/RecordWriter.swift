@@ -101,7 +101,8 @@ public final class RecordWriter: @unchecked Sendable {
                 line = .object(["t": .int(t), "k": tree])
                 _keyframes += 1
             } else {
-                line = .object(["t": .int(t), "d": TreeDelta.diff(previous!, tree) ?? .object(["o": .object([:])])])
+                line = .object(["t": .int(t), "d": TreeDelta.diff(previous!, tree, bare: options.formatVersion >= 3)
+                    ?? .object(["o": .object([:])])])
             }
             previous = tree
             var bytes: [UInt8] = []

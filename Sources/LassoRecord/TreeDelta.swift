@@ -6,6 +6,7 @@
 ///   {"e": [keep, remove, [insert…], …]} array edit script: triples applied left to right, the rest kept
 ///   {"i": [index, delta, …]}       array of the same length: change these elements in place
 ///   {"m": [n | [n, delta] | {"v": X}, …]} short list of objects with an identity, rebuilt element by element
+///   X (not an object)              replace with X — written for members and elements in format 3 (`bare`), read in any
 /// The feed (newest events appended, oldest dropped, a late event inserted) and the shifting histories become short
 /// edit scripts; a node whose counters moved becomes an in-place element delta.
 public enum TreeDelta {
@@ -14,17 +15,20 @@ public enum TreeDelta {
         public var description: String { "bad delta: \(reason)" }
     }
 
-    /// The delta from `old` to `new`, or nil when they are equal.
-    public static func diff(_ old: JSONTree, _ new: JSONTree) -> JSONTree? {
+    /// The delta from `old` to `new`, or nil when they are equal. With `bare` (format 3), a member or element
+    /// replaced by a value that is not an object is written as that value alone instead of `{"v": X}` (a delta is
+    /// always an object, so it cannot be mistaken): most changes of a metrics refresh are such figures, and the
+    /// wrapper cost bytes and an allocation each to read back.
+    public static func diff(_ old: JSONTree, _ new: JSONTree, bare: Bool = false) -> JSONTree? {
         if old == new { return nil }
         switch (old, new) {
         case (.object(let a), .object(let b)):
             var changes: [String: JSONTree] = [:]
             for (key, value) in b {
                 if let previous = a[key] {
-                    if let delta = diff(previous, value) { changes[key] = delta }
+                    if let delta = diff(previous, value, bare: bare) { changes[key] = unwrapped(delta, bare: bare) }
                 } else {
-                    changes[key] = .object(["v": value])
+                    changes[key] = unwrapped(.object(["v": value]), bare: bare)
                 }
             }
             let removed = a.keys.filter { b[$0] == nil }.sorted()
@@ -32,19 +36,26 @@ public enum TreeDelta {
             if !removed.isEmpty { op["r"] = .array(removed.map { .string($0) }) }
             return .object(op)
         case (.array(let a), .array(let b)):
-            return arrayDelta(a, b)
+            return arrayDelta(a, b, bare: bare)
         default:
             return .object(["v": new])
         }
     }
 
+    /// `{"v": X}` as X alone when `bare` and X is not an object.
+    static func unwrapped(_ delta: JSONTree, bare: Bool) -> JSONTree {
+        guard bare, case .object(let op) = delta, op.count == 1, let value = op["v"] else { return delta }
+        if case .object = value { return delta }
+        return value
+    }
+
     /// Window searched for the next match after a mismatch; the feed's late events land within a few dozen places.
     static let searchWindow = 64
 
-    static func arrayDelta(_ a: [JSONTree], _ b: [JSONTree]) -> JSONTree {
+    static func arrayDelta(_ a: [JSONTree], _ b: [JSONTree], bare: Bool = false) -> JSONTree {
         // Short lists of objects with an identity (providers, methods, per-node figures) are re-sorted as their
         // figures move: match elements by identity so a moved element costs an index, not a copy.
-        if let keyed = keyedDelta(a, b) { return keyed }
+        if let keyed = keyedDelta(a, b, bare: bare) { return keyed }
         // Edit script by greedy matching: cheap (linear plus bounded searches at mismatches) and always correct;
         // it is only a size optimisation when it is not minimal.
         var script: [JSONTree] = []
@@ -110,7 +121,7 @@ public enum TreeDelta {
                 changed += 1
                 if changed > inserted { break }
                 inPlace.append(.int(Int64(index)))
-                inPlace.append(diff(a[index], b[index]) ?? .object(["v": b[index]]))
+                inPlace.append(unwrapped(diff(a[index], b[index], bare: bare) ?? .object(["v": b[index]]), bare: bare))
             }
             if changed <= inserted { return .object(["i": .array(inPlace)]) }
         }
@@ -124,7 +135,7 @@ public enum TreeDelta {
 
     /// {"m": [entry…]}: the new array element by element — `n` is old element n unchanged, `[n, delta]` old element n
     /// changed, `{"v": X}` a new element. Nil when the lists have no identity or their order did not change.
-    static func keyedDelta(_ a: [JSONTree], _ b: [JSONTree]) -> JSONTree? {
+    static func keyedDelta(_ a: [JSONTree], _ b: [JSONTree], bare: Bool = false) -> JSONTree? {
         guard !a.isEmpty, !b.isEmpty, a.count <= keyedLimit, b.count <= keyedLimit else { return nil }
         var objectsA: [[String: JSONTree]] = []
         var objectsB: [[String: JSONTree]] = []
@@ -152,7 +163,7 @@ public enum TreeDelta {
         var entries: [JSONTree] = []
         for (position, id) in idsB.enumerated() {
             if let n = oldIndex[id] {
-                if let delta = diff(a[n], b[position]) {
+                if let delta = diff(a[n], b[position], bare: bare) {
                     entries.append(.array([.int(Int64(n)), delta]))
                 } else {
                     entries.append(.int(Int64(n)))
@@ -167,7 +178,11 @@ public enum TreeDelta {
     /// Applies `delta` to `tree` in place. Every index and count is checked: a hostile delta throws, never traps.
     public static func apply(_ delta: JSONTree, to tree: inout JSONTree, depth: Int = 0) throws(ApplyError) {
         guard depth < JSONTree.maxDepth else { throw ApplyError(reason: "nested too deep") }
-        guard case .object(let op) = delta, op.count <= 2 else { throw ApplyError(reason: "not an operation") }
+        guard case .object(let op) = delta else {
+            tree = delta   // a bare replacement (format 3)
+            return
+        }
+        guard op.count <= 2 else { throw ApplyError(reason: "not an operation") }
         // The operation's one or two members read by iterating, not by a hashed look-up per possible key (this
         // runs for every changed value of every record a seek decodes).
         var kind = ""
@@ -200,7 +215,11 @@ public enum TreeDelta {
                 }
             }
             for (key, memberDelta) in members {
-                if case .object(let inner) = memberDelta, inner.count == 1, let only = inner.first, only.key == "v" {
+                guard case .object(let inner) = memberDelta else {
+                    target[key] = memberDelta   // a bare replacement or new member (format 3)
+                    continue
+                }
+                if inner.count == 1, let only = inner.first, only.key == "v" {
                     target[key] = only.value
                     continue
                 }

@@ -59,11 +59,12 @@ final class FormatTests: XCTestCase {
                 return value(1)
             }
         }
-        for _ in 0..<3_000 {
+        for round in 0..<6_000 {
             let a = value(0)
             let b = Bool.random(using: &random) ? mutate(a) : value(0)
             var applied = a
-            if let delta = TreeDelta.diff(a, b) {
+            // Both forms: replacements wrapped as {"v": X} (formats 1 and 2) and bare (format 3).
+            if let delta = TreeDelta.diff(a, b, bare: round % 2 == 1) {
                 // The delta survives serialization (it is stored as JSON).
                 try TreeDelta.apply(try JSONTree.parse(delta.serialized()), to: &applied)
             }
