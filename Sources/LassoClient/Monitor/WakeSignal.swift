@@ -79,7 +79,8 @@ final class SleepTimer: Sendable {
     private let state: Mutex<State>
 
     init() {
-        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "lassotop.sleep-timer"))
+        // On the global queue: a queue of its own targets an overcommit queue, which started a thread of its own.
+        let source = DispatchSource.makeTimerSource(queue: .global())
         source.schedule(deadline: .distantFuture)
         source.setEventHandler { SleepTimer.shared.fire() }
         source.activate()
