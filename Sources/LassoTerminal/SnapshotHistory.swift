@@ -2,17 +2,18 @@ import LassoCore
 import LassoTUI
 
 /// Live time travel (`[`/`]`): the snapshots the dashboard saw in the last `spanMs`, one kept per `everyMs` so
-/// 15 minutes stay a bounded handful (90 at 10 s) however fast the monitor publishes. Each keeps the newest
-/// `feedLimit` events of its feed: a full feed is 1,000 events of 336 bytes, and 90 of them would hold 30 MB.
-/// Times are the snapshots' own `generatedAtMs`: no clock here.
+/// 15 minutes stay a bounded handful (45 at 20 s; a step is a minute and the header shows the true distance)
+/// however fast the monitor publishes. Each keeps the newest `feedLimit` events of its feed (two screens): a full
+/// feed is 1,000 events of 336 bytes, and 45 of them would hold 15 MB, capped 2.3 MB — what a dashboard left running
+/// all day holds for it. Times are the snapshots' own `generatedAtMs`: no clock here.
 public struct SnapshotHistory {
-    public static let feedLimit = 250
+    public static let feedLimit = 150
 
     public let spanMs: Int64
     public let everyMs: Int64
     public private(set) var entries: [ClusterSnapshot] = []
 
-    public init(spanMs: Int64 = UIState.travelLimitMs, everyMs: Int64 = 10_000) {
+    public init(spanMs: Int64 = UIState.travelLimitMs, everyMs: Int64 = 20_000) {
         self.spanMs = spanMs
         self.everyMs = everyMs
     }

@@ -55,8 +55,10 @@ public struct FeedBuffer: Sendable {
 
     public init(options: FeedOptions = FeedOptions()) {
         self.options = options
-        seen = Set(minimumCapacity: min(options.maxIdentities, 1 << 16))
-        arrivals = Deque(minimumCapacity: min(options.maxIdentities, 1 << 16))
+        // Grown as identities arrive, not reserved for `maxIdentities`: a reserved 50,000-entry set is 3 MB whose
+        // pages the hashed inserts touch one by one, so a dashboard's resident memory crept up for minutes.
+        seen = []
+        arrivals = Deque()
         display = Deque(minimumCapacity: options.displayCapacity + 1)
         sampler = SuccessSampler(budget: options.successBudgetPerSecond, seed: options.samplingSeed)
     }
