@@ -21,6 +21,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Only run figures whose group contains this text (dedup, aggregate, decode, render, poll, hub, startup, idle, record, soak).")
     var only: String?
 
+    @Option(help: "Idle window in seconds (960: peak RSS of a dashboard left running, live time travel's 15 minutes full).")
+    var idleSeconds: Int = 30
+
     @Option(help: "The lassotop binary for the idle figure (default: the one next to this binary).")
     var lassotop: String?
 
@@ -47,7 +50,7 @@ struct Bench: AsyncParsableCommand {
         }
         if wanted("idle") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
-            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop") { report(figure) }
+            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop", seconds: Double(max(5, idleSeconds))) { report(figure) }
         }
         if wanted("record") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
