@@ -5,28 +5,34 @@ import LassoCore
 enum FeedColumns {
     typealias Column = TableColumn<FeedEvent>
 
-    /// What the METHOD / EVENT, PROVIDER, DUR and RESULT cells show for an event.
-    struct Description {
-        var what: String
-        var provider: String
-        var duration = ""
-        var result = ""
+    /// What the METHOD / EVENT, PROVIDER, DUR and RESULT cells show for an event, one function each: each cell of
+    /// every drawn row asks for its own (building all four per cell formatted each row four times over).
+    static func what(_ event: FeedEvent, _ env: CellEnv) -> String {
+        switch event.kind {
+        case .routing: return event.method ?? "?"
+        case .circuit: return "circuit \(event.from ?? "?") \(env.arrow) \(event.to ?? "?")" + (event.reason.map { " (\($0))" } ?? "")
+        case .cluster: return event.message ?? ""
+        }
     }
 
-    static func describe(_ event: FeedEvent, _ env: CellEnv) -> Description {
+    static func provider(_ event: FeedEvent, _ env: CellEnv) -> String {
         let provider = event.providerLabel ?? ""
+        return event.kind == .routing && !provider.isEmpty ? env.arrow + " " + provider : provider
+    }
+
+    static func duration(_ event: FeedEvent) -> String {
+        guard event.kind == .routing else { return "" }
+        return event.durationMs.map { Format.ms(Double($0)) } ?? ""
+    }
+
+    static func result(_ event: FeedEvent, _ env: CellEnv) -> String {
         switch event.kind {
         case .routing:
             var result = event.result == "error" ? "ERR" : (event.result == "success" ? "ok" : (event.result ?? ""))
             if event.failoverCount > 0 { result += env.unicode ? " ↻\(event.failoverCount)" : " F\(event.failoverCount)" }
-            return Description(what: event.method ?? "?", provider: provider.isEmpty ? provider : env.arrow + " " + provider,
-                               duration: event.durationMs.map { Format.ms(Double($0)) } ?? "", result: result)
-        case .circuit:
-            return Description(what: "circuit \(event.from ?? "?") \(env.arrow) \(event.to ?? "?")" + (event.reason.map { " (\($0))" } ?? ""),
-                               provider: provider, result: event.to == "open" ? "OPEN" : "")
-        case .cluster:
-            return Description(what: event.message ?? "", provider: provider,
-                               result: ["info": "info", "warning": "warn", "critical": "crit"][(event.severity ?? .info).rawValue] ?? "")
+            return result
+        case .circuit: return event.to == "open" ? "OPEN" : ""
+        case .cluster: return ["info": "info", "warning": "warn", "critical": "crit"][(event.severity ?? .info).rawValue] ?? ""
         }
     }
 
@@ -51,15 +57,15 @@ enum FeedColumns {
             TableCell(e.chainLabel ?? env.dash)
         },
         Column("what", title: "METHOD / EVENT", width: .flexible(min: 16), priority: 0,
-               export: [ExportField("method") { e, _ in e.method ?? "" }]) { e, env in TableCell(describe(e, env).what) },
+               export: [ExportField("method") { e, _ in e.method ?? "" }]) { e, env in TableCell(what(e, env)) },
         Column("provider", title: "PROVIDER", width: .flexible(min: 12, share: 0), priority: 0,
-               export: [ExportField("provider") { e, _ in e.providerID ?? "" }]) { e, env in TableCell(describe(e, env).provider) },
+               export: [ExportField("provider") { e, _ in e.providerID ?? "" }]) { e, env in TableCell(provider(e, env)) },
         Column("duration", title: "DUR", width: .fixed(6), align: .right, priority: 1,
                export: [ExportField("duration_ms") { e, _ in e.durationMs.map(String.init) ?? "" }]) { e, env in
-            TableCell(describe(e, env).duration)
+            TableCell(duration(e))
         },
         Column("result", title: "RESULT", width: .fixed(6), priority: 0,
-               export: [ExportField("result") { e, _ in e.result ?? e.severity?.rawValue ?? "" }]) { e, env in TableCell(describe(e, env).result) },
+               export: [ExportField("result") { e, _ in e.result ?? e.severity?.rawValue ?? "" }]) { e, env in TableCell(result(e, env)) },
         .exportOnly([ExportField("failovers") { e, _ in String(e.failoverCount) }, ExportField("from") { e, _ in e.from ?? "" },
                      ExportField("to") { e, _ in e.to ?? "" }, ExportField("message") { e, _ in e.message ?? e.reason ?? "" },
                      ExportField("request_id") { e, _ in e.requestID ?? "" }]),
