@@ -3,6 +3,7 @@ import Foundation
 import LassoClient
 import LassoCore
 import LassoDemo
+import LassoTerminal
 import Logging
 import ServiceLifecycle
 
@@ -19,6 +20,8 @@ struct Lassotop: AsyncParsableCommand {
     /// ArgumentParser's own entry point, except that a usage error is one line on stderr and exit 64 (its default
     /// adds the usage text); help, --version and explicit exit codes behave as usual.
     static func main() async {
+        // Before any other thread allocates: a thread that did would already have an arena of its own.
+        HeapTuning.useOneArena()
         let arguments = Array(CommandLine.arguments.dropFirst())
         // `lassotop --help`: the dashboard is the default command, so its flags belong on the first help page.
         if arguments == ["--help"] || arguments == ["-h"] {
