@@ -60,7 +60,7 @@ final class WakeSignal: Sendable {
 /// One dispatch timer for every `WakeSignal` sleep in the process, set to the earliest deadline: the pollers of
 /// every node, the publisher and the metrics loop sleep to the same beat (`ClusterMonitor.pauseAligned`), and a
 /// timer each woke the process once per sleeper. Deadlines within `coalesceMs` of the one that fires are served by
-/// the same wake-up (a sleep may end that much early).
+/// the same wake-up, and the timer is not moved earlier by less than that (a sleep may end that much early or late).
 final class SleepTimer: Sendable {
     static let shared = SleepTimer()
     static let coalesceMs: UInt64 = 2
@@ -99,8 +99,10 @@ final class SleepTimer: Sendable {
         let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, min(ms, 86_400_000))) * 1_000_000
         state.withLock { s in
             s.entries[id] = Entry(deadline: deadline, fire: fire)
-            // Set under the lock, so a later deadline set by `fire` cannot overwrite an earlier one set here.
-            if s.armed.map({ deadline < $0 }) ?? true {
+            // Set under the lock, so a later deadline set by `fire` cannot overwrite an earlier one set here. Not
+            // moved for a deadline less than `coalesceMs` before the one set: the pollers aim at the same beat from
+            // slightly different instants, and each move of the timer is a wake-up of libdispatch's timer thread.
+            if s.armed.map({ deadline &+ Self.coalesceMs * 1_000_000 < $0 }) ?? true {
                 s.armed = deadline
                 s.source.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(1))
             }
