@@ -1,12 +1,14 @@
-/// The compact binary form of a record (format version 2, docs/replay.md "Records"): the same tree a version-1 file
-/// stores as a JSON line, written so that the compressor sees far fewer bytes and far less noise —
+/// The compact binary form of a record (format versions 2 and 3, docs/replay.md "The file format"): the same tree a
+/// version-1 file stores as a JSON line, written so that the compressor sees far fewer bytes and far less noise —
 ///
 /// - strings are interned per block: the first occurrence is written out and numbered, later ones are the number
 ///   (keys, node, chain, provider and method names, enum values …);
-/// - request ids and other hex or base64url tokens are stored as their raw bytes (16 bytes instead of 32 hex digits);
+/// - request ids and other hex or base64url tokens are stored as their raw bytes (16 bytes instead of 32 hex digits),
+///   in version 3 in the chunk's token section, outside the compressed stream;
 /// - integers are zigzag varints, written as the difference from the previous integer under the same key when that
 ///   is shorter (event and record times become a byte or two);
-/// - other numbers keep their exact decimal text, so decoding gives the same `Double`s.
+/// - other numbers keep their exact decimal text, so decoding gives the same `Double`s (version 3 stores them as a
+///   ratio or a decimal when that is shorter and gives back the same text).
 ///
 /// The encoder and decoder keep the same per-block state and start empty at each block (keyframe), so a block
 /// decodes without anything before it. The decoder bounds every count, length, index and depth: a hostile file

@@ -6,15 +6,14 @@ import CLzma
 /// block's keyframe.
 enum LzmaSettings {
     static let preset: UInt32 = 6
-    /// A block (five minutes of a 10-node cluster) is about 1.5 MB before compression; a larger dictionary gains
+    /// A block (six minutes of a 10-node cluster) is about 1.4 MB before compression; a larger dictionary gains
     /// nothing measurable and costs encoder memory (about 11 × the dictionary).
     static let dictionarySize: UInt32 = 1 << 20
 }
 
 final class LzmaEncoder: BlockCompressor {
     private let stream: UnsafeMutablePointer<lzma_stream>
-    /// Output scratch kept between calls (a fresh zero-filled one per call cost more than the compression of a
-    /// small record).
+    /// Output scratch kept between calls (not a fresh zero-filled 64 KiB for every record appended).
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     init() throws(ZlibError) {

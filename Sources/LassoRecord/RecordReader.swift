@@ -241,8 +241,9 @@ public final class RecordReader: @unchecked Sendable {
     }
 }
 
-/// Decodes the chunks of one block, in order: the decompressor and (version 2) the binary records' string table and
-/// integer bases carry from chunk to chunk; (version 1) a partial JSON line carries to the next chunk.
+/// Decodes the chunks of one block, in order: the decompressor and (versions 2 and 3) the binary records' string
+/// table and integer bases carry from chunk to chunk, (version 3) each chunk brings its own token section;
+/// (version 1) a partial JSON line carries to the next chunk.
 final class BlockDecoder {
     struct Failure: Error {
         var reason: String
