@@ -126,15 +126,23 @@ public final class NodeHTTPClient: Sendable {
     /// head, so without this a node trickling its body slower than the read timeout holds the poll indefinitely.
     static func withDeadline<T: Sendable>(_ timeout: Duration,
                                           _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
-            return value
+        // The deadline is an entry on the monitor's shared sleep timer (Monitor/WakeSignal.swift), not a `Task.sleep`
+        // child: that armed a dispatch timer per request and fired it, long after the reply, `timeout` later.
+        let task = Task { try await operation() }
+        let expired = RaisedFlag()
+        let timer = SleepTimer.shared
+        let id = timer.newID()
+        let ms = timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        timer.schedule(id, afterMs: ms) {
+            expired.raise()
+            task.cancel()
+        }
+        defer { timer.cancel(id) }
+        do {
+            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        } catch {
+            if expired.take() { throw DeadlineExceeded() }
+            throw error
         }
     }
 
