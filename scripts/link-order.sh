@@ -45,6 +45,7 @@ for path in sys.argv[1:]:
         if kind == "fn" and not callee and current and current.endswith("/lassotop"):
             function = re.sub(r"'\d+$", "", functions.get(number, ""))
             if function and not function.startswith("0x"): seen.setdefault(function, None)
-print("\n".join(seen))
+# Sorted: which functions, not their order, is what keeps the resident set small, and a sorted list diffs well.
+print("\n".join(sorted(seen)))
 PY
 echo "scripts/link-order.txt: $(wc -l < "$here/link-order.txt") functions"
