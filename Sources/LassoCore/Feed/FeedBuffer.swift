@@ -55,10 +55,12 @@ public struct FeedBuffer: Sendable {
 
     public init(options: FeedOptions = FeedOptions()) {
         self.options = options
-        // Grown as identities arrive, not reserved for `maxIdentities`: a reserved 50,000-entry set is 3 MB whose
-        // pages the hashed inserts touch one by one, so a dashboard's resident memory crept up for minutes.
+        // The set grows as identities arrive instead of reserving `maxIdentities`: a reserved 50,000-entry set is
+        // 3 MB whose pages the hashed inserts touch one by one, so a dashboard's resident memory crept up for
+        // minutes. The FIFO stays reserved: a ring touches its pages in order, and grown by doubling it kept
+        // growing after the window was full (docs/performance.md "Peak RSS").
         seen = []
-        arrivals = Deque()
+        arrivals = Deque(minimumCapacity: min(options.maxIdentities, 1 << 16))
         display = Deque(minimumCapacity: options.displayCapacity + 1)
         sampler = SuccessSampler(budget: options.successBudgetPerSecond, seed: options.samplingSeed)
     }
