@@ -247,22 +247,7 @@ final class FormatTests: XCTestCase {
     func testVersion1FilesStillReadAndUnknownVersionsAreRefused() throws {
         let path = temporaryPath("v1")
         defer { unlink(path) }
-        var options = RecordWriterOptions(keyframeIntervalMs: 5_000, flushIntervalMs: 1_000)
-        options.formatVersion = 1
-        let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000), options: options)
-        var generator = SyntheticCluster(nodes: 3, seed: 5)
-        var written: [ClusterSnapshot] = []
-        for step in 0..<60 {
-            let snapshot = generator.next(atMs: 1_000_000 + Int64(step) * 250)
-            try writer.append(snapshot)
-            written.append(snapshot)
-        }
-        try writer.close()
-        let reader = try RecordReader.open(path: path)
-        XCTAssertEqual(reader.version, 1)
-        XCTAssertEqual(reader.header.format, "lassotop.record/1")
-        XCTAssertEqual(try reader.allRecordTimes(), written.map(\.generatedAtMs))
-        for snapshot in written { XCTAssertEqual(try reader.snapshot(at: snapshot.generatedAtMs), snapshot) }
+        try writeAndReadBack(version: 1, seed: 5, path: path)
 
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[8] = 9
@@ -277,10 +262,16 @@ final class FormatTests: XCTestCase {
     func testVersion2FilesStillRead() throws {
         let path = temporaryPath("v2")
         defer { unlink(path) }
+        try writeAndReadBack(version: 2, seed: 6, path: path)
+    }
+
+    /// Writes 60 synthetic snapshots in format `version` to `path`, then checks the file reads as that version and
+    /// replays every one of them field for field.
+    func writeAndReadBack(version: UInt8, seed: UInt64, path: String) throws {
         var options = RecordWriterOptions(keyframeIntervalMs: 5_000, flushIntervalMs: 1_000)
-        options.formatVersion = 2
+        options.formatVersion = version
         let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000), options: options)
-        var generator = SyntheticCluster(nodes: 3, seed: 6)
+        var generator = SyntheticCluster(nodes: 3, seed: seed)
         var written: [ClusterSnapshot] = []
         for step in 0..<60 {
             let snapshot = generator.next(atMs: 1_000_000 + Int64(step) * 250)
@@ -289,8 +280,8 @@ final class FormatTests: XCTestCase {
         }
         try writer.close()
         let reader = try RecordReader.open(path: path)
-        XCTAssertEqual(reader.version, 2)
-        XCTAssertEqual(reader.header.format, "lassotop.record/2")
+        XCTAssertEqual(reader.version, version)
+        XCTAssertEqual(reader.header.format, "lassotop.record/\(version)")
         XCTAssertEqual(try reader.allRecordTimes(), written.map(\.generatedAtMs))
         for snapshot in written { XCTAssertEqual(try reader.snapshot(at: snapshot.generatedAtMs), snapshot) }
     }
