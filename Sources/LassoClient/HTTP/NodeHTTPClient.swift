@@ -66,6 +66,9 @@ public final class NodeHTTPClient: Sendable {
         // timeout would report every down node as taking the timeout. The poller asks again next interval anyway.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
+        // No tracer: the default is the process's (no-op) one, and a span per request cost ~10 % of an idle
+        // dashboard's HTTP work (docs/performance.md, "Idle").
+        configuration.tracing.tracer = nil
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

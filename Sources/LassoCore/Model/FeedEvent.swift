@@ -2,6 +2,10 @@ import Foundation
 
 /// One entry of the activity feed. `routing` and `circuit` come from nodes (events endpoint v1, docs/events-protocol.md)
 /// or a JSON-lines source; `cluster` entries are derived by lassotop itself (node down, coverage change, alerts …).
+///
+/// The fields live in one shared box, copied on write: an event sits in the feed buffer, the named list, every
+/// snapshot and the TUI's rows at once, and a thousand of them are handed on every second. Copying one is then a
+/// single retain instead of one per string field (docs/performance.md, "Idle").
 public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable { case routing, circuit, cluster }
     public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
@@ -10,64 +14,133 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
 
-    public var kind: Kind
+    /// The kind of entry.
+    public var kind: Kind {
+        get { storage.kind }
+        set { unique().kind = newValue }
+    }
     /// Wall-clock milliseconds at the origin.
-    public var ts: Int64
-    public var requestID: String?
-    public var profile: String?
-    public var sourceNodeID: String?
-    public var chainID: Int?
-    public var chain: String?
-    public var method: String?
-    public var strategy: String?
-    public var providerID: String?
-    public var transport: String?
-    public var durationMs: Int?
+    public var ts: Int64 {
+        get { storage.ts }
+        set { unique().ts = newValue }
+    }
+    public var requestID: String? {
+        get { storage.requestID }
+        set { unique().requestID = newValue }
+    }
+    public var profile: String? {
+        get { storage.profile }
+        set { unique().profile = newValue }
+    }
+    public var sourceNodeID: String? {
+        get { storage.sourceNodeID }
+        set { unique().sourceNodeID = newValue }
+    }
+    public var chainID: Int? {
+        get { storage.chainID }
+        set { unique().chainID = newValue }
+    }
+    public var chain: String? {
+        get { storage.chain }
+        set { unique().chain = newValue }
+    }
+    public var method: String? {
+        get { storage.method }
+        set { unique().method = newValue }
+    }
+    public var strategy: String? {
+        get { storage.strategy }
+        set { unique().strategy = newValue }
+    }
+    public var providerID: String? {
+        get { storage.providerID }
+        set { unique().providerID = newValue }
+    }
+    public var transport: String? {
+        get { storage.transport }
+        set { unique().transport = newValue }
+    }
+    public var durationMs: Int? {
+        get { storage.durationMs }
+        set { unique().durationMs = newValue }
+    }
     /// "success" or "error" for routing events.
-    public var result: String?
-    public var requestOrigin: String?
-    public var failoverCount: Int
-    // circuit events
-    public var from: String?
-    public var to: String?
-    public var reason: String?
-    // cluster events
-    public var severity: Severity?
-    public var message: String?
+    public var result: String? {
+        get { storage.result }
+        set { unique().result = newValue }
+    }
+    public var requestOrigin: String? {
+        get { storage.requestOrigin }
+        set { unique().requestOrigin = newValue }
+    }
+    public var failoverCount: Int {
+        get { storage.failoverCount }
+        set { unique().failoverCount = newValue }
+    }
+    /// circuit events
+    public var from: String? {
+        get { storage.from }
+        set { unique().from = newValue }
+    }
+    public var to: String? {
+        get { storage.to }
+        set { unique().to = newValue }
+    }
+    public var reason: String? {
+        get { storage.reason }
+        set { unique().reason = newValue }
+    }
+    /// cluster events
+    public var severity: Severity? {
+        get { storage.severity }
+        set { unique().severity = newValue }
+    }
+    public var message: String? {
+        get { storage.message }
+        set { unique().message = newValue }
+    }
     /// The node lassotop fetched this copy from (display only; never part of the identity).
-    public var relayNode: String?
-    /// The configured name of the node the event belongs to (`FeedNaming`), set when a snapshot is frozen; the
-    /// node's own id stays in `sourceNodeID`. Display only; never part of the identity.
-    public var node: String?
+    public var relayNode: String? {
+        get { storage.relayNode }
+        set { unique().relayNode = newValue }
+    }
+    /// The configured name of the node the event belongs to (`FeedNaming`), set when a snapshot is frozen; the node's own id stays in `sourceNodeID`. Display only; never part of the identity.
+    public var node: String? {
+        get { storage.node }
+        set { unique().node = newValue }
+    }
     /// The provider's display name, as the providers table shows it (`FeedNaming`). Display only.
-    public var providerName: String?
+    public var providerName: String? {
+        get { storage.providerName }
+        set { unique().providerName = newValue }
+    }
 
     public init(kind: Kind = .routing, ts: Int64, requestID: String? = nil, profile: String? = nil, sourceNodeID: String? = nil,
                 chainID: Int? = nil, chain: String? = nil, method: String? = nil, strategy: String? = nil,
                 providerID: String? = nil, transport: String? = nil, durationMs: Int? = nil, result: String? = nil,
                 requestOrigin: String? = nil, failoverCount: Int = 0, from: String? = nil, to: String? = nil,
                 reason: String? = nil, severity: Severity? = nil, message: String? = nil, relayNode: String? = nil) {
-        self.kind = kind
-        self.ts = ts
-        self.requestID = requestID
-        self.profile = profile
-        self.sourceNodeID = sourceNodeID
-        self.chainID = chainID
-        self.chain = chain
-        self.method = method
-        self.strategy = strategy
-        self.providerID = providerID
-        self.transport = transport
-        self.durationMs = durationMs
-        self.result = result
-        self.requestOrigin = requestOrigin
-        self.failoverCount = failoverCount
-        self.from = from
-        self.to = to
-        self.reason = reason
-        self.severity = severity
-        self.message = message
-        self.relayNode = relayNode
+        let box = Storage(kind: kind, ts: ts)
+        box.requestID = requestID
+        box.profile = profile
+        box.sourceNodeID = sourceNodeID
+        box.chainID = chainID
+        box.chain = chain
+        box.method = method
+        box.strategy = strategy
+        box.providerID = providerID
+        box.transport = transport
+        box.durationMs = durationMs
+        box.result = result
+        box.requestOrigin = requestOrigin
+        box.failoverCount = failoverCount
+        box.from = from
+        box.to = to
+        box.reason = reason
+        box.severity = severity
+        box.message = message
+        box.relayNode = relayNode
+        storage = box
     }
 
     public var isError: Bool {
@@ -97,6 +170,140 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         return event
     }
 
+    private var storage: Storage
+
+    /// The box itself, made unique first: a change to a copy never shows in the original.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    /// Mutated only through `unique()`, so a box another event shares is never written.
+    private final class Storage: @unchecked Sendable {
+        var kind: Kind
+        var ts: Int64
+        var requestID: String?
+        var profile: String?
+        var sourceNodeID: String?
+        var chainID: Int?
+        var chain: String?
+        var method: String?
+        var strategy: String?
+        var providerID: String?
+        var transport: String?
+        var durationMs: Int?
+        var result: String?
+        var requestOrigin: String?
+        var failoverCount: Int
+        var from: String?
+        var to: String?
+        var reason: String?
+        var severity: Severity?
+        var message: String?
+        var relayNode: String?
+        var node: String?
+        var providerName: String?
+
+        init(kind: Kind, ts: Int64) {
+            self.kind = kind
+            self.ts = ts
+            failoverCount = 0
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(kind: kind, ts: ts)
+            copy.requestID = requestID; copy.profile = profile; copy.sourceNodeID = sourceNodeID; copy.chainID = chainID
+            copy.chain = chain; copy.method = method; copy.strategy = strategy; copy.providerID = providerID
+            copy.transport = transport; copy.durationMs = durationMs; copy.result = result; copy.requestOrigin = requestOrigin
+            copy.failoverCount = failoverCount; copy.from = from; copy.to = to; copy.reason = reason
+            copy.severity = severity; copy.message = message; copy.relayNode = relayNode; copy.node = node
+            copy.providerName = providerName
+            return copy
+        }
+    }
+
+    public static func == (a: FeedEvent, b: FeedEvent) -> Bool {
+        if a.storage === b.storage { return true }
+        let a = a.storage, b = b.storage
+        return a.kind == b.kind &&
+            a.ts == b.ts &&
+            a.requestID == b.requestID &&
+            a.profile == b.profile &&
+            a.sourceNodeID == b.sourceNodeID &&
+            a.chainID == b.chainID &&
+            a.chain == b.chain &&
+            a.method == b.method &&
+            a.strategy == b.strategy &&
+            a.providerID == b.providerID &&
+            a.transport == b.transport &&
+            a.durationMs == b.durationMs &&
+            a.result == b.result &&
+            a.requestOrigin == b.requestOrigin &&
+            a.failoverCount == b.failoverCount &&
+            a.from == b.from &&
+            a.to == b.to &&
+            a.reason == b.reason &&
+            a.severity == b.severity &&
+            a.message == b.message &&
+            a.relayNode == b.relayNode &&
+            a.node == b.node &&
+            a.providerName == b.providerName
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let s = storage
+        hasher.combine(s.kind)
+        hasher.combine(s.ts)
+        hasher.combine(s.requestID)
+        hasher.combine(s.profile)
+        hasher.combine(s.sourceNodeID)
+        hasher.combine(s.chainID)
+        hasher.combine(s.chain)
+        hasher.combine(s.method)
+        hasher.combine(s.strategy)
+        hasher.combine(s.providerID)
+        hasher.combine(s.transport)
+        hasher.combine(s.durationMs)
+        hasher.combine(s.result)
+        hasher.combine(s.requestOrigin)
+        hasher.combine(s.failoverCount)
+        hasher.combine(s.from)
+        hasher.combine(s.to)
+        hasher.combine(s.reason)
+        hasher.combine(s.severity)
+        hasher.combine(s.message)
+        hasher.combine(s.relayNode)
+        hasher.combine(s.node)
+        hasher.combine(s.providerName)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(ts, forKey: .ts)
+        try c.encodeIfPresent(profile, forKey: .profile)
+        try c.encodeIfPresent(chain, forKey: .chain)
+        try c.encodeIfPresent(method, forKey: .method)
+        try c.encodeIfPresent(strategy, forKey: .strategy)
+        try c.encodeIfPresent(transport, forKey: .transport)
+        try c.encodeIfPresent(result, forKey: .result)
+        try c.encodeIfPresent(from, forKey: .from)
+        try c.encodeIfPresent(to, forKey: .to)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encodeIfPresent(severity, forKey: .severity)
+        try c.encodeIfPresent(message, forKey: .message)
+        try c.encodeIfPresent(requestID, forKey: .requestID)
+        try c.encodeIfPresent(sourceNodeID, forKey: .sourceNodeID)
+        try c.encodeIfPresent(chainID, forKey: .chainID)
+        try c.encodeIfPresent(providerID, forKey: .providerID)
+        try c.encodeIfPresent(durationMs, forKey: .durationMs)
+        try c.encodeIfPresent(requestOrigin, forKey: .requestOrigin)
+        try c.encode(failoverCount, forKey: .failoverCount)
+        try c.encodeIfPresent(relayNode, forKey: .relayNode)
+        try c.encodeIfPresent(node, forKey: .node)
+        try c.encodeIfPresent(providerName, forKey: .providerName)
+    }
+
     enum CodingKeys: String, CodingKey {
         case kind, ts, profile, chain, method, strategy, transport, result, from, to, reason, severity, message
         case requestID = "request_id", sourceNodeID = "source_node_id", chainID = "chain_id", providerID = "provider_id"
@@ -112,8 +319,7 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         guard let kind = Kind(rawValue: kindText) else {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown kind \(kindText)")
         }
-        self.kind = kind
-        ts = Int64(try c.decodeCount(.ts))
+        storage = Storage(kind: kind, ts: Int64(try c.decodeCount(.ts)))
         requestID = try c.decodeIfPresent(String.self, forKey: .requestID)
         profile = try c.decodeIfPresent(String.self, forKey: .profile)
         sourceNodeID = try c.decodeIfPresent(String.self, forKey: .sourceNodeID)
@@ -151,6 +357,35 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         case .cluster:
             if message == nil { throw DecodingError.keyNotFound(CodingKeys.message, .init(codingPath: c.codingPath, debugDescription: "")) }
         }
+    }
+}
+
+extension FeedEvent: CustomReflectable {
+    /// The fields, not the box: printing and field-by-field checks see an event as before.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["kind": kind,
+                                "ts": ts,
+                                "requestID": requestID,
+                                "profile": profile,
+                                "sourceNodeID": sourceNodeID,
+                                "chainID": chainID,
+                                "chain": chain,
+                                "method": method,
+                                "strategy": strategy,
+                                "providerID": providerID,
+                                "transport": transport,
+                                "durationMs": durationMs,
+                                "result": result,
+                                "requestOrigin": requestOrigin,
+                                "failoverCount": failoverCount,
+                                "from": from,
+                                "to": to,
+                                "reason": reason,
+                                "severity": severity,
+                                "message": message,
+                                "relayNode": relayNode,
+                                "node": node,
+                                "providerName": providerName], displayStyle: .struct)
     }
 }
 
