@@ -2,6 +2,10 @@ import CNCurses
 import Foundation
 import LassoTUI
 
+/// libc's `wcwidth`, which ncurses places characters by; glibc declares it only under _XOPEN_SOURCE, which the
+/// Glibc module does not set.
+@_silgen_name("wcwidth") private func libcWcwidth(_ character: wchar_t) -> Int32
+
 /// CellGrid → curses window: colour setup, theme styles, and one frame per `doupdate`. Shared by the live
 /// `CursesScreen` and `FrameByteCounter`, so the bench counts the bytes of exactly the drawing code users run.
 /// Every call must happen on the thread that owns the current curses screen.
@@ -13,10 +17,14 @@ struct CursesPainter {
     private var painted: CellGrid?
 
     /// The window no longer holds `painted` (a theme or colour change, a full redraw): the next frame puts every cell.
-    mutating func invalidate() { painted = nil }
+    mutating func invalidate() {
+        painted = nil
+        lastKey = nil
+    }
 
     mutating func configureColors(monochrome: Bool) {
         painted = nil
+        lastKey = nil
         guard !monochrome, has_colors() else {
             depth = .monochrome
             return
@@ -28,6 +36,7 @@ struct CursesPainter {
 
     mutating func apply(theme: Theme) {
         painted = nil
+        lastKey = nil
         styles = [:]
         for role in StyleRole.allCases {
             let style = theme.style(role)
@@ -47,6 +56,12 @@ struct CursesPainter {
         }
     }
 
+    /// The attributes and colour pair a cell is drawn with.
+    func style(of cell: Cell) -> (attributes: attr_t, pair: Int32) {
+        let style = styles[cell.role] ?? (cn_attr_normal(), 0)
+        return (style.attributes | Self.attributes(cell.attributes), style.pair)
+    }
+
     static func attributes(_ set: TextAttributes) -> attr_t {
         var value = cn_attr_normal()
         if set.contains(.bold) { value |= cn_attr_bold() }
@@ -56,75 +71,179 @@ struct CursesPainter {
         return value
     }
 
-    /// `count` cells from `start` are the same in both arrays: equal bytes mean equal cells (a cell is plain data);
-    /// unequal bytes may still be equal cells (padding), which the per-cell comparison then finds.
+    /// Cells are 8 bytes with no padding (`Cell.spare`), equal exactly when their bytes are: rows and cells are
+    /// compared as 64-bit words. Checked here, so a layout change falls back to comparing cells field by field.
+    static let cellsAreWords = MemoryLayout<Cell>.size == 8 && MemoryLayout<Cell>.stride == 8
+
+    /// `count` cells from `start` are the same in both arrays.
     static func sameCells(_ a: [Cell], _ b: [Cell], from start: Int, count: Int) -> Bool {
         guard start >= 0, count > 0, start + count <= a.count, start + count <= b.count else { return false }
-        return a.withUnsafeBytes { ra in
-            b.withUnsafeBytes { rb in
-                let stride = MemoryLayout<Cell>.stride
-                return memcmp(ra.baseAddress! + start * stride, rb.baseAddress! + start * stride, count * stride) == 0
-            }
+        return a.withUnsafeBufferPointer { ra in
+            b.withUnsafeBufferPointer { rb in changedSpan(ra, rb, from: start, count: count) == nil }
         }
     }
 
-    /// The cells that changed since the last frame (all of them after `invalidate`, a size change or on the first
-    /// frame, then on an erased window) + wnoutrefresh + one doupdate, inside synchronized-output markers (mode 2026)
-    /// so the terminal shows the frame at once; terminals without the mode ignore it. `emit` writes a control string
-    /// to the same terminal output ncurses writes to, flushed, so it lands in order with what doupdate sends.
+    /// The first and last cell (offsets from `start`) of the `count` cells from `start` that differ, or nil.
+    static func changedSpan(_ a: UnsafeBufferPointer<Cell>, _ b: UnsafeBufferPointer<Cell>, from start: Int,
+                            count: Int) -> (first: Int, last: Int)? {
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return nil }
+        if cellsAreWords {
+            let wa = UnsafeRawPointer(pa + start).assumingMemoryBound(to: UInt64.self)
+            let wb = UnsafeRawPointer(pb + start).assumingMemoryBound(to: UInt64.self)
+            if memcmp(wa, wb, count * 8) == 0 { return nil }
+            var first = 0
+            while wa[first] == wb[first] { first += 1 }
+            var last = count - 1
+            while wa[last] == wb[last] { last -= 1 }
+            return (first, last)
+        }
+        guard let first = (0..<count).first(where: { pa[start + $0] != pb[start + $0] }),
+              let last = (0..<count).last(where: { pa[start + $0] != pb[start + $0] }) else { return nil }
+        return (first, last)
+    }
+
+    /// A cell ncurses may take in a run (`wadd_wchnstr`, which places each character by its own `wcwidth`): one
+    /// scalar, one column, and one column for ncurses too, so the run lands exactly where cell-by-cell writing put it.
+    /// Anything else (wide characters, clusters, a scalar whose width libc sees otherwise) is written on its own.
+    @inline(__always)
+    static func runnable(_ cell: Cell) -> UInt32? {
+        guard cell.width == 1, let scalar = cell.singleScalar else { return nil }
+        if scalar >= 0x20 && scalar < 0x7F { return scalar }
+        return libcWcwidth(wchar_t(bitPattern: scalar)) == 1 ? scalar : nil
+    }
+
+    /// The rows that changed since the last frame, each from its first to its last changed cell (every cell after
+    /// `invalidate`, a size change or on the first frame, then on an erased window) + wnoutrefresh + one doupdate,
+    /// inside synchronized-output markers (mode 2026) so the terminal shows the frame at once; terminals without the
+    /// mode ignore it. `emit` writes a control string to the same terminal output ncurses writes to, flushed, so it
+    /// lands in order with what doupdate sends.
     mutating func drawFrame(_ grid: CellGrid, emit: (String) -> Void) {
         let window = cn_stdscr()
         let width = Int(getmaxx(window))
         let height = Int(getmaxy(window))
-        // Cells are compared left to right, so a changed wide character is put before the cell right of it.
         let previous = painted.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
         if previous == nil { werase(window) }
         painted = width == grid.width && height == grid.height ? grid : nil
-        var buffer = [wchar_t](repeating: 0, count: 8)
-        // The cell arrays are read directly: the grid's subscript (another module) returned a copy of each cell.
-        // Cells are plain data, so a row that did not change is skipped with one comparison of its bytes (an idle
-        // second changes a few rows: the clock, ages, the feed). The last role's style is kept: neighbouring cells
-        // mostly share one.
-        let cells = grid.cells
-        let before = previous?.cells
-        var lastRole: StyleRole?
-        var lastStyle = (attributes: cn_attr_normal(), pair: Int32(0))
         let columns = min(width, grid.width)
-        for y in 0..<min(height, grid.height) {
-            let row = y * grid.width
-            if let before, Self.sameCells(before, cells, from: row, count: columns) { continue }
-            for x in 0..<columns {
-                let index = row + x
-                let cell = cells[index]
-                if cell.isContinuation { continue }
-                if let before, before[index] == cell { continue }
-                if cell.width == 2 && x + 1 >= width { continue }
-                var count = 0
-                if let scalar = cell.singleScalar {
-                    buffer[0] = wchar_t(bitPattern: scalar)
-                    count = 1
-                } else {
-                    cell.withScalars { scalars in
-                        for value in scalars where count < 5 {
-                            buffer[count] = wchar_t(bitPattern: value)
-                            count += 1
-                        }
+        if runBuffer.count < columns { runBuffer = [cchar_t](repeating: cchar_t(), count: columns) }
+        // An idle second changes a few rows (the clock, ages, the feed): a row whose bytes equal the last frame's is
+        // skipped, and a changed row is written from its first to its last changed cell (cells between that did not
+        // change are written again: the window already holds them, so doupdate sends nothing for them). Runs of
+        // plain cells go to ncurses in one `wadd_wchnstr` each, built from one prepared `cchar_t` per style, instead
+        // of a `setcchar` + `wadd_wch` per cell; the window ends up holding the same cells.
+        let before = previous?.cells
+        grid.cells.withUnsafeBufferPointer { now in
+            let paint = { (painter: inout CursesPainter, old: UnsafeBufferPointer<Cell>?) in
+                for y in 0..<min(height, grid.height) {
+                    let row = y * grid.width
+                    var first = 0
+                    var last = columns - 1
+                    if let old {
+                        guard let span = Self.changedSpan(old, now, from: row, count: columns) else { continue }
+                        (first, last) = span
                     }
+                    painter.paintRow(window, y: Int32(y), cells: now, old: old, row: row, from: first, through: last,
+                                     width: width)
                 }
-                if count == 0 { buffer[0] = 32; count = 1 }
-                buffer[count] = 0
-                if cell.role != lastRole {
-                    lastRole = cell.role
-                    lastStyle = styles[cell.role] ?? (cn_attr_normal(), 0)
-                }
-                let style = lastStyle
-                // The last cell of the screen: writing it may fail (cursor cannot advance); harmless.
-                _ = cn_put_cell(window, Int32(y), Int32(x), buffer, style.attributes | Self.attributes(cell.attributes), style.pair)
+            }
+            if let before {
+                before.withUnsafeBufferPointer { paint(&self, $0) }
+            } else {
+                paint(&self, nil)
             }
         }
         wnoutrefresh(window)
         emit("\u{1B}[?2026h")
         doupdate()
         emit("\u{1B}[?2026l")
+    }
+
+    /// Reused for every run (one row at most), so a frame allocates nothing.
+    private var runBuffer: [cchar_t] = []
+    /// The last style looked up: neighbouring cells mostly share one.
+    private var lastKey: (role: StyleRole, attributes: TextAttributes)?
+    private var lastTemplate = cchar_t()
+    private var lastStyle = (attributes: cn_attr_normal(), pair: Int32(0))
+
+    /// A blank cell of the style (attributes, colour pair), as `setcchar` makes it: a run's cells are copies of it
+    /// with their scalar in place of the blank.
+    private mutating func template(_ cell: Cell) -> cchar_t {
+        if let key = lastKey, key.role == cell.role, key.attributes == cell.attributes { return lastTemplate }
+        lastStyle = style(of: cell)
+        var pair = lastStyle.pair
+        var blank: [wchar_t] = [32, 0]
+        var template = cchar_t()
+        _ = setcchar(&template, &blank, lastStyle.attributes, 0, &pair)
+        lastKey = (cell.role, cell.attributes)
+        lastTemplate = template
+        return template
+    }
+
+    private mutating func paintRow(_ window: UnsafeMutablePointer<WINDOW>?, y: Int32, cells: UnsafeBufferPointer<Cell>,
+                                   old: UnsafeBufferPointer<Cell>?, row: Int, from first: Int, through last: Int,
+                                   width: Int) {
+        var runStart = first
+        var runCount = 0
+        var x = first
+        while x <= last {
+            let cell = cells[row + x]
+            if let scalar = Self.runnable(cell) {
+                if runCount == 0 {
+                    // The window may still hold the right half of a wide character here (the last frame's), and
+                    // `wadd_wchnstr` would blank from its left half on — which may by now be a new wide character
+                    // written just before. `wadd_wch` handles that cell as cell-by-cell painting always did.
+                    if let old, old[row + x].width == 0 {
+                        putSingle(window, y: y, x: x, cell)
+                        x += 1
+                        continue
+                    }
+                    runStart = x
+                }
+                var c = template(cell)
+                c.chars.0 = wchar_t(bitPattern: scalar)
+                runBuffer[runCount] = c
+                runCount += 1
+            } else {
+                if runCount > 0 {
+                    flushRun(window, y: y, x: runStart, count: runCount)
+                    runCount = 0
+                }
+                if !cell.isContinuation && !(cell.width == 2 && x + 1 >= width) { putSingle(window, y: y, x: x, cell) }
+            }
+            x += 1
+        }
+        if runCount > 0 { flushRun(window, y: y, x: runStart, count: runCount) }
+    }
+
+    private func flushRun(_ window: UnsafeMutablePointer<WINDOW>?, y: Int32, x: Int, count: Int) {
+        runBuffer.withUnsafeBufferPointer { run in
+            if wmove(window, y, Int32(x)) != ERR { _ = wadd_wchnstr(window, run.baseAddress, Int32(count)) }
+        }
+    }
+
+    /// A cell that is not plain (a wide character, a cluster of scalars): `setcchar` + `wadd_wch` as ncurses
+    /// expects, which blanks what a wide character overlaps.
+    private mutating func putSingle(_ window: UnsafeMutablePointer<WINDOW>?, y: Int32, x: Int, _ cell: Cell) {
+        var buffer: (wchar_t, wchar_t, wchar_t, wchar_t, wchar_t, wchar_t) = (0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            let out = raw.bindMemory(to: wchar_t.self)
+            cell.withScalars { scalars in
+                for value in scalars where count < 5 {
+                    out[count] = wchar_t(bitPattern: value)
+                    count += 1
+                }
+            }
+            if count == 0 { out[0] = 32; count = 1 }
+            out[count] = 0
+        }
+        _ = template(cell)
+        let style = lastStyle
+        // The last cell of the screen: writing it may fail (cursor cannot advance); harmless.
+        withUnsafePointer(to: &buffer) { pointer in
+            pointer.withMemoryRebound(to: wchar_t.self, capacity: 6) { text in
+                _ = cn_put_cell(window, y, Int32(x), text, style.attributes, style.pair)
+            }
+        }
     }
 }

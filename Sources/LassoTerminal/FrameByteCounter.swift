@@ -102,6 +102,40 @@ public final class FrameByteCounter {
         }
     }
 
+    /// One cell of the curses window: its characters, attributes (colour bits left out) and colour pair.
+    public struct WindowCell: Equatable, Sendable, CustomStringConvertible {
+        public var scalars: [UInt32]
+        public var attributes: UInt32
+        public var pair: Int32
+        public var description: String {
+            "\(scalars.map { String($0, radix: 16) }.joined(separator: "+")) attr \(String(attributes, radix: 16)) pair \(pair)"
+        }
+    }
+
+    /// What the window holds at (x, y), cell by cell (the painter may write runs of cells at once: each cell must
+    /// still get its own characters and style).
+    public func windowCell(x: Int, y: Int) -> WindowCell {
+        precondition(!closed, "FrameByteCounter used after close()")
+        set_term(screen)
+        var cell = cchar_t()
+        guard mvwin_wch(cn_stdscr(), Int32(y), Int32(x), &cell) != ERR else { return WindowCell(scalars: [], attributes: 0, pair: -1) }
+        var text = [wchar_t](repeating: 0, count: 8)
+        var attributes: attr_t = 0
+        var shortPair: Int16 = 0
+        var pair: Int32 = 0
+        _ = getcchar(&cell, &text, &attributes, &shortPair, &pair)
+        let scalars = text.prefix(while: { $0 != 0 }).map { UInt32(bitPattern: $0) }
+        return WindowCell(scalars: scalars, attributes: UInt32(attributes) & ~0xFF00, pair: pair)
+    }
+
+    /// The window cell the painter means for a grid cell (the theme's style for its role, plus its attributes).
+    public func expectedWindowCell(_ cell: Cell) -> WindowCell {
+        let style = painter.style(of: cell)
+        let scalars = cell.withScalars { Array($0) }
+        return WindowCell(scalars: scalars.isEmpty ? [32] : scalars, attributes: UInt32(style.attributes) & ~0xFF00,
+                          pair: style.pair)
+    }
+
     public func close() {
         guard !closed else { return }
         closed = true

@@ -47,4 +47,27 @@ final class CellCodeTests: XCTestCase {
         XCTAssertTrue(_isPOD(Cell.self))
         XCTAssertLessThanOrEqual(MemoryLayout<Cell>.stride, 8)
     }
+
+    /// The painter compares rows of cells as bytes: a cell has no padding, and two cells built apart (on the grid,
+    /// restyled, copied) have equal bytes exactly when they are equal.
+    func testEqualCellsHaveEqualBytes() {
+        XCTAssertEqual(MemoryLayout<Cell>.size, MemoryLayout<Cell>.stride)
+        func bytes(_ cell: Cell) -> [UInt8] { withUnsafeBytes(of: cell) { Array($0) } }
+        var a = CellGrid(width: 12, height: 1)
+        a.put("ab名—", x: 0, y: 0, role: .title, attributes: [.bold])
+        var b = CellGrid(width: 12, height: 1)
+        b.fill(x: 0, y: 0, width: 12, role: .banner)
+        b.put("ab名—", x: 0, y: 0, role: .text)
+        b.restyle(x: 0, y: 0, width: 12, role: .title, adding: [.bold])
+        for x in 0..<5 {
+            XCTAssertEqual(a[x, 0], b[x, 0])
+            XCTAssertEqual(bytes(a[x, 0]), bytes(b[x, 0]), "cell \(x)")
+        }
+        for grapheme in Self.graphemes {
+            for other in Self.graphemes {
+                let (c, d) = (Cell(grapheme: grapheme, role: .feedInfo), Cell(grapheme: other, role: .feedInfo))
+                XCTAssertEqual(bytes(c) == bytes(d), c == d, "\(grapheme.debugDescription) vs \(other.debugDescription)")
+            }
+        }
+    }
 }

@@ -59,6 +59,38 @@ final class IncrementalPaintTests: XCTestCase {
         XCTAssertEqual(Self.trimmed(counter.windowLines()), next.text.components(separatedBy: "\n"))
     }
 
+    /// Every cell of the window, read back one by one, holds its grid cell's characters, attributes and colour
+    /// pair, after frames that put wide characters, clusters and narrow non-ASCII next to and over plain runs (the
+    /// painter writes runs of plain cells in one call and the rest cell by cell). Several seeds, styled pieces.
+    func testEveryCellKeepsItsCharactersAndStyle() throws {
+        let pieces = ["idle", "名前", "ok", "→", "  ", "e\u{301}", "東京", "x", "—", "a\u{308}\u{301}", "é", "█▇", "eth_call"]
+        let width = 23
+        let height = 6
+        for seed in 1...12 as ClosedRange<UInt64> {
+            let counter = try FrameByteCounter(width: width, height: height, terminalType: "xterm-256color")
+            defer { counter.close() }
+            var generator = SplitMix64(seed: seed)
+            var grid = CellGrid(width: width, height: height)
+            for round in 0..<120 {
+                if round % 15 == 0 { grid = CellGrid(width: width, height: height) }
+                for _ in 0..<(1 + Int(generator.next() % 6)) {
+                    let piece = pieces[Int(generator.next() % UInt64(pieces.count))]
+                    let role = StyleRole.allCases[Int(generator.next() % UInt64(StyleRole.allCases.count))]
+                    let attributes = TextAttributes(rawValue: UInt8(generator.next() % 16))
+                    grid.put(piece, x: Int(generator.next() % UInt64(width)), y: Int(generator.next() % UInt64(height)),
+                             role: role, attributes: attributes)
+                }
+                counter.draw(grid)
+                for y in 0..<height {
+                    for x in 0..<width where !grid[x, y].isContinuation {
+                        XCTAssertEqual(counter.windowCell(x: x, y: y), counter.expectedWindowCell(grid[x, y]),
+                                       "seed \(seed) round \(round) at \(x),\(y): \(grid.line(y))")
+                    }
+                }
+            }
+        }
+    }
+
     /// `CellGrid.text` leaves out the spaces at the end of a row; the window has them.
     static func trimmed(_ lines: [String]) -> [String] {
         lines.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
