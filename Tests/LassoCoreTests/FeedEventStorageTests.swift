@@ -83,4 +83,19 @@ final class FeedEventStorageTests: XCTestCase {
         }
         changes.removeAll()
     }
+
+    /// The feed cuts a long field in its own copy only: the event the caller still holds (sharing the box until then)
+    /// keeps the whole field, and a short event is not touched.
+    func testTheFeedCutsItsOwnCopy() {
+        var feed = FeedBuffer(options: FeedOptions(displayCapacity: 10))
+        let long = String(repeating: "m", count: 300)
+        let event = FeedEvent(ts: 1_000, requestID: "a", method: long, providerID: "p")
+        let short = FeedEvent(ts: 1_001, requestID: "b", method: "eth_call", providerID: "p")
+        _ = feed.ingest(event, nowMs: 1_000)
+        _ = feed.ingest(short, nowMs: 1_000)
+        XCTAssertEqual(event.method, long)
+        XCTAssertEqual(feed.events.map { $0.method?.count }, [256, 8])
+        XCTAssertEqual(feed.events.last, short)
+        XCTAssertEqual(feed.stats.truncated, 1)
+    }
 }

@@ -91,61 +91,41 @@ public final class NodeHTTPClient: Sendable {
     }
 
     /// `authorization` is the node's own credentials (`http://user:pass@host`), sent as the Authorization header.
+    ///
+    /// The whole request, body included, is bounded by `--timeout`: AsyncHTTPClient's deadline on a delegate request
+    /// covers the body (on its async API it ends with the response head, and a node trickling its body would hold the
+    /// poll). The accumulator collects the body on the event loop, up to the cap; one hop back to the caller.
     public func get(_ url: String, authorization: String? = nil) async -> FetchResult {
         let start = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - start
             return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "accept", value: "application/json")
-        request.headers.add(name: "user-agent", value: "lassotop")
-        for header in options.headers { request.headers.add(name: header.name, value: header.value) }
-        if let authorization { request.headers.replaceOrAdd(name: "authorization", value: authorization) }
-        let client = client
-        let options = options
+        var headers = HTTPHeaders()
+        headers.add(name: "accept", value: "application/json")
+        headers.add(name: "user-agent", value: "lassotop")
+        for header in options.headers { headers.add(name: header.name, value: header.value) }
+        if let authorization { headers.replaceOrAdd(name: "authorization", value: authorization) }
         let secrets = options.headers.map(\.value) + (authorization.map { [$0] } ?? [])
         do {
-            let (status, headers, body) = try await Self.withDeadline(options.timeout) { [request] in
-                let response = try await client.execute(request, timeout: TimeAmount(options.timeout))
-                let body = try await response.body.collect(upTo: options.maxBodyBytes)
-                return (response.status, response.headers, body)
+            let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
+            let task = client.execute(request: request,
+                                      delegate: ResponseAccumulator(request: request, maxBodySize: options.maxBodyBytes),
+                                      deadline: .now() + TimeAmount(options.timeout))
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
             let latency = elapsed()
-            guard status == .ok else {
-                let message = "HTTP \(status.code)\(Self.hint(body, headers))"
+            let body = response.body ?? ByteBuffer()
+            guard response.status == .ok else {
+                let message = "HTTP \(response.status.code)\(Self.hint(body, response.headers))"
                 return .failed(.bad(Self.redact(message, secrets: secrets)), latencyMs: latency)
             }
             return .ok(Data(body.readableBytesView), latencyMs: latency)
         } catch {
             return .failed(Self.classify(error, options: options), latencyMs: elapsed())
-        }
-    }
-
-    struct DeadlineExceeded: Error {}
-
-    /// Runs `operation`, cancelled once `timeout` has passed. AsyncHTTPClient's own deadline ends with the response
-    /// head, so without this a node trickling its body slower than the read timeout holds the poll indefinitely.
-    static func withDeadline<T: Sendable>(_ timeout: Duration,
-                                          _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        // The deadline is an entry on the monitor's shared sleep timer (Monitor/WakeSignal.swift), not a `Task.sleep`
-        // child: that armed a dispatch timer per request and fired it, long after the reply, `timeout` later.
-        let task = Task { try await operation() }
-        let expired = RaisedFlag()
-        let timer = SleepTimer.shared
-        let id = timer.newID()
-        let ms = timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        timer.schedule(id, afterMs: ms) {
-            expired.raise()
-            task.cancel()
-        }
-        defer { timer.cancel(id) }
-        do {
-            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
-        } catch {
-            if expired.take() { throw DeadlineExceeded() }
-            throw error
         }
     }
 
@@ -235,10 +215,7 @@ public final class NodeHTTPClient: Sendable {
     static func classify(_ error: any Error, options: HTTPOptions) -> NodeTracker.Failure {
         let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
         let timeoutText = String(format: "timeout after %.1fs", seconds)
-        if error is DeadlineExceeded {
-            return .unreachable(timeoutText)
-        }
-        if error is NIOTooManyBytesError {
+        if error is ResponseAccumulator.ResponseTooBigError || error is NIOTooManyBytesError {
             return .bad("body larger than \(options.maxBodyBytes / (1 << 20)) MiB")
         }
         if let httpError = error as? HTTPClientError {

@@ -393,6 +393,11 @@ extension FeedEvent {
     /// Cuts every string field to `limit` characters (a `…` marks the cut). Returns whether anything was cut.
     /// Fields come from nodes and files and may be megabytes long; the feed keeps a thousand events.
     mutating func capStrings(to limit: Int) -> Bool {
+        // Read first: writing a field of an event whose box is shared (the page it came in) copies the box.
+        func long(_ value: String?) -> Bool { (value?.utf8.count ?? 0) > limit }
+        guard long(requestID) || long(profile) || long(sourceNodeID) || long(chain) || long(method) || long(strategy)
+                || long(providerID) || long(transport) || long(result) || long(requestOrigin) || long(from) || long(to)
+                || long(reason) || long(message) || long(relayNode) else { return false }
         var cut = false
         func cap(_ value: inout String?) {
             guard let text = value, text.utf8.count > limit, text.count > limit else { return }
