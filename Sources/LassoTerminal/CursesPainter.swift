@@ -19,12 +19,12 @@ struct CursesPainter {
     /// The window no longer holds `painted` (a theme or colour change, a full redraw): the next frame puts every cell.
     mutating func invalidate() {
         painted = nil
-        lastKey = nil
+        templates = StyleTemplates()
     }
 
     mutating func configureColors(monochrome: Bool) {
         painted = nil
-        lastKey = nil
+        templates = StyleTemplates()
         guard !monochrome, has_colors() else {
             depth = .monochrome
             return
@@ -36,7 +36,7 @@ struct CursesPainter {
 
     mutating func apply(theme: Theme) {
         painted = nil
-        lastKey = nil
+        templates = StyleTemplates()
         styles = [:]
         for role in StyleRole.allCases {
             let style = theme.style(role)
@@ -102,6 +102,16 @@ struct CursesPainter {
         return (first, last)
     }
 
+    /// Cell `index` is the same in both.
+    @inline(__always)
+    static func sameCell(_ a: UnsafeBufferPointer<Cell>, _ b: UnsafeBufferPointer<Cell>, at index: Int) -> Bool {
+        if cellsAreWords {
+            return UnsafeRawPointer(a.baseAddress! + index).load(as: UInt64.self)
+                == UnsafeRawPointer(b.baseAddress! + index).load(as: UInt64.self)
+        }
+        return a[index] == b[index]
+    }
+
     /// A cell ncurses may take in a run (`wadd_wchnstr`, which places each character by its own `wcwidth`): one
     /// scalar, one column, and one column for ncurses too, so the run lands exactly where cell-by-cell writing put it.
     /// Anything else (wide characters, clusters, a scalar whose width libc sees otherwise) is written on its own.
@@ -112,11 +122,10 @@ struct CursesPainter {
         return libcWcwidth(wchar_t(bitPattern: scalar)) == 1 ? scalar : nil
     }
 
-    /// The rows that changed since the last frame, each from its first to its last changed cell (every cell after
-    /// `invalidate`, a size change or on the first frame, then on an erased window) + wnoutrefresh + one doupdate,
-    /// inside synchronized-output markers (mode 2026) so the terminal shows the frame at once; terminals without the
-    /// mode ignore it. `emit` writes a control string to the same terminal output ncurses writes to, flushed, so it
-    /// lands in order with what doupdate sends.
+    /// The cells that changed since the last frame (every cell after `invalidate`, a size change or on the first
+    /// frame, then on an erased window) + wnoutrefresh + one doupdate, inside synchronized-output markers (mode 2026)
+    /// so the terminal shows the frame at once; terminals without the mode ignore it. `emit` writes a control string
+    /// to the same terminal output ncurses writes to, flushed, so it lands in order with what doupdate sends.
     mutating func drawFrame(_ grid: CellGrid, emit: (String) -> Void) {
         let window = cn_stdscr()
         let width = Int(getmaxx(window))
@@ -125,109 +134,158 @@ struct CursesPainter {
         if previous == nil { werase(window) }
         painted = width == grid.width && height == grid.height ? grid : nil
         let columns = min(width, grid.width)
-        if runBuffer.count < columns { runBuffer = [cchar_t](repeating: cchar_t(), count: columns) }
         // An idle second changes a few rows (the clock, ages, the feed): a row whose bytes equal the last frame's is
-        // skipped, and a changed row is written from its first to its last changed cell (cells between that did not
-        // change are written again: the window already holds them, so doupdate sends nothing for them). Runs of
-        // plain cells go to ncurses in one `wadd_wchnstr` each, built from one prepared `cchar_t` per style, instead
-        // of a `setcchar` + `wadd_wch` per cell; the window ends up holding the same cells.
-        let before = previous?.cells
+        // skipped, and in a changed row only the cells that changed are written. Runs of changed plain cells go to
+        // ncurses in one `wadd_wchnstr` each, built from one prepared `cchar_t` per style, instead of a `setcchar` +
+        // `wadd_wch` per cell; the window ends up holding the same cells (`IncrementalPaintTests` reads them back).
+        var writer = RowWriter(window: window, width: width, templates: templates, buffer: runBuffer)
+        templates = StyleTemplates()
+        runBuffer = []
+        writer.prepare(columns: columns, styles: styles)
         grid.cells.withUnsafeBufferPointer { now in
-            let paint = { (painter: inout CursesPainter, old: UnsafeBufferPointer<Cell>?) in
-                for y in 0..<min(height, grid.height) {
-                    let row = y * grid.width
-                    var first = 0
-                    var last = columns - 1
-                    if let old {
+            if let before = previous?.cells {
+                before.withUnsafeBufferPointer { old in
+                    for y in 0..<min(height, grid.height) {
+                        let row = y * grid.width
                         guard let span = Self.changedSpan(old, now, from: row, count: columns) else { continue }
-                        (first, last) = span
+                        writer.paint(y: y, cells: now, old: old, row: row, from: span.first, through: span.last)
                     }
-                    painter.paintRow(window, y: Int32(y), cells: now, old: old, row: row, from: first, through: last,
-                                     width: width)
+                }
+            } else {
+                for y in 0..<min(height, grid.height) {
+                    writer.paint(y: y, cells: now, old: nil, row: y * grid.width, from: 0, through: columns - 1)
                 }
             }
-            if let before {
-                before.withUnsafeBufferPointer { paint(&self, $0) }
-            } else {
-                paint(&self, nil)
-            }
         }
+        templates = writer.templates
+        runBuffer = writer.buffer
         wnoutrefresh(window)
         emit("\u{1B}[?2026h")
         doupdate()
         emit("\u{1B}[?2026l")
     }
 
-    /// Reused for every run (one row at most), so a frame allocates nothing.
+    /// Kept between frames (moved into the frame's `RowWriter` and back), so a frame allocates nothing.
     private var runBuffer: [cchar_t] = []
-    /// The last style looked up: neighbouring cells mostly share one.
-    private var lastKey: (role: StyleRole, attributes: TextAttributes)?
-    private var lastTemplate = cchar_t()
-    private var lastStyle = (attributes: cn_attr_normal(), pair: Int32(0))
+    private var templates = StyleTemplates()
+}
 
-    /// A blank cell of the style (attributes, colour pair), as `setcchar` makes it: a run's cells are copies of it
-    /// with their scalar in place of the blank.
-    private mutating func template(_ cell: Cell) -> cchar_t {
-        if let key = lastKey, key.role == cell.role, key.attributes == cell.attributes { return lastTemplate }
-        lastStyle = style(of: cell)
-        var pair = lastStyle.pair
+/// A blank `cchar_t` per style (role × attributes), as `setcchar` makes it: a run's cells are copies with their
+/// scalar in place of the blank. Made on first use after a theme or colour change.
+struct StyleTemplates {
+    var cells: [cchar_t] = []
+    var made: [Bool] = []
+
+    static func index(_ cell: Cell) -> Int? {
+        let attributes = Int(cell.attributes.rawValue)
+        return attributes < 16 ? cell.role.ordinal * 16 + attributes : nil
+    }
+
+    mutating func template(_ cell: Cell, style: (attributes: attr_t, pair: Int32)) -> cchar_t {
+        guard let index = Self.index(cell), index < cells.count else { return Self.make(style) }
+        if !made[index] {
+            cells[index] = Self.make(style)
+            made[index] = true
+        }
+        return cells[index]
+    }
+
+    static func make(_ style: (attributes: attr_t, pair: Int32)) -> cchar_t {
+        var pair = style.pair
         var blank: [wchar_t] = [32, 0]
         var template = cchar_t()
-        _ = setcchar(&template, &blank, lastStyle.attributes, 0, &pair)
-        lastKey = (cell.role, cell.attributes)
-        lastTemplate = template
+        _ = setcchar(&template, &blank, style.attributes, 0, &pair)
         return template
     }
+}
 
-    private mutating func paintRow(_ window: UnsafeMutablePointer<WINDOW>?, y: Int32, cells: UnsafeBufferPointer<Cell>,
-                                   old: UnsafeBufferPointer<Cell>?, row: Int, from first: Int, through last: Int,
-                                   width: Int) {
-        var runStart = first
-        var runCount = 0
-        var x = first
-        while x <= last {
-            let cell = cells[row + x]
-            if let scalar = Self.runnable(cell) {
-                if runCount == 0 {
-                    // The window may still hold the right half of a wide character here (the last frame's), and
-                    // `wadd_wchnstr` would blank from its left half on — which may by now be a new wide character
-                    // written just before. `wadd_wch` handles that cell as cell-by-cell painting always did.
-                    if let old, old[row + x].width == 0 {
-                        putSingle(window, y: y, x: x, cell)
-                        x += 1
-                        continue
-                    }
-                    runStart = x
-                }
-                var c = template(cell)
-                c.chars.0 = wchar_t(bitPattern: scalar)
-                runBuffer[runCount] = c
-                runCount += 1
-            } else {
-                if runCount > 0 {
-                    flushRun(window, y: y, x: runStart, count: runCount)
-                    runCount = 0
-                }
-                if !cell.isContinuation && !(cell.width == 2 && x + 1 >= width) { putSingle(window, y: y, x: x, cell) }
-            }
-            x += 1
-        }
-        if runCount > 0 { flushRun(window, y: y, x: runStart, count: runCount) }
+/// Writes the changed cells of rows into the curses window: runs of plain cells at once, the rest one by one.
+private struct RowWriter {
+    let window: UnsafeMutablePointer<WINDOW>?
+    let width: Int
+    var templates: StyleTemplates
+    var buffer: [cchar_t]
+    var styles: [StyleRole: (attributes: attr_t, pair: Int32)] = [:]
+
+    init(window: UnsafeMutablePointer<WINDOW>?, width: Int, templates: StyleTemplates, buffer: [cchar_t]) {
+        self.window = window
+        self.width = width
+        self.templates = templates
+        self.buffer = buffer
     }
 
-    private func flushRun(_ window: UnsafeMutablePointer<WINDOW>?, y: Int32, x: Int, count: Int) {
-        runBuffer.withUnsafeBufferPointer { run in
-            if wmove(window, y, Int32(x)) != ERR { _ = wadd_wchnstr(window, run.baseAddress, Int32(count)) }
+    mutating func prepare(columns: Int, styles: [StyleRole: (attributes: attr_t, pair: Int32)]) {
+        self.styles = styles
+        if buffer.count < columns { buffer = [cchar_t](repeating: cchar_t(), count: columns) }
+        if templates.cells.isEmpty {
+            let count = StyleRole.allCases.count * 16
+            templates.cells = [cchar_t](repeating: cchar_t(), count: count)
+            templates.made = [Bool](repeating: false, count: count)
         }
+    }
+
+    func style(_ cell: Cell) -> (attributes: attr_t, pair: Int32) {
+        let style = styles[cell.role] ?? (cn_attr_normal(), 0)
+        return (style.attributes | CursesPainter.attributes(cell.attributes), style.pair)
+    }
+
+    mutating func template(_ cell: Cell) -> cchar_t {
+        if let index = StyleTemplates.index(cell), index < templates.made.count, templates.made[index] {
+            return templates.cells[index]
+        }
+        return templates.template(cell, style: style(cell))
+    }
+
+    /// The cells from `first` through `last` of one row that differ from `old` (all of them without `old`).
+    mutating func paint(y: Int, cells: UnsafeBufferPointer<Cell>, old: UnsafeBufferPointer<Cell>?, row: Int,
+                        from first: Int, through last: Int) {
+        var run = buffer
+        buffer = []
+        defer { buffer = run }
+        run.withUnsafeMutableBufferPointer { run in
+            var runStart = first
+            var runCount = 0
+            var x = first
+            while x <= last {
+                let cell = cells[row + x]
+                if let old, CursesPainter.sameCell(old, cells, at: row + x) {
+                    if runCount > 0 { flush(run, y: y, x: runStart, count: runCount) }
+                    runCount = 0
+                } else if let scalar = CursesPainter.runnable(cell) {
+                    // The window may still hold the right half of the last frame's wide character here, and
+                    // `wadd_wchnstr` would blank from its left half on — which may by now be a new wide character
+                    // written just before. `wadd_wch` handles that cell as cell-by-cell painting always did.
+                    if runCount == 0, let old, old[row + x].width == 0 {
+                        putSingle(y: y, x: x, cell)
+                    } else {
+                        if runCount == 0 { runStart = x }
+                        var c = template(cell)
+                        c.chars.0 = wchar_t(bitPattern: scalar)
+                        run[runCount] = c
+                        runCount += 1
+                    }
+                } else {
+                    if runCount > 0 { flush(run, y: y, x: runStart, count: runCount) }
+                    runCount = 0
+                    if !cell.isContinuation && !(cell.width == 2 && x + 1 >= width) { putSingle(y: y, x: x, cell) }
+                }
+                x += 1
+            }
+            if runCount > 0 { flush(run, y: y, x: runStart, count: runCount) }
+        }
+    }
+
+    private func flush(_ run: UnsafeMutableBufferPointer<cchar_t>, y: Int, x: Int, count: Int) {
+        if wmove(window, Int32(y), Int32(x)) != ERR { _ = wadd_wchnstr(window, run.baseAddress, Int32(count)) }
     }
 
     /// A cell that is not plain (a wide character, a cluster of scalars): `setcchar` + `wadd_wch` as ncurses
     /// expects, which blanks what a wide character overlaps.
-    private mutating func putSingle(_ window: UnsafeMutablePointer<WINDOW>?, y: Int32, x: Int, _ cell: Cell) {
-        var buffer: (wchar_t, wchar_t, wchar_t, wchar_t, wchar_t, wchar_t) = (0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &buffer) { raw in
+    private func putSingle(y: Int, x: Int, _ cell: Cell) {
+        var text: (wchar_t, wchar_t, wchar_t, wchar_t, wchar_t, wchar_t) = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
             let out = raw.bindMemory(to: wchar_t.self)
+            var count = 0
             cell.withScalars { scalars in
                 for value in scalars where count < 5 {
                     out[count] = wchar_t(bitPattern: value)
@@ -237,12 +295,11 @@ struct CursesPainter {
             if count == 0 { out[0] = 32; count = 1 }
             out[count] = 0
         }
-        _ = template(cell)
-        let style = lastStyle
+        let style = style(cell)
         // The last cell of the screen: writing it may fail (cursor cannot advance); harmless.
-        withUnsafePointer(to: &buffer) { pointer in
+        withUnsafePointer(to: &text) { pointer in
             pointer.withMemoryRebound(to: wchar_t.self, capacity: 6) { text in
-                _ = cn_put_cell(window, y, Int32(x), text, style.attributes, style.pair)
+                _ = cn_put_cell(window, Int32(y), Int32(x), text, style.attributes, style.pair)
             }
         }
     }

@@ -48,6 +48,11 @@ final class CellCodeTests: XCTestCase {
         XCTAssertLessThanOrEqual(MemoryLayout<Cell>.stride, 8)
     }
 
+    /// Painters index per-role tables by `ordinal`: each role its own place, in `allCases` order.
+    func testRoleOrdinalsAreTheirPlaces() {
+        XCTAssertEqual(StyleRole.allCases.map(\.ordinal), Array(0..<StyleRole.allCases.count))
+    }
+
     /// The painter compares rows of cells as bytes: a cell has no padding, and two cells built apart (on the grid,
     /// restyled, copied) have equal bytes exactly when they are equal.
     func testEqualCellsHaveEqualBytes() {

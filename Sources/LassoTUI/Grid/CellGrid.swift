@@ -21,6 +21,29 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case alertCritical = "alert.critical"
     case keyHint = "key.hint"
 
+    /// The role's place in `allCases`, so a painter keeps per-role tables in arrays (`CellCodeTests`).
+    @inlinable public var ordinal: Int {
+        switch self {
+        case .text: return 0
+        case .textDim: return 1
+        case .title: return 2
+        case .border: return 3
+        case .borderFocus: return 4
+        case .tableHeader: return 5
+        case .tableSelected: return 6
+        case .statusHealthy: return 7
+        case .statusDegraded: return 8
+        case .statusOffline: return 9
+        case .feedError: return 10
+        case .feedInfo: return 11
+        case .sparkline: return 12
+        case .banner: return 13
+        case .alertWarning: return 14
+        case .alertCritical: return 15
+        case .keyHint: return 16
+        }
+    }
+
     /// One letter per role for the role maps in golden files.
     public var code: Character {
         switch self {
