@@ -36,6 +36,8 @@ public struct DashboardLoop {
         var lastRuntime = RuntimeInfo()
         var history = SnapshotHistory()
         var needsRedraw = true
+        // Panels whose inputs did not change since the last frame are copied from it (the frame is the same).
+        let memo = PanelMemo()
 
         while true {
             let signal = pendingSignal()
@@ -70,7 +72,7 @@ public struct DashboardLoop {
                 runtime.travelOffsetMs = travelOffset
                 lastRuntime = runtime
                 let grid = Renderer.render(state: state, snapshot: snapshot, size: size, caps: caps,
-                                           nowMs: replay?.positionMs ?? now, runtime: runtime)
+                                           nowMs: replay?.positionMs ?? now, runtime: runtime, memo: memo)
                 if grid != lastGrid {
                     screen.draw(grid)
                     lastGrid = grid

@@ -349,6 +349,27 @@ public struct CellGrid: Equatable, Sendable {
         }
     }
 
+    /// The cells of a rectangle inside the grid, row by row (a panel's, for `PanelMemo`).
+    func cells(x: Int, y: Int, width w: Int, height h: Int) -> [Cell] {
+        var out: [Cell] = []
+        out.reserveCapacity(w * h)
+        for row in y..<(y + h) { out.append(contentsOf: cells[(row * width + x)..<(row * width + x + w)]) }
+        return out
+    }
+
+    /// Puts back what `cells(x:y:width:height:)` took, cell for cell.
+    mutating func copy(_ block: [Cell], into x: Int, _ y: Int, width w: Int, height h: Int) {
+        precondition(block.count == w * h && x >= 0 && y >= 0 && x + w <= width && y + h <= height)
+        let gridWidth = width
+        cells.withUnsafeMutableBufferPointer { target in
+            block.withUnsafeBufferPointer { source in
+                for row in 0..<h {
+                    (target.baseAddress! + (y + row) * gridWidth + x).update(from: source.baseAddress! + row * w, count: w)
+                }
+            }
+        }
+    }
+
     /// Keeps wide characters whole: overwriting either half of one blanks the other half.
     private mutating func setCell(_ x: Int, _ y: Int, _ cell: Cell) {
         guard x >= 0, x < width, y >= 0, y < height else { return }

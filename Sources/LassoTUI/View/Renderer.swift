@@ -5,13 +5,17 @@ public enum Renderer {
     public static let minimumWidth = 80
     public static let minimumHeight = 24
 
+    /// `memo`: the run loop's panel memo (`PanelMemo`), so panels whose inputs did not change are copied from the
+    /// last frame; the frame is the same with or without it.
     public static func render(state: UIState, snapshot: ClusterSnapshot, size: GridSize, caps: RenderCaps, nowMs: Int64,
-                              runtime: RuntimeInfo = RuntimeInfo()) -> CellGrid {
+                              runtime: RuntimeInfo = RuntimeInfo(), memo: PanelMemo? = nil) -> CellGrid {
         var p = Painter(size: size, caps: caps)
         if size.width < minimumWidth || size.height < minimumHeight {
             drawTooSmall(&p, size)
         } else {
-            ViewContext(state: state, snapshot: snapshot, caps: caps, nowMs: nowMs, runtime: runtime).draw(&p, size)
+            var v = ViewContext(state: state, snapshot: snapshot, caps: caps, nowMs: nowMs, runtime: runtime)
+            v.memo = memo
+            v.draw(&p, size)
         }
         if caps.monochrome { applyMonochrome(&p.grid) }
         return p.grid
@@ -59,6 +63,8 @@ struct ViewContext {
     let caps: RenderCaps
     let nowMs: Int64
     let runtime: RuntimeInfo
+    /// Panels drawn in the last frame, reused when their inputs are the same (nil: draw everything).
+    var memo: PanelMemo?
 
     var dash: String { caps.unicode ? "—" : "-" }
     var ascii: Bool { !caps.unicode }

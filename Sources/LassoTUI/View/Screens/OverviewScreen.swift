@@ -10,13 +10,75 @@ enum OverviewScreen {
         let providersHeight = min(max(4, providerRows + 3), max(4, (rest * 11 + 19) / 20))
         let feedHeight = rest - providersHeight
         let focus = v.state.focusedPane
-        Panels.nodes(&p, Rect(x: body.x, y: body.y, width: body.width, height: nodesHeight), v, pane: .nodes,
-                     focused: focus == .nodes, table: NodeColumns.overview)
-        Panels.providers(&p, Rect(x: body.x, y: body.y + nodesHeight, width: body.width, height: providersHeight), v,
-                         focused: focus == .providers)
+        // The nodes and providers panels are copied from the last frame when what they show did not change (the
+        // feed changes every second; nodes with a health poll, providers with a metrics poll).
+        let nodesRect = Rect(x: body.x, y: body.y, width: body.width, height: nodesHeight)
+        p.memoized(v.memo, .overviewNodes, nodesRect, key: NodesPanelKey(v, focused: focus == .nodes)) { p in
+            Panels.nodes(&p, nodesRect, v, pane: .nodes, focused: focus == .nodes, table: NodeColumns.overview)
+        }
+        let providersRect = Rect(x: body.x, y: body.y + nodesHeight, width: body.width, height: providersHeight)
+        p.memoized(v.memo, .overviewProviders, providersRect, key: ProvidersPanelKey(v, focused: focus == .providers)) { p in
+            Panels.providers(&p, providersRect, v, focused: focus == .providers)
+        }
         if feedHeight >= 3 {
             Panels.feed(&p, Rect(x: body.x, y: body.y + nodesHeight + providersHeight, width: body.width, height: feedHeight), v,
                         focused: focus == .feed)
         }
+    }
+}
+
+/// Everything `Panels.nodes` reads for the overview (`NodeColumns.overview`), for `PanelMemo`: the rows as shown
+/// (sorted, filtered), the coverage (title, and each row's view against it), the discovery error, selection, focus,
+/// sort, filter and caps. A column or title that reads anything else (the clock, another snapshot field) must add
+/// it here, or the overview shows a stale panel (`PanelMemoTests`).
+struct NodesPanelKey: Equatable {
+    var focused: Bool
+    var caps: RenderCaps
+    var rows: [NodeStatus]
+    var coverage: Coverage
+    var discoveryError: String?
+    var filter: String
+    var filterTitle: String
+    var selected: Int
+    var sort: SortSpec?
+
+    init(_ v: ViewContext, focused: Bool) {
+        self.focused = focused
+        caps = v.caps
+        rows = Rows.nodes(v.state, v.snapshot, pane: .nodes)
+        coverage = v.snapshot.coverage
+        discoveryError = v.snapshot.discoveryError
+        filter = v.state.filter(.nodes)
+        filterTitle = Rows.filterTitle(.nodes, v.state, v.snapshot)
+        selected = Rows.clampedSelection(.nodes, v.state, v.snapshot)
+        sort = v.state.sort[.nodes]
+    }
+}
+
+/// Everything `Panels.providers` reads, for `PanelMemo`: the selected chain (title, node totals), its rows as shown,
+/// their latency histories (the sparklines), selection, focus, sort, filter and caps. A provider column or title
+/// that reads anything else must add it here, or the overview shows a stale panel (`PanelMemoTests`).
+struct ProvidersPanelKey: Equatable {
+    var focused: Bool
+    var caps: RenderCaps
+    var chain: ChainAggregate?
+    var rows: [ProviderAggregate]
+    var histories: [[Double]?]
+    var filter: String
+    var filterTitle: String
+    var selected: Int
+    var sort: SortSpec?
+
+    init(_ v: ViewContext, focused: Bool) {
+        self.focused = focused
+        caps = v.caps
+        chain = Rows.chain(v.state, v.snapshot)
+        rows = Rows.providers(v.state, v.snapshot)
+        let chainName = chain?.chain ?? ""
+        histories = rows.map { v.snapshot.latencyHistory[ClusterSnapshot.historyKey(chain: chainName, provider: $0.id)] }
+        filter = v.state.filter(.providers)
+        filterTitle = Rows.filterTitle(.providers, v.state, v.snapshot)
+        selected = Rows.clampedSelection(.providers, v.state, v.snapshot)
+        sort = v.state.sort[.providers]
     }
 }

@@ -31,7 +31,7 @@ public struct GridSize: Equatable, Sendable {
     }
 }
 
-struct Rect {
+struct Rect: Equatable {
     var x: Int, y: Int, width: Int, height: Int
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
 }
