@@ -97,6 +97,28 @@ final class EventsFastReaderTests: XCTestCase {
         XCTAssertEqual(page.nodeID, "node-a")
     }
 
+    /// Repeated values are made into one `String` per page, in a table far smaller than this page's 600 distinct
+    /// methods, providers and chains (so slots are reused and collide), keys in changing orders: every value still reads
+    /// as written.
+    func testSharedValuesReadAsWrittenWhenSlotsCollide() throws {
+        var events: [String] = []
+        for i in 0..<600 {
+            let fields = [#""kind":"routing""#, #""ts":\#(1_000 + i)"#, #""request_id":"r\#(i)""#,
+                          #""method":"m\#(i % 200)""#, #""provider_id":"p\#(i % 150)_\#(i % 7)""#,
+                          #""chain":"c\#(i % 250)""#, #""result":"\#(i % 3 == 0 ? "error" : "success")""#]
+            let order = i % 4 == 0 ? fields.reversed() : fields
+            events.append("{" + order.joined(separator: ",") + "}")
+        }
+        let data = Data((#"{"node_id":"n","next":600,"events":["# + events.joined(separator: ",") + "]}").utf8)
+        let fast = try XCTUnwrap(EventsPage.fastDecode(data))
+        XCTAssertEqual(fast, try EventsPage.foundationDecode(data))
+        for (i, event) in fast.events.enumerated() {
+            XCTAssertEqual(event.method, "m\(i % 200)")
+            XCTAssertEqual(event.providerID, "p\(i % 150)_\(i % 7)")
+            XCTAssertEqual(event.chain, "c\(i % 250)")
+        }
+    }
+
     func testEdgeCasesMatchFoundation() throws {
         func page(_ event: String) -> Data { Data((#"{"node_id":"n","next":1,"events":[{"ts":1,"# + event + "}]}").utf8) }
         let routing = #""method":"m","provider_id":"p""#

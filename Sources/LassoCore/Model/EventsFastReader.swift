@@ -14,6 +14,12 @@ import Foundation
 struct EventsFastReader {
     typealias Bail = MetricsFastReader.Bail
     var scan: MetricsFastReader
+    /// The event key index that followed each one last (`eventKeys.count` stands for the object's start).
+    var followingKey = [Int](repeating: -1, count: eventKeys.count + 1)
+    /// The page's repeated values (methods, providers, chains, nodes …), made into a `String` once each: an event
+    /// then shares them instead of allocating its own.
+    var interned = [String?](repeating: nil, count: internSlots)
+    static let internSlots = 64
 
     static func read(_ body: Data) -> EventsPage? {
         body.withUnsafeBytes { raw -> EventsPage? in
@@ -66,8 +72,14 @@ struct EventsFastReader {
         var seen: UInt32 = 0
         var out = FeedEvent(ts: 0)
         var first = true
+        var previous = Self.eventKeys.count
         while let key = try scan.nextKey(&first) {
-            guard let index = scan.match(key, Self.eventKeys) else { try scan.skipValue(depth: 3); continue }
+            guard let index = scan.match(key, Self.eventKeys, guess: followingKey[previous]) else {
+                try scan.skipValue(depth: 3)
+                continue
+            }
+            followingKey[previous] = index
+            previous = index
             try scan.mark(index, &seen)
             switch index {
             case 0:
@@ -79,8 +91,8 @@ struct EventsFastReader {
                 }
             case 1: out.ts = Int64(try scan.count())
             case 2: out.requestID = try scan.optionalString()
-            case 3: out.profile = try scan.optionalString()
-            case 4: out.sourceNodeID = try scan.optionalString()
+            case 3: out.profile = try sharedString()
+            case 4: out.sourceNodeID = try sharedString()
             case 5:
                 // The decoder tries an Int, then a String through `Int(_:)`; anything else is nil. Only a plain
                 // count, null, or a plain string are taken here.
@@ -91,17 +103,17 @@ struct EventsFastReader {
                 } else {
                     out.chainID = try scan.count()
                 }
-            case 6: out.chain = try scan.optionalString()
-            case 7: out.method = try scan.optionalString()
-            case 8: out.strategy = try scan.optionalString()
-            case 9: out.providerID = try scan.optionalString()
-            case 10: out.transport = try scan.optionalString()
+            case 6: out.chain = try sharedString()
+            case 7: out.method = try sharedString()
+            case 8: out.strategy = try sharedString()
+            case 9: out.providerID = try sharedString()
+            case 10: out.transport = try sharedString()
             case 11: out.durationMs = try scan.optionalCount()
-            case 12: out.result = try scan.optionalString()
-            case 13: out.requestOrigin = try scan.optionalString()
+            case 12: out.result = try sharedString()
+            case 13: out.requestOrigin = try sharedString()
             case 14: out.failoverCount = try scan.optionalCount() ?? 0
-            case 15: out.from = try scan.optionalString()
-            case 16: out.to = try scan.optionalString()
+            case 15: out.from = try sharedString()
+            case 16: out.to = try sharedString()
             case 17: out.reason = try scan.optionalString()
             case 18:
                 if try scan.takeNull() {
@@ -111,9 +123,9 @@ struct EventsFastReader {
                     out.severity = severity
                 }
             case 19: out.message = try scan.optionalString()
-            case 20: out.relayNode = try scan.optionalString()
-            case 21: out.node = try scan.optionalString()
-            default: out.providerName = try scan.optionalString()
+            case 20: out.relayNode = try sharedString()
+            case 21: out.node = try sharedString()
+            default: out.providerName = try sharedString()
             }
         }
         // `ts` is required, and each kind's own fields: without them the decoder fails (or the lenient page drops it).
@@ -124,5 +136,22 @@ struct EventsFastReader {
         case .cluster: guard out.message != nil else { throw Bail() }
         }
         return out
+    }
+
+    /// `scan.optionalString()`, taking a value seen before on this page from `interned` (compared byte for byte).
+    mutating func sharedString() throws(Bail) -> String? {
+        if try scan.takeNull() { return nil }
+        let span = try scan.plainString()
+        let bytes = UnsafeBufferPointer(start: scan.base + span.start, count: span.count)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (Self.internSlots - 1)
+        if var known = interned[slot] {
+            let same = known.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            if same { return known }
+        }
+        let made = String(decoding: bytes, as: UTF8.self)
+        interned[slot] = made
+        return made
     }
 }

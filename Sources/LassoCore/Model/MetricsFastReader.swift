@@ -223,6 +223,17 @@ struct MetricsFastReader {
         return true
     }
 
+    /// `match`, trying `guess` first: objects of one page mostly list their keys in the same order, so the index
+    /// that followed the previous key last time is usually right with one comparison.
+    @inline(__always)
+    func match(_ key: Span, _ names: [StaticString], guess: Int) -> Int? {
+        if guess >= 0, guess < names.count, names[guess].utf8CodeUnitCount == key.count,
+           memcmp(base + key.start, names[guess].utf8Start, key.count) == 0 {
+            return guess
+        }
+        return match(key, names)
+    }
+
     /// Index of `key` in `names`, or nil for a key this shape does not decode.
     @inline(__always)
     func match(_ key: Span, _ names: [StaticString]) -> Int? {
