@@ -31,6 +31,18 @@ final class FetchIntegrationTests: XCTestCase {
         return !chain.providers.isEmpty && chain.providers.allSatisfy { $0.nodesReporting == nodes }
     }
 
+    /// The snapshot's history columns are kept between landings, not frozen: each metrics refresh that lands adds
+    /// its point to a provider's latency column.
+    func testHistoryColumnsGrowWithEachLanding() async throws {
+        let monitor = try ClusterMonitor(config: config())
+        await monitor.start()
+        defer { Task { await monitor.stop() } }
+        let first = try await waitFor(monitor, "a latency history") { !$0.latencyHistory.isEmpty }
+        let key = try XCTUnwrap(first.latencyHistory.keys.sorted { "\($0)" < "\($1)" }.first)
+        let points = first.latencyHistory[key]?.count ?? 0
+        try await waitFor(monitor, "two more points for \(key)", timeout: 15) { ($0.latencyHistory[key]?.count ?? 0) >= points + 2 }
+    }
+
     func testStopOneNodeThenBringItBack() async throws {
         let monitor = try ClusterMonitor(config: config())
         await monitor.start()

@@ -22,6 +22,13 @@ actor MonitorState {
     private var alerts: [Alert] = []
     /// The figures of the previous snapshot, to derive cluster events from what changed.
     private var previousFigures: ClusterFigures?
+    /// The history columns and the cache landings they were built from (chain → when and in which generation):
+    /// they change only when metrics land, not on every publish.
+    private var historyMemo: (landings: [String: MetricsLanding], columns: (latency: [ProviderKey: [Double]], rate: [ProviderKey: [Double]]))?
+    struct MetricsLanding: Equatable {
+        var fetchedAtMs: Int64
+        var generation: Int
+    }
     private var lastAlertEvaluationMs: Int64 = 0
     private var pollObservations: [PollObservation] = []
     /// Raises partition suspicion only once responding nodes' views have disagreed for the hold (docs/alerts.md).
@@ -261,7 +268,14 @@ actor MonitorState {
             for transition in update.transitions { _ = feed.ingest(transition.feedEvent(), nowMs: nowMs) }
         }
 
-        let history = ClusterSnapshot.historyColumns(chainMetrics.values.lazy.flatMap(\.history))
+        let landings = metrics.entries.mapValues { MetricsLanding(fetchedAtMs: $0.fetchedAtMs, generation: $0.generation) }
+        let history: (latency: [ProviderKey: [Double]], rate: [ProviderKey: [Double]])
+        if let memo = historyMemo, memo.landings == landings {
+            history = memo.columns
+        } else {
+            history = ClusterSnapshot.historyColumns(chainMetrics.values.lazy.flatMap(\.history))
+            historyMemo = (landings, history)
+        }
         let stale = figures.nodes.contains { $0.state == .stale }
         let slowRefresh = metrics.oldestRefreshStartMs.map { nowMs - $0 > 1_000 } ?? false
             // A node already shown down is its own row's trouble: its slow polls do not mark the whole screen.
