@@ -28,4 +28,18 @@ final class FormatFixedTests: XCTestCase {
         XCTAssertEqual(Format.clock(86_399_000, offsetSeconds: 0), "23:59:59")
         XCTAssertEqual(Format.clock(0, offsetSeconds: -1), "23:59:59")
     }
+
+    /// The clock is written byte by byte: the same text as joining two-digit fields, over days, offsets and
+    /// instants before 1970.
+    func testClockMatchesTwoDigitFields() {
+        var random = SplitMix64(seed: 0xC10C)
+        for _ in 0..<20_000 {
+            let ms = Int64(bitPattern: random.next() % 400_000_000_000) - 100_000_000_000
+            let offset = Int(random.next() % 100_000) - 50_000
+            let seconds = Int((ms / 1000) + Int64(offset))
+            let day = ((seconds % 86_400) + 86_400) % 86_400
+            let expected = [day / 3600, (day % 3600) / 60, day % 60].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ":")
+            XCTAssertEqual(Format.clock(ms, offsetSeconds: offset), expected, "\(ms) \(offset)")
+        }
+    }
 }

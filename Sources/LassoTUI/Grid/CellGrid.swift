@@ -252,16 +252,32 @@ public struct CellGrid: Equatable, Sendable {
         return column - x
     }
 
-    /// `putSimple` for printable ASCII (most text: one cell per byte), or nil for other text: the cells written in
-    /// one pass over the bytes, with what `setCell` does at the two ends of the run (a wide character cut at either
-    /// end is blanked; inside the run every cell is overwritten anyway). `ASCIIRunTests` compares it with writing
-    /// cell by cell.
+    /// `putSimple` for text whose every scalar is one cell wide (`CellWidth.simpleWidth` 1: printable ASCII, and the
+    /// arrows, dashes, box drawing and blocks the TUI draws itself), or nil for other text: the cells written in one
+    /// pass, with what `setCell` does at the two ends of the run (a wide character cut at either end is blanked;
+    /// inside the run every cell is overwritten anyway). `ASCIIRunTests` compares it with writing cell by cell.
     private mutating func putPrintableASCII(_ text: String, x: Int, y: Int, limit: Int, role: StyleRole,
                                             attributes: TextAttributes) -> Int? {
         let width = self.width
+        let asciiOnly = self.asciiOnly
         return text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
-            let count = min(bytes.count, limit)
+            var ascii = true
+            for byte in bytes where byte < 0x20 || byte >= 0x7F {
+                ascii = false
+                break
+            }
+            var scalars = bytes.count
+            if !ascii {
+                scalars = 0
+                var i = 0
+                while i < bytes.count {
+                    guard let (value, length) = Self.decodeNarrow(bytes, at: i) else { return nil }
+                    _ = value
+                    i += length
+                    scalars += 1
+                }
+            }
+            let count = min(scalars, limit)
             guard count > 0 else { return 0 }
             let start = y * width + x
             return cells.withUnsafeMutableBufferPointer { cells -> Int in
@@ -272,12 +288,66 @@ public struct CellGrid: Equatable, Sendable {
                 if cells[last].width == 2, x + count < width {
                     cells[last + 1] = Cell(code: 32, width: 1, role: cells[last].role, attributes: cells[last].attributes)
                 }
-                for offset in 0..<count {
-                    cells[start + offset] = Cell(code: UInt32(bytes[offset]), width: 1, role: role, attributes: attributes)
+                if ascii {
+                    for offset in 0..<count {
+                        cells[start + offset] = Cell(code: UInt32(bytes[offset]), width: 1, role: role, attributes: attributes)
+                    }
+                } else {
+                    var i = 0
+                    for offset in 0..<count {
+                        let (value, length) = Self.decodeNarrow(bytes, at: i)!
+                        i += length
+                        let code = asciiOnly && value >= 0x80 ? 63 : value
+                        cells[start + offset] = Cell(code: code, width: 1, role: role, attributes: attributes)
+                    }
                 }
                 return count
             }
         } ?? nil
+    }
+
+    /// The scalar at `i` of valid UTF-8 and its length in bytes, when it is simple and one cell wide; else nil.
+    @inline(__always)
+    private static func decodeNarrow(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int)? {
+        let lead = bytes[i]
+        let value: UInt32
+        let length: Int
+        if lead < 0x80 {
+            value = UInt32(lead)
+            length = 1
+        } else if lead < 0xE0 {
+            guard i + 1 < bytes.count else { return nil }
+            value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+            length = 2
+        } else if lead < 0xF0 {
+            guard i + 2 < bytes.count else { return nil }
+            value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+            length = 3
+        } else {
+            return nil
+        }
+        return CellWidth.simpleWidth(value) == 1 ? (value, length) : nil
+    }
+
+    /// `count` copies of one narrow cell from column `x` of row `y`, clipped to the grid: what `setCell` in a loop
+    /// writes (a wide character cut at either end of the run is blanked), in one pass.
+    private mutating func fillRun(_ cell: Cell, x: Int, y: Int, count: Int) {
+        guard y >= 0, y < height else { return }
+        let from = max(0, x)
+        let to = min(width, x + count)
+        guard from < to else { return }
+        let width = self.width
+        cells.withUnsafeMutableBufferPointer { cells in
+            let start = y * width + from
+            if cells[start].width == 0, from > 0 {
+                cells[start - 1] = Cell(code: 32, width: 1, role: cells[start - 1].role, attributes: cells[start - 1].attributes)
+            }
+            let last = y * width + to - 1
+            if cells[last].width == 2, to < width {
+                cells[last + 1] = Cell(code: 32, width: 1, role: cells[last].role, attributes: cells[last].attributes)
+            }
+            for index in start...last { cells[index] = cell }
+        }
     }
 
     /// `put` for any text: one grapheme cluster at a time.
@@ -309,7 +379,7 @@ public struct CellGrid: Equatable, Sendable {
 
     /// Writes `count` spaces of a role from (x, y), clipped to the grid (the padding of a fitted cell).
     mutating func spaces(x: Int, y: Int, count: Int, role: StyleRole, attributes: TextAttributes = []) {
-        repeated(" ", x: x, y: y, count: count, role: role, attributes: attributes)
+        fillRun(Cell(code: 32, width: 1, role: role, attributes: attributes), x: x, y: y, count: count)
     }
 
     /// The cells `put(String(repeating: grapheme, count: count), x:, y:)` writes, without building the string
@@ -322,11 +392,7 @@ public struct CellGrid: Equatable, Sendable {
             return
         }
         let cell = Cell(code: asciiOnly && !scalar.isASCII ? 63 : scalar.value, width: 1, role: role, attributes: attributes)
-        var column = max(0, x)
-        while column < min(width, x + count) {
-            setCell(column, y, cell)
-            column += 1
-        }
+        fillRun(cell, x: x, y: y, count: count)
     }
 
     /// Fills a rectangle with spaces of a role (used for banners and selected rows).

@@ -265,9 +265,11 @@ struct TableDefinition<Row>: Sendable {
             if case .flexible = column.width, column.measured, let cell = column.cell {
                 // Rows are read in place (a buffer borrow): `rows[index]` copied each row, retaining every string of a
                 // feed event, for every measured cell of every frame.
+                // Simple text is what the sanitizer returns, and measured without a grapheme walk.
                 layout.content = rows.withUnsafeBufferPointer { buffer in
                     measuredRows.reduce(0) { widest, index in
-                        max(widest, CellWidth.of(Sanitizer.clean(cell(buffer[index], env).text)))
+                        let text = cell(buffer[index], env).text
+                        return max(widest, CellWidth.simpleWidth(of: text) ?? CellWidth.of(Sanitizer.clean(text)))
                     }
                 }
             }

@@ -108,26 +108,29 @@ struct Painter {
 
     /// Draws already-sanitized `safe` in exactly `width` cells, cut with an ellipsis or padded with spaces of `role`:
     /// the cells `text(CellWidth.fit(safe, …), width:, clean: false)` draws, without building the padded string.
-    mutating func fitted(_ safe: String, x: Int, y: Int, width: Int, alignRight: Bool, role: StyleRole) {
+    mutating func fitted(_ safe: String, x: Int, y: Int, width: Int, alignRight: Bool, role: StyleRole,
+                         attributes: TextAttributes = []) {
         guard width > 0 else { return }
         guard let total = CellWidth.simpleWidth(of: safe) else {
-            text(CellWidth.fit(safe, to: width, alignRight: alignRight, ascii: ascii), x: x, y: y, width: width, role: role, clean: false)
+            text(CellWidth.fit(safe, to: width, alignRight: alignRight, ascii: ascii), x: x, y: y, width: width, role: role,
+                 attributes: attributes, clean: false)
             return
         }
-        fittedSimple(safe, total: total, x: x, y: y, width: width, alignRight: alignRight, role: role)
+        fittedSimple(safe, total: total, x: x, y: y, width: width, alignRight: alignRight, role: role, attributes: attributes)
     }
 
     /// `fitted` for simple text (`CellWidth.simpleWidth(of:)` is `total`), which the sanitizer keeps as it is.
-    mutating func fittedSimple(_ safe: String, total: Int, x: Int, y: Int, width: Int, alignRight: Bool, role: StyleRole) {
+    mutating func fittedSimple(_ safe: String, total: Int, x: Int, y: Int, width: Int, alignRight: Bool, role: StyleRole,
+                               attributes: TextAttributes = []) {
         guard width > 0 else { return }
         let cut = total <= width ? safe : CellWidth.truncate(safe, to: width, ascii: ascii)
         let pad = max(0, width - (total <= width ? total : CellWidth.of(cut)))
         if alignRight {
-            grid.spaces(x: x, y: y, count: pad, role: role)
-            grid.putSimple(cut, x: x + pad, y: y, maxWidth: width - pad, role: role)
+            grid.spaces(x: x, y: y, count: pad, role: role, attributes: attributes)
+            grid.putSimple(cut, x: x + pad, y: y, maxWidth: width - pad, role: role, attributes: attributes)
         } else {
-            grid.putSimple(cut, x: x, y: y, maxWidth: width, role: role)
-            grid.spaces(x: x + width - pad, y: y, count: pad, role: role)
+            grid.putSimple(cut, x: x, y: y, maxWidth: width, role: role, attributes: attributes)
+            grid.spaces(x: x + width - pad, y: y, count: pad, role: role, attributes: attributes)
         }
     }
 
@@ -153,8 +156,8 @@ struct Painter {
             if let sort, definition.isSorted(column, by: sort) {
                 title += caps.unicode ? (sort.reversed ? "▲" : "▼") : (sort.reversed ? "^" : "v")
             }
-            grid.put(CellWidth.fit(title, to: width, alignRight: column.alignment == .right, ascii: ascii), x: x, y: rect.y,
-                     role: .tableHeader, attributes: [.bold])
+            fitted(title, x: x, y: rect.y, width: width, alignRight: column.alignment == .right, role: .tableHeader,
+                   attributes: [.bold])
             x += width + 1
         }
         guard visible > 0 else { return }
@@ -166,6 +169,8 @@ struct Painter {
         var selectableIndex = definition.allSelectable ? offset : rows.withUnsafeBufferPointer { buffer in
             buffer[..<min(offset, buffer.count)].reduce(0) { $0 + (definition.isSelectable($1) ? 1 : 0) }
         }
+        // What each drawn cell needs of its column, taken once (a column copied per cell retained all its fields).
+        let drawnCells = layout.map { (cell: columns[$0.index].cell, alignRight: columns[$0.index].alignment == .right, width: $0.width) }
         for line in 0..<visible {
             let rowIndex = offset + line
             guard rowIndex < rows.count else { break }
@@ -180,18 +185,17 @@ struct Painter {
                 selectableIndex += 1
             }
             var cx = rect.x + 1
-            for (index, width) in layout {
-                let column = columns[index]
-                let cell = column.cell?(row, env) ?? TableCell("")
+            for drawn in drawnCells {
+                let cell = drawn.cell?(row, env) ?? TableCell("")
                 // Simple text is what the sanitizer would return: measure it once.
                 if let total = CellWidth.simpleWidth(of: cell.text) {
-                    fittedSimple(cell.text, total: total, x: cx, y: y, width: width, alignRight: column.alignment == .right,
+                    fittedSimple(cell.text, total: total, x: cx, y: y, width: drawn.width, alignRight: drawn.alignRight,
                                  role: cell.role ?? rowRole)
                 } else {
-                    fitted(Sanitizer.clean(cell.text), x: cx, y: y, width: width, alignRight: column.alignment == .right,
+                    fitted(Sanitizer.clean(cell.text), x: cx, y: y, width: drawn.width, alignRight: drawn.alignRight,
                            role: cell.role ?? rowRole)
                 }
-                cx += width + 1
+                cx += drawn.width + 1
             }
             if isSelected {
                 // A text marker too, so the selection shows without colour (and in screen captures).
