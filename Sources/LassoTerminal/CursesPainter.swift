@@ -73,7 +73,7 @@ struct CursesPainter {
 
     /// Cells are 8 bytes with no padding (`Cell.spare`), equal exactly when their bytes are: rows and cells are
     /// compared as 64-bit words. Checked here, so a layout change falls back to comparing cells field by field.
-    static let cellsAreWords = MemoryLayout<Cell>.size == 8 && MemoryLayout<Cell>.stride == 8
+    @inline(__always) static var cellsAreWords: Bool { MemoryLayout<Cell>.size == 8 && MemoryLayout<Cell>.stride == 8 }
 
     /// `count` cells from `start` are the same in both arrays.
     static func sameCells(_ a: [Cell], _ b: [Cell], from start: Int, count: Int) -> Bool {
@@ -138,10 +138,9 @@ struct CursesPainter {
         // skipped, and in a changed row only the cells that changed are written. Runs of changed plain cells go to
         // ncurses in one `wadd_wchnstr` each, built from one prepared `cchar_t` per style, instead of a `setcchar` +
         // `wadd_wch` per cell; the window ends up holding the same cells (`IncrementalPaintTests` reads them back).
-        var writer = RowWriter(window: window, width: width, templates: templates, buffer: runBuffer)
-        templates = StyleTemplates()
+        var writer = RowWriter(window: window, width: width, templates: templates, buffer: runBuffer, styles: styles)
         runBuffer = []
-        writer.prepare(columns: columns, styles: styles)
+        writer.prepare(columns: columns)
         grid.cells.withUnsafeBufferPointer { now in
             if let before = previous?.cells {
                 before.withUnsafeBufferPointer { old in
@@ -157,7 +156,6 @@ struct CursesPainter {
                 }
             }
         }
-        templates = writer.templates
         runBuffer = writer.buffer
         wnoutrefresh(window)
         emit("\u{1B}[?2026h")
@@ -171,23 +169,27 @@ struct CursesPainter {
 }
 
 /// A blank `cchar_t` per style (role × attributes), as `setcchar` makes it: a run's cells are copies with their
-/// scalar in place of the blank. Made on first use after a theme or colour change.
-struct StyleTemplates {
-    var cells: [cchar_t] = []
-    var made: [Bool] = []
+/// scalar in place of the blank. Made on first use; a theme or colour change starts a new table. Fixed storage read
+/// through pointers: the painting loop takes a template per changed cell.
+final class StyleTemplates {
+    static let count = StyleRole.allCases.count * 16
+    let cells = UnsafeMutablePointer<cchar_t>.allocate(capacity: StyleTemplates.count)
+    let made = UnsafeMutablePointer<Bool>.allocate(capacity: StyleTemplates.count)
 
+    init() {
+        cells.initialize(repeating: cchar_t(), count: Self.count)
+        made.initialize(repeating: false, count: Self.count)
+    }
+
+    deinit {
+        cells.deallocate()
+        made.deallocate()
+    }
+
+    @inline(__always)
     static func index(_ cell: Cell) -> Int? {
         let attributes = Int(cell.attributes.rawValue)
         return attributes < 16 ? cell.role.ordinal * 16 + attributes : nil
-    }
-
-    mutating func template(_ cell: Cell, style: (attributes: attr_t, pair: Int32)) -> cchar_t {
-        guard let index = Self.index(cell), index < cells.count else { return Self.make(style) }
-        if !made[index] {
-            cells[index] = Self.make(style)
-            made[index] = true
-        }
-        return cells[index]
     }
 
     static func make(_ style: (attributes: attr_t, pair: Int32)) -> cchar_t {
@@ -203,25 +205,21 @@ struct StyleTemplates {
 private struct RowWriter {
     let window: UnsafeMutablePointer<WINDOW>?
     let width: Int
-    var templates: StyleTemplates
+    let templates: StyleTemplates
     var buffer: [cchar_t]
-    var styles: [StyleRole: (attributes: attr_t, pair: Int32)] = [:]
+    let styles: [StyleRole: (attributes: attr_t, pair: Int32)]
 
-    init(window: UnsafeMutablePointer<WINDOW>?, width: Int, templates: StyleTemplates, buffer: [cchar_t]) {
+    init(window: UnsafeMutablePointer<WINDOW>?, width: Int, templates: StyleTemplates, buffer: [cchar_t],
+         styles: [StyleRole: (attributes: attr_t, pair: Int32)]) {
         self.window = window
         self.width = width
         self.templates = templates
         self.buffer = buffer
+        self.styles = styles
     }
 
-    mutating func prepare(columns: Int, styles: [StyleRole: (attributes: attr_t, pair: Int32)]) {
-        self.styles = styles
+    mutating func prepare(columns: Int) {
         if buffer.count < columns { buffer = [cchar_t](repeating: cchar_t(), count: columns) }
-        if templates.cells.isEmpty {
-            let count = StyleRole.allCases.count * 16
-            templates.cells = [cchar_t](repeating: cchar_t(), count: count)
-            templates.made = [Bool](repeating: false, count: count)
-        }
     }
 
     func style(_ cell: Cell) -> (attributes: attr_t, pair: Int32) {
@@ -229,11 +227,14 @@ private struct RowWriter {
         return (style.attributes | CursesPainter.attributes(cell.attributes), style.pair)
     }
 
-    mutating func template(_ cell: Cell) -> cchar_t {
-        if let index = StyleTemplates.index(cell), index < templates.made.count, templates.made[index] {
-            return templates.cells[index]
+    @inline(__always)
+    func template(_ cell: Cell, _ cells: UnsafeMutablePointer<cchar_t>, _ made: UnsafeMutablePointer<Bool>) -> cchar_t {
+        guard let index = StyleTemplates.index(cell) else { return StyleTemplates.make(style(cell)) }
+        if !made[index] {
+            cells[index] = StyleTemplates.make(style(cell))
+            made[index] = true
         }
-        return templates.template(cell, style: style(cell))
+        return cells[index]
     }
 
     /// The cells from `first` through `last` of one row that differ from `old` (all of them without `old`).
@@ -242,6 +243,8 @@ private struct RowWriter {
         var run = buffer
         buffer = []
         defer { buffer = run }
+        let templateCells = templates.cells
+        let made = templates.made
         run.withUnsafeMutableBufferPointer { run in
             var runStart = first
             var runCount = 0
@@ -259,7 +262,7 @@ private struct RowWriter {
                         putSingle(y: y, x: x, cell)
                     } else {
                         if runCount == 0 { runStart = x }
-                        var c = template(cell)
+                        var c = template(cell, templateCells, made)
                         c.chars.0 = wchar_t(bitPattern: scalar)
                         run[runCount] = c
                         runCount += 1

@@ -34,12 +34,14 @@ enum Format {
         // Eight bytes written in place (a feed row's first cell, every drawn row of every frame): the concatenation
         // of three `twoDigits` built eight strings.
         return String(unsafeUninitializedCapacity: 8) { out in
-            for (i, value) in [(0, hours), (3, minutes), (6, secs)] {
-                out[i] = UInt8(48 + value / 10)
-                out[i + 1] = UInt8(48 + value % 10)
-            }
+            out[0] = UInt8(48 + hours / 10)
+            out[1] = UInt8(48 + hours % 10)
             out[2] = 58
+            out[3] = UInt8(48 + minutes / 10)
+            out[4] = UInt8(48 + minutes % 10)
             out[5] = 58
+            out[6] = UInt8(48 + secs / 10)
+            out[7] = UInt8(48 + secs % 10)
             return 8
         }
     }
