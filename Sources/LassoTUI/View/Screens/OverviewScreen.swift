@@ -27,58 +27,56 @@ enum OverviewScreen {
     }
 }
 
-/// Everything `Panels.nodes` reads for the overview (`NodeColumns.overview`), for `PanelMemo`: the rows as shown
-/// (sorted, filtered), the coverage (title, and each row's view against it), the discovery error, selection, focus,
-/// sort, filter and caps. A column or title that reads anything else (the clock, another snapshot field) must add
-/// it here, or the overview shows a stale panel (`PanelMemoTests`).
+/// Everything `Panels.nodes` reads for the overview (`NodeColumns.overview`), for `PanelMemo`: the nodes (rows are
+/// them sorted and filtered), the coverage (title, and each row's view against it), the discovery error, selection,
+/// focus, sort, filter and caps — the inputs, not the rows derived from them, so an unchanged panel costs no sort.
+/// A column or title that reads anything else (the clock, another snapshot field) must add it here, or the overview
+/// shows a stale panel (`PanelMemoTests`).
 struct NodesPanelKey: Equatable {
     var focused: Bool
     var caps: RenderCaps
-    var rows: [NodeStatus]
+    var nodes: [NodeStatus]
     var coverage: Coverage
     var discoveryError: String?
     var filter: String
-    var filterTitle: String
-    var selected: Int
     var sort: SortSpec?
+    var selected: Int
 
     init(_ v: ViewContext, focused: Bool) {
         self.focused = focused
         caps = v.caps
-        rows = Rows.nodes(v.state, v.snapshot, pane: .nodes)
+        nodes = v.snapshot.nodes
         coverage = v.snapshot.coverage
         discoveryError = v.snapshot.discoveryError
         filter = v.state.filter(.nodes)
-        filterTitle = Rows.filterTitle(.nodes, v.state, v.snapshot)
-        selected = Rows.clampedSelection(.nodes, v.state, v.snapshot)
         sort = v.state.sort[.nodes]
+        selected = v.state.selected(.nodes)
     }
 }
 
-/// Everything `Panels.providers` reads, for `PanelMemo`: the selected chain (title, node totals), its rows as shown,
-/// their latency histories (the sparklines), selection, focus, sort, filter and caps. A provider column or title
-/// that reads anything else must add it here, or the overview shows a stale panel (`PanelMemoTests`).
+/// Everything `Panels.providers` reads, for `PanelMemo`: the selected chain (title, node totals, its providers — the
+/// rows are them sorted and filtered), their latency histories (the sparklines), selection, focus, sort, filter and
+/// caps. A provider column or title that reads anything else must add it here, or the overview shows a stale panel
+/// (`PanelMemoTests`).
 struct ProvidersPanelKey: Equatable {
     var focused: Bool
     var caps: RenderCaps
     var chain: ChainAggregate?
-    var rows: [ProviderAggregate]
     var histories: [[Double]?]
     var filter: String
-    var filterTitle: String
-    var selected: Int
     var sort: SortSpec?
+    var selected: Int
 
     init(_ v: ViewContext, focused: Bool) {
         self.focused = focused
         caps = v.caps
         chain = Rows.chain(v.state, v.snapshot)
-        rows = Rows.providers(v.state, v.snapshot)
         let chainName = chain?.chain ?? ""
-        histories = rows.map { v.snapshot.latencyHistory[ClusterSnapshot.historyKey(chain: chainName, provider: $0.id)] }
+        histories = (chain?.providers ?? []).map {
+            v.snapshot.latencyHistory[ClusterSnapshot.historyKey(chain: chainName, provider: $0.id)]
+        }
         filter = v.state.filter(.providers)
-        filterTitle = Rows.filterTitle(.providers, v.state, v.snapshot)
-        selected = Rows.clampedSelection(.providers, v.state, v.snapshot)
         sort = v.state.sort[.providers]
+        selected = v.state.selected(.providers)
     }
 }
