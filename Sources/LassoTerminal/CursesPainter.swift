@@ -207,7 +207,7 @@ private struct RowWriter {
     let width: Int
     let templates: StyleTemplates
     var buffer: [cchar_t]
-    let styles: [StyleRole: (attributes: attr_t, pair: Int32)]
+    let styles: Styles
 
     init(window: UnsafeMutablePointer<WINDOW>?, width: Int, templates: StyleTemplates, buffer: [cchar_t],
          styles: [StyleRole: (attributes: attr_t, pair: Int32)]) {
@@ -222,16 +222,19 @@ private struct RowWriter {
         if buffer.count < columns { buffer = [cchar_t](repeating: cchar_t(), count: columns) }
     }
 
-    func style(_ cell: Cell) -> (attributes: attr_t, pair: Int32) {
+    typealias Styles = [StyleRole: (attributes: attr_t, pair: Int32)]
+
+    static func style(_ cell: Cell, _ styles: Styles) -> (attributes: attr_t, pair: Int32) {
         let style = styles[cell.role] ?? (cn_attr_normal(), 0)
         return (style.attributes | CursesPainter.attributes(cell.attributes), style.pair)
     }
 
     @inline(__always)
-    func template(_ cell: Cell, _ cells: UnsafeMutablePointer<cchar_t>, _ made: UnsafeMutablePointer<Bool>) -> cchar_t {
-        guard let index = StyleTemplates.index(cell) else { return StyleTemplates.make(style(cell)) }
+    static func template(_ cell: Cell, _ cells: UnsafeMutablePointer<cchar_t>, _ made: UnsafeMutablePointer<Bool>,
+                         _ styles: Styles) -> cchar_t {
+        guard let index = StyleTemplates.index(cell) else { return StyleTemplates.make(style(cell, styles)) }
         if !made[index] {
-            cells[index] = StyleTemplates.make(style(cell))
+            cells[index] = StyleTemplates.make(style(cell, styles))
             made[index] = true
         }
         return cells[index]
@@ -243,8 +246,9 @@ private struct RowWriter {
         var run = buffer
         buffer = []
         defer { buffer = run }
-        let templateCells = templates.cells
-        let made = templates.made
+        // Everything the loop reads is local: a method on `self` inside it retained self's fields per cell.
+        let (window, width, styles) = (self.window, self.width, self.styles)
+        let (templateCells, made) = (templates.cells, templates.made)
         run.withUnsafeMutableBufferPointer { run in
             var runStart = first
             var runCount = 0
@@ -252,39 +256,43 @@ private struct RowWriter {
             while x <= last {
                 let cell = cells[row + x]
                 if let old, CursesPainter.sameCell(old, cells, at: row + x) {
-                    if runCount > 0 { flush(run, y: y, x: runStart, count: runCount) }
+                    if runCount > 0 { Self.flush(window, run, y: y, x: runStart, count: runCount) }
                     runCount = 0
                 } else if let scalar = CursesPainter.runnable(cell) {
                     // The window may still hold the right half of the last frame's wide character here, and
                     // `wadd_wchnstr` would blank from its left half on — which may by now be a new wide character
                     // written just before. `wadd_wch` handles that cell as cell-by-cell painting always did.
                     if runCount == 0, let old, old[row + x].width == 0 {
-                        putSingle(y: y, x: x, cell)
+                        Self.putSingle(window, y: y, x: x, cell, Self.style(cell, styles))
                     } else {
                         if runCount == 0 { runStart = x }
-                        var c = template(cell, templateCells, made)
+                        var c = Self.template(cell, templateCells, made, styles)
                         c.chars.0 = wchar_t(bitPattern: scalar)
                         run[runCount] = c
                         runCount += 1
                     }
                 } else {
-                    if runCount > 0 { flush(run, y: y, x: runStart, count: runCount) }
+                    if runCount > 0 { Self.flush(window, run, y: y, x: runStart, count: runCount) }
                     runCount = 0
-                    if !cell.isContinuation && !(cell.width == 2 && x + 1 >= width) { putSingle(y: y, x: x, cell) }
+                    if !cell.isContinuation && !(cell.width == 2 && x + 1 >= width) {
+                        Self.putSingle(window, y: y, x: x, cell, Self.style(cell, styles))
+                    }
                 }
                 x += 1
             }
-            if runCount > 0 { flush(run, y: y, x: runStart, count: runCount) }
+            if runCount > 0 { Self.flush(window, run, y: y, x: runStart, count: runCount) }
         }
     }
 
-    private func flush(_ run: UnsafeMutableBufferPointer<cchar_t>, y: Int, x: Int, count: Int) {
+    private static func flush(_ window: UnsafeMutablePointer<WINDOW>?, _ run: UnsafeMutableBufferPointer<cchar_t>, y: Int,
+                              x: Int, count: Int) {
         if wmove(window, Int32(y), Int32(x)) != ERR { _ = wadd_wchnstr(window, run.baseAddress, Int32(count)) }
     }
 
     /// A cell that is not plain (a wide character, a cluster of scalars): `setcchar` + `wadd_wch` as ncurses
     /// expects, which blanks what a wide character overlaps.
-    private func putSingle(y: Int, x: Int, _ cell: Cell) {
+    private static func putSingle(_ window: UnsafeMutablePointer<WINDOW>?, y: Int, x: Int, _ cell: Cell,
+                                  _ style: (attributes: attr_t, pair: Int32)) {
         var text: (wchar_t, wchar_t, wchar_t, wchar_t, wchar_t, wchar_t) = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { raw in
             let out = raw.bindMemory(to: wchar_t.self)
@@ -298,7 +306,6 @@ private struct RowWriter {
             if count == 0 { out[0] = 32; count = 1 }
             out[count] = 0
         }
-        let style = style(cell)
         // The last cell of the screen: writing it may fail (cursor cannot advance); harmless.
         withUnsafePointer(to: &text) { pointer in
             pointer.withMemoryRebound(to: wchar_t.self, capacity: 6) { text in
