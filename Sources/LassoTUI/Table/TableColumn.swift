@@ -255,27 +255,45 @@ struct TableDefinition<Row>: Sendable {
     /// get the width other columns leave blank.
     func layout(tableWidth: Int, rows: [Row], env: CellEnv, sort: SortSpec?, alsoMeasure: Range<Int> = 0..<0,
                 measureLimit: Int = 100) -> (columns: [TableColumn<Row>], widths: [(index: Int, width: Int)]) {
+        let result = layoutKeepingCells(tableWidth: tableWidth, rows: rows, env: env, sort: sort, alsoMeasure: alsoMeasure,
+                                        measureLimit: measureLimit)
+        return (result.columns, result.widths)
+    }
+
+    /// `layout`, plus the cells it built while measuring the rows in `alsoMeasure` (clamped to the rows), per drawn
+    /// column (nil for a column not measured): a table drawing those rows with the same `env` need not build them
+    /// again.
+    func layoutKeepingCells(tableWidth: Int, rows: [Row], env: CellEnv, sort: SortSpec?, alsoMeasure: Range<Int> = 0..<0,
+                            measureLimit: Int = 100)
+        -> (columns: [TableColumn<Row>], widths: [(index: Int, width: Int)], kept: [[TableCell]?]) {
         let drawn = drawnColumns(tableWidth: tableWidth)
         // Short tables (nodes, providers, alerts) are measured whole, so widths do not move as the cursor scrolls;
         // long ones (the feed) only where they are drawn, which keeps a frame within its time budget.
         let measuredRows = rows.count <= measureLimit ? Array(rows.indices) : Array(alsoMeasure.clamped(to: rows.indices))
-        let layoutColumns = drawn.map { column -> LayoutColumn in
+        let keep = alsoMeasure.clamped(to: rows.indices)
+        var kept: [[TableCell]?] = Array(repeating: nil, count: drawn.count)
+        let layoutColumns = drawn.indices.map { position -> LayoutColumn in
+            let column = drawn[position]
             var layout = column.layoutColumn
             layout.header = CellWidth.of(column.title ?? "") + (isSorted(column, by: sort) ? 1 : 0)
             if case .flexible = column.width, column.measured, let cell = column.cell {
                 // Rows are read in place (a buffer borrow): `rows[index]` copied each row, retaining every string of a
-                // feed event, for every measured cell of every frame.
-                // Simple text is what the sanitizer returns, and measured without a grapheme walk.
+                // feed event, for every measured cell of every frame. Simple text is what the sanitizer returns, and
+                // measured without a grapheme walk.
+                var cells: [TableCell] = []
+                cells.reserveCapacity(keep.count)
                 layout.content = rows.withUnsafeBufferPointer { buffer in
                     measuredRows.reduce(0) { widest, index in
-                        let text = cell(buffer[index], env).text
-                        return max(widest, CellWidth.simpleWidth(of: text) ?? CellWidth.of(Sanitizer.clean(text)))
+                        let made = cell(buffer[index], env)
+                        if keep.contains(index) { cells.append(made) }
+                        return max(widest, CellWidth.simpleWidth(of: made.text) ?? CellWidth.of(Sanitizer.clean(made.text)))
                     }
                 }
+                if cells.count == keep.count { kept[position] = cells }
             }
             return layout
         }
-        return (drawn, TableLayout.layout(layoutColumns, width: tableWidth - 2))
+        return (drawn, TableLayout.layout(layoutColumns, width: tableWidth - 2), kept)
     }
 
     // MARK: export

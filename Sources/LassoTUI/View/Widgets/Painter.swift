@@ -144,11 +144,16 @@ struct Painter {
         let selectedRow = Self.rowIndex(ofSelectable: selected, in: rows, definition)
         var offset = 0
         if let selectedRow, selectedRow >= visible { offset = selectedRow - visible + 1 }
-        let (columns, layout) = definition.layout(tableWidth: rect.width, rows: rows, env: env, sort: sort,
-                                                  alsoMeasure: offset..<(offset + max(0, visible)))
+        let (columns, layout, measured) = definition.layoutKeepingCells(tableWidth: rect.width, rows: rows, env: env, sort: sort,
+                                                                        alsoMeasure: offset..<(offset + max(0, visible)))
         var env = env
-        // Sparklines fill the width their column got.
-        if let sparkline = layout.first(where: { !columns[$0.index].measured }) { env.sparklineWidth = sparkline.width }
+        // Sparklines fill the width their column got. Without one the environment is the one the layout measured
+        // with, so the cells it built for the drawn rows are drawn as they are.
+        var reusable = true
+        if let sparkline = layout.first(where: { !columns[$0.index].measured }) {
+            env.sparklineWidth = sparkline.width
+            reusable = false
+        }
         var x = rect.x + 1
         for (index, width) in layout {
             let column = columns[index]
@@ -170,7 +175,10 @@ struct Painter {
             buffer[..<min(offset, buffer.count)].reduce(0) { $0 + (definition.isSelectable($1) ? 1 : 0) }
         }
         // What each drawn cell needs of its column, taken once (a column copied per cell retained all its fields).
-        let drawnCells = layout.map { (cell: columns[$0.index].cell, alignRight: columns[$0.index].alignment == .right, width: $0.width) }
+        let drawnCells = layout.map {
+            (cell: columns[$0.index].cell, alignRight: columns[$0.index].alignment == .right, width: $0.width,
+             measured: reusable ? measured[$0.index] : nil)
+        }
         for line in 0..<visible {
             let rowIndex = offset + line
             guard rowIndex < rows.count else { break }
@@ -186,7 +194,7 @@ struct Painter {
             }
             var cx = rect.x + 1
             for drawn in drawnCells {
-                let cell = drawn.cell?(row, env) ?? TableCell("")
+                let cell = drawn.measured?[line] ?? drawn.cell?(row, env) ?? TableCell("")
                 // Simple text is what the sanitizer would return: measure it once.
                 if let total = CellWidth.simpleWidth(of: cell.text) {
                     fittedSimple(cell.text, total: total, x: cx, y: y, width: drawn.width, alignRight: drawn.alignRight,
