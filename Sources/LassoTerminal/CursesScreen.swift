@@ -59,6 +59,10 @@ final class CursesScreen: TerminalScreen {
         // No typeahead check inside doupdate: ncurses flushed its output and polled the keyboard every few lines
         // (≈ 90 writes and 6 polls per frame); the loop reads keys between frames anyway, so a frame is one write.
         typeahead(-1)
+        // ncurses 6.4 flushes its output on every cursor move inside doupdate (a write per jump, ≈ 80 a frame)
+        // until the screen has once been left and resumed; after that a frame is written once, at its end.
+        endwin()
+        doupdate()
         // Mouse reporting (--no-mouse or `mouse = false` keep it off); terminals still select text with Shift held.
         if mouse { _ = cn_enable_mouse(1) }
         return CursesScreen(screen: screen, input: input, wake: wake)

@@ -16,7 +16,7 @@ final class ResidentMemoryE2ETests: XCTestCase {
         let tmux = try TmuxSession(width: 120, height: 40, command: TmuxSession.binary)
         // Every thread has allocated by then: the embedded demo's servers, the pollers, the TUI.
         _ = try tmux.waitFor("full coverage") { $0.contains("Coverage: 3/3") }
-        let pid = try XCTUnwrap(dashboardPID(tmux), "the lassotop process under the pane's shell")
+        let pid = try XCTUnwrap(try tmux.commandPID(), "the lassotop process under the pane's shell")
         let maps = try String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)
         let arenas = Self.arenaReservations(maps)
         XCTAssertEqual(arenas, [], "malloc arenas besides the main one:\n\(maps)")
@@ -44,13 +44,5 @@ final class ResidentMemoryE2ETests: XCTestCase {
             if end - row.start == heapMax { found.append(row.line) }
         }
         return found
-    }
-
-    /// The pane runs a shell that runs lassotop: its child.
-    func dashboardPID(_ tmux: TmuxSession) throws -> Int32? {
-        let shell = try TmuxSession.run(["tmux", "-L", tmux.socket, "display-message", "-p", "-t", tmux.name, "#{pane_pid}"])
-        guard let shellPID = Int32(shell.output.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-        let children = (try? String(contentsOfFile: "/proc/\(shellPID)/task/\(shellPID)/children", encoding: .utf8)) ?? ""
-        return children.split(separator: " ").compactMap { Int32($0) }.first
     }
 }

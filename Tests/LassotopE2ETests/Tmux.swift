@@ -47,6 +47,14 @@ final class TmuxSession {
         _ = try Self.run(["tmux", "-L", socket, "send-keys", "-t", name] + keys)
     }
 
+    /// The pane runs a shell that runs the command: its child's process id.
+    func commandPID() throws -> Int32? {
+        let shell = try TmuxSession.run(["tmux", "-L", socket, "display-message", "-p", "-t", name, "#{pane_pid}"])
+        guard let shellPID = Int32(shell.output.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        let children = (try? String(contentsOfFile: "/proc/\(shellPID)/task/\(shellPID)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").compactMap { Int32($0) }.first
+    }
+
     func capture() -> String {
         (try? Self.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", name]).output) ?? ""
     }
