@@ -31,7 +31,19 @@ public struct HealthResponse: Codable, Equatable, Sendable {
         cluster = try c.decode(ClusterView.self, forKey: .cluster)
     }
 
+    /// The byte-level reader when it understands the whole body (the common case), else `JSONDecoder`: the same
+    /// result or the same error either way (HealthFastReader.swift).
     public static func decode(_ body: Data) throws(LassoDecodeError) -> HealthResponse {
+        if let fast = fastDecode(body) { return fast }
+        return try foundationDecode(body)
+    }
+
+    package static func fastDecode(_ body: Data) -> HealthResponse? {
+        HealthFastReader.read(body)
+    }
+
+    /// `JSONDecoder` with `init(from:)`; the reference the fast reader is tested against.
+    package static func foundationDecode(_ body: Data) throws(LassoDecodeError) -> HealthResponse {
         try LassoJSON.decode(HealthResponse.self, from: body, endpoint: "/api/health")
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+@testable import LassoCore
+
+/// The health byte reader against `JSONDecoder` (HealthResponse.foundationDecode): on the bodies Lasso and the demo
+/// send it answers, and answers the same; on thousands of mutants it answers the same or gives up, and `decode` then
+/// gives Foundation's result or error.
+final class HealthFastReaderTests: XCTestCase {
+    /// Bodies the reader must take itself.
+    static let acceptedSeeds: [String] = [
+        #"{"status":"healthy","timestamp":"2026-11-30T22:54:19.190450Z","uptime_seconds":5,"version":"0.2.0","cluster":{"enabled":true,"nodes_connected":3,"nodes_responding":3,"nodes_total":3,"regions":["iad","fra","sin"],"status":"healthy"}}"#,
+        #"{"status":"healthy","uptime_seconds":86400,"version":"0.1.0","cluster":{"enabled":false,"nodes_connected":1,"nodes_responding":1,"regions":[]}}"#,
+        #"{ "cluster" : { "nodes_responding" : 1 , "nodes_connected" : 2 , "status" : "degraded" , "extra" : [ 1 , { "a" : null } ] } , "timestamp" : null , "uptime_seconds" : null }"#,
+        #"{"status":null,"version":null,"cluster":{"enabled":null,"nodes_connected":0,"nodes_responding":0,"nodes_total":null,"regions":null,"status":null},"other":{"x":[true,false]}}"#,
+    ]
+
+    /// Bodies it leaves to Foundation (some decode there, some do not).
+    static let otherSeeds: [String] = [
+        #"{"cluster":{"nodes_connected":3,"nodes_responding":3},"status":"caf\u00e9"}"#,
+        #"{"uptime_seconds":12.0,"cluster":{"nodes_connected":3.0,"nodes_responding":3}}"#,
+        #"{"cluster":{"nodes_connected":3}}"#,
+        #"{"cluster":null}"#,
+        #"{"status":"healthy","status":"x","cluster":{"nodes_connected":1,"nodes_responding":1}}"#,
+    ]
+
+    static let healthValues: [String] = ["true", "false", "null", "\"healthy\"", "\"standalone\"", "[\"iad\",null]",
+                                         "[\"a\",\"b\"]", "-1", "1e2", "99999999999999999999", "2.5", "{}", "\"\""]
+
+    typealias Tally = FastReaderDifferential<HealthResponse>.Tally
+
+    static var differential: FastReaderDifferential<HealthResponse> { .init(
+        fast: { HealthResponse.fastDecode($0) },
+        foundation: { (data: Data) throws(LassoDecodeError) in try HealthResponse.foundationDecode(data) },
+        combined: { (data: Data) throws(LassoDecodeError) in try HealthResponse.decode(data) },
+        noun: "body") }
+
+    func testSeedBodiesTakeTheFastPathAndMatchFoundation() throws {
+        for seed in Self.acceptedSeeds {
+            let data = Data(seed.utf8)
+            let fast = try XCTUnwrap(HealthResponse.fastDecode(data), "the reader gave up on a well-formed body: \(seed)")
+            XCTAssertEqual(fast, try HealthResponse.foundationDecode(data))
+        }
+        let demo = try XCTUnwrap(HealthResponse.fastDecode(Data(Self.acceptedSeeds[0].utf8)))
+        XCTAssertEqual(demo.cluster.regions, ["iad", "fra", "sin"])
+        XCTAssertEqual(demo.uptimeSeconds, 5)
+        let defaults = try XCTUnwrap(HealthResponse.fastDecode(Data(Self.acceptedSeeds[3].utf8)))
+        XCTAssertEqual(defaults.status, "healthy")
+        XCTAssertEqual(defaults.cluster.status, "standalone")
+        XCTAssertEqual(defaults.cluster.regions, [])
+        for seed in Self.otherSeeds { XCTAssertNil(HealthResponse.fastDecode(Data(seed.utf8)), seed) }
+    }
+
+    func testDifferentialFuzzAgainstFoundation() {
+        let perSeed = Int(ProcessInfo.processInfo.environment["LASSOTOP_FUZZ_ITERATIONS"] ?? "") ?? 2_500
+        var rng = SeededGenerator(seed: 0x4EA1_7B0D)
+        var tally = Tally()
+        let seeds = Self.acceptedSeeds + Self.otherSeeds
+        for seed in seeds {
+            let bytes = Array(seed.utf8)
+            let seedResult = HealthResponse.fastDecode(Data(bytes))
+            let seedMembers = JSONMutator.members(bytes)
+            for _ in 0..<perSeed {
+                var start = bytes
+                var members = seedMembers as [JSONMutator.Member]?
+                if Int.random(in: 0..<3, using: &rng) == 0, let member = seedMembers.randomElement(using: &rng) {
+                    start.replaceSubrange(member.valueStart..<member.end,
+                                          with: Array(Self.healthValues.randomElement(using: &rng)!.utf8))
+                    members = nil
+                    if Bool.random(using: &rng) {
+                        Self.differential.check(start, against: seedResult, into: &tally)
+                        continue
+                    }
+                }
+                Self.differential.check(JSONMutator.mutate(start, seedMembers: members, using: &rng), against: seedResult,
+                                        into: &tally)
+            }
+        }
+        print("health reader fuzz: \(tally.fast + tally.bailed) inputs; fast reader answered \(tally.fast) "
+              + "(\(tally.fastAndChanged) of them with a result other than the seed's), gave up on \(tally.bailed); "
+              + "Foundation decoded \(tally.decoded), rejected \(tally.failed)")
+        XCTAssertEqual(tally.failures, [])
+        XCTAssertEqual(tally.fast + tally.bailed, perSeed * seeds.count)
+        // A health body is small: most mutants break it, and Foundation rejects them too.
+        XCTAssertGreaterThan(tally.fast, perSeed * seeds.count / 20)
+        XCTAssertGreaterThan(tally.fastAndChanged, perSeed * seeds.count / 100)
+        XCTAssertGreaterThan(tally.bailed, perSeed * seeds.count / 10)
+        XCTAssertGreaterThan(tally.failed, 0)
+    }
+}
