@@ -9,14 +9,25 @@ enum DemoEncoding {
     static func routingEvent(_ d: RoutingDecision, ts: Int64, sourceNodeID: String) -> String {
         let chain = DemoCatalog.chains[d.chain]
         let method = DemoCatalog.methods[d.method]
-        return "{\"ts\":\(ts),\"request_id\":\(JSONText.string(d.requestID)),\"profile\":\"\(profile)\","
-            + "\"source_node_id\":\(JSONText.string(sourceNodeID)),\"chain_id\":\(chain.chainID),"
-            + "\"chain\":\(JSONText.string(chain.slug)),\"method\":\(JSONText.string(method.name)),"
-            + "\"strategy\":\(JSONText.string(d.strategy)),"
-            + "\"provider_id\":\(JSONText.string(chain.providers[d.provider].id)),"
-            + "\"transport\":\"\(method.transport)\",\"duration_ms\":\(d.durationMs),"
-            + "\"result\":\"\(d.success ? "success" : "error")\",\"request_origin\":\"\(d.origin)\","
-            + "\"failover_count\":\(d.failoverCount)}"
+        // One buffer, appended in order (a chain of `+` built a string per piece; this runs for every event).
+        var out = ""
+        out.reserveCapacity(400)
+        out += "{\"ts\":\(ts),\"request_id\":"
+        out += JSONText.string(d.requestID)
+        out += ",\"profile\":\"\(profile)\",\"source_node_id\":"
+        out += JSONText.string(sourceNodeID)
+        out += ",\"chain_id\":\(chain.chainID),\"chain\":"
+        out += JSONText.string(chain.slug)
+        out += ",\"method\":"
+        out += JSONText.string(method.name)
+        out += ",\"strategy\":"
+        out += JSONText.string(d.strategy)
+        out += ",\"provider_id\":"
+        out += JSONText.string(chain.providers[d.provider].id)
+        out += ",\"transport\":\"\(method.transport)\",\"duration_ms\":\(d.durationMs),\"result\":\""
+        out += d.success ? "success" : "error"
+        out += "\",\"request_origin\":\"\(d.origin)\",\"failover_count\":\(d.failoverCount)}"
+        return out
     }
 
     static func circuitEvent(chain: DemoChain, providerID: String, from: CircuitState, to: CircuitState, ts: Int64,
@@ -103,14 +114,24 @@ enum DemoEncoding {
 
     static func methodEntry(_ row: MethodStats, key: String, provider: DemoProvider?) -> String {
         let p = row.percentiles
-        var out = "{\"method\":\(JSONText.string(key)),"
+        var out = ""
+        out.reserveCapacity(300)
+        out += "{\"method\":"
+        out += JSONText.string(key)
+        out += ","
         if let provider {
-            out += "\"provider_id\":\(JSONText.string(provider.id)),\"provider_name\":\(JSONText.optionalString(provider.name)),"
+            out += "\"provider_id\":"
+            out += JSONText.string(provider.id)
+            out += ",\"provider_name\":"
+            out += JSONText.optionalString(provider.name)
+            out += ","
         }
-        out += "\"avg_latency_ms\":\(JSONText.float(row.successAverage, places: 2)),"
-            + "\"p50_latency_ms\":\(p.p50),\"p90_latency_ms\":\(p.p90),\"p95_latency_ms\":\(p.p95),\"p99_latency_ms\":\(p.p99),"
-            + "\"success_rate\":\(JSONText.float(row.successRate, places: 4)),\"total_calls\":\(row.totalCalls),"
-            + "\"last_updated\":\(row.lastUpdated)}"
+        out += "\"avg_latency_ms\":"
+        out += JSONText.float(row.successAverage, places: 2)
+        out += ",\"p50_latency_ms\":\(p.p50),\"p90_latency_ms\":\(p.p90),\"p95_latency_ms\":\(p.p95),\"p99_latency_ms\":\(p.p99),"
+        out += "\"success_rate\":"
+        out += JSONText.float(row.successRate, places: 4)
+        out += ",\"total_calls\":\(row.totalCalls),\"last_updated\":\(row.lastUpdated)}"
         return out
     }
 

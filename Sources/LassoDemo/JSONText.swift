@@ -10,6 +10,15 @@ import Darwin
 /// written where Lasso writes them, and key order matches the reference.
 enum JSONText {
     static func string(_ value: String) -> String {
+        // Names, ids and methods need no escaping: quoted as they are, without the scalar walk below (the demo
+        // encodes every event and metrics entry it serves with this).
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            var out = "\""
+            out.reserveCapacity(value.utf8.count + 2)
+            out += value
+            out += "\""
+            return out
+        }
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {

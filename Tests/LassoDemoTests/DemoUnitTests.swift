@@ -96,6 +96,14 @@ final class DemoUnitTests: XCTestCase {
         XCTAssertEqual(JSONText.float(84.3149, places: 2), "84.31")
         XCTAssertEqual(JSONText.float(0.99834, places: 4), "0.9983")
         XCTAssertEqual(JSONText.string("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"")
+        // Text that needs no escape is quoted as it is (the fast path), non-ASCII included; any escape takes the walk.
+        for text in ["", "eth_getBalance", "alchemy_ethereum_mainnet", "iad-1", "café ⛓", "tab\there", "nl\n", "q\"", "\u{7F}"] {
+            let quoted = JSONText.string(text)
+            let parsed = try? JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String
+            XCTAssertEqual(parsed, text, quoted)
+            let plain = !text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\"" || $0 == "\\" }
+            XCTAssertEqual(quoted == "\"" + text + "\"", plain, quoted)
+        }
         XCTAssertEqual(JSONText.isoTimestamp(microsecondsSinceEpoch: 1_786_788_753_123_456), "2026-08-15T10:12:33.123456Z")
     }
 }
