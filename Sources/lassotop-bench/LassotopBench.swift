@@ -27,6 +27,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "The lassotop binary for the idle figure (default: the one next to this binary).")
     var lassotop: String?
 
+    /// A window too short to read CPU ticks from is a usage error (exit 64), not silently lengthened.
+    func validate() throws {
+        guard idleSeconds >= 5 else { throw ValidationError("--idle-seconds must be at least 5 (got \(idleSeconds))") }
+        guard soakSeconds >= 1 else { throw ValidationError("--soak-seconds must be at least 1 (got \(soakSeconds))") }
+    }
+
     func run() async throws {
         var figures: [Figure] = []
         func wanted(_ key: String) -> Bool { only.map { key.contains($0) } ?? true }
@@ -50,7 +56,7 @@ struct Bench: AsyncParsableCommand {
         }
         if wanted("idle") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
-            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop", seconds: Double(max(5, idleSeconds))) { report(figure) }
+            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop", seconds: Double(idleSeconds)) { report(figure) }
         }
         if wanted("record") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."

@@ -21,9 +21,9 @@ enum Binary {
 
     /// Runs to completion (killed after `timeout` seconds). The environment is minimal plus `environment`.
     static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
-                    timeout: TimeInterval = 30) throws -> Output {
+                    timeout: TimeInterval = 30, executable: String = path) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory()]
         env.merge(environment) { $1 }

@@ -1,4 +1,5 @@
 import Foundation
+import LassoTestSupport
 import XCTest
 
 /// The real binary's exit paths that do not need a running dashboard: usage errors (found before anything starts),
@@ -44,6 +45,19 @@ final class ExitPathTests: XCTestCase {
 
     /// On a real terminal (stdout a pty) the unknown theme used to start the demo cluster and the monitor first, and
     /// about half the runs then died in NIO on the way out. Now it is a usage error found before anything starts.
+    /// The bench's own options follow the same rule: a window too short to measure is refused, not lengthened.
+    func testBenchRefusesAnIdleWindowTooShortToMeasure() throws {
+        let bench = BuiltBinary.lassotopBench
+        guard FileManager.default.isExecutableFile(atPath: bench) else { throw XCTSkip("no lassotop-bench at \(bench)") }
+        for (arguments, message) in [(["--only", "idle", "--idle-seconds", "3"], "--idle-seconds must be at least 5 (got 3)"),
+                                     (["--soak", "--soak-seconds", "0"], "--soak-seconds must be at least 1 (got 0)")] {
+            let output = try Binary.run(arguments, timeout: 30, executable: bench)
+            XCTAssertEqual(output.status, 64, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains(message), output.stderr)
+            XCTAssertEqual(output.stdout, "")
+        }
+    }
+
     func testUnknownThemeTwentyTimesOnAPtyExits64WithOneLine() throws {
         for run in 1...20 {
             let output = try PTYRunner.run(Binary.path, ["--theme", "no-such-theme", "--demo-seed", "\(run)"], environment: environment())

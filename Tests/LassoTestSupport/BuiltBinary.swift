@@ -16,4 +16,9 @@ public enum BuiltBinary {
         }
         return repositoryRoot.appendingPathComponent(".build/debug/lassotop").path
     }
+
+    /// `lassotop-bench`, built beside `lassotop`.
+    public static var lassotopBench: String {
+        URL(fileURLWithPath: lassotop).deletingLastPathComponent().appendingPathComponent("lassotop-bench").path
+    }
 }
