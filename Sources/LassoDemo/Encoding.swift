@@ -9,25 +9,37 @@ enum DemoEncoding {
     static func routingEvent(_ d: RoutingDecision, ts: Int64, sourceNodeID: String) -> String {
         let chain = DemoCatalog.chains[d.chain]
         let method = DemoCatalog.methods[d.method]
-        // One buffer, appended in order (a chain of `+` built a string per piece; this runs for every event).
-        var out = ""
-        out.reserveCapacity(400)
-        out += "{\"ts\":\(ts),\"request_id\":"
-        out += JSONText.string(d.requestID)
-        out += ",\"profile\":\"\(profile)\",\"source_node_id\":"
-        out += JSONText.string(sourceNodeID)
-        out += ",\"chain_id\":\(chain.chainID),\"chain\":"
-        out += JSONText.string(chain.slug)
-        out += ",\"method\":"
-        out += JSONText.string(method.name)
-        out += ",\"strategy\":"
-        out += JSONText.string(d.strategy)
-        out += ",\"provider_id\":"
-        out += JSONText.string(chain.providers[d.provider].id)
-        out += ",\"transport\":\"\(method.transport)\",\"duration_ms\":\(d.durationMs),\"result\":\""
-        out += d.success ? "success" : "error"
-        out += "\",\"request_origin\":\"\(d.origin)\",\"failover_count\":\(d.failoverCount)}"
-        return out
+        // One byte buffer, appended in order (a chain of `+` built a string per piece; this runs for every event).
+        var out = JSONBytes(capacity: 400)
+        out.raw("{\"ts\":")
+        out.int(ts)
+        out.raw(",\"request_id\":")
+        out.string(d.requestID)
+        out.raw(",\"profile\":\"")
+        out.raw(profile)
+        out.raw("\",\"source_node_id\":")
+        out.string(sourceNodeID)
+        out.raw(",\"chain_id\":")
+        out.int(chain.chainID)
+        out.raw(",\"chain\":")
+        out.string(chain.slug)
+        out.raw(",\"method\":")
+        out.string(method.name)
+        out.raw(",\"strategy\":")
+        out.string(d.strategy)
+        out.raw(",\"provider_id\":")
+        out.string(chain.providers[d.provider].id)
+        out.raw(",\"transport\":\"")
+        out.raw(method.transport)
+        out.raw("\",\"duration_ms\":")
+        out.int(d.durationMs)
+        out.raw(d.success ? ",\"result\":\"success\"" : ",\"result\":\"error\"")
+        out.raw(",\"request_origin\":\"")
+        out.raw(d.origin)
+        out.raw("\",\"failover_count\":")
+        out.int(d.failoverCount)
+        out.raw("}")
+        return out.text
     }
 
     static func circuitEvent(chain: DemoChain, providerID: String, from: CircuitState, to: CircuitState, ts: Int64,
@@ -114,25 +126,35 @@ enum DemoEncoding {
 
     static func methodEntry(_ row: MethodStats, key: String, provider: DemoProvider?) -> String {
         let p = row.percentiles
-        var out = ""
-        out.reserveCapacity(300)
-        out += "{\"method\":"
-        out += JSONText.string(key)
-        out += ","
+        var out = JSONBytes(capacity: 300)
+        out.raw("{\"method\":")
+        out.string(key)
+        out.raw(",")
         if let provider {
-            out += "\"provider_id\":"
-            out += JSONText.string(provider.id)
-            out += ",\"provider_name\":"
-            out += JSONText.optionalString(provider.name)
-            out += ","
+            out.raw("\"provider_id\":")
+            out.string(provider.id)
+            out.raw(",\"provider_name\":")
+            out.optionalString(provider.name)
+            out.raw(",")
         }
-        out += "\"avg_latency_ms\":"
-        out += JSONText.float(row.successAverage, places: 2)
-        out += ",\"p50_latency_ms\":\(p.p50),\"p90_latency_ms\":\(p.p90),\"p95_latency_ms\":\(p.p95),\"p99_latency_ms\":\(p.p99),"
-        out += "\"success_rate\":"
-        out += JSONText.float(row.successRate, places: 4)
-        out += ",\"total_calls\":\(row.totalCalls),\"last_updated\":\(row.lastUpdated)}"
-        return out
+        out.raw("\"avg_latency_ms\":")
+        out.float(row.successAverage, places: 2)
+        out.raw(",\"p50_latency_ms\":")
+        out.int(p.p50)
+        out.raw(",\"p90_latency_ms\":")
+        out.int(p.p90)
+        out.raw(",\"p95_latency_ms\":")
+        out.int(p.p95)
+        out.raw(",\"p99_latency_ms\":")
+        out.int(p.p99)
+        out.raw(",\"success_rate\":")
+        out.float(row.successRate, places: 4)
+        out.raw(",\"total_calls\":")
+        out.int(row.totalCalls)
+        out.raw(",\"last_updated\":")
+        out.int(row.lastUpdated)
+        out.raw("}")
+        return out.text
     }
 
     static func metrics(chain: DemoChain, stats: ChainStats, nowMs: Int64, system: SystemFigures) -> String {

@@ -12,7 +12,7 @@ enum JSONText {
     static func string(_ value: String) -> String {
         // Names, ids and methods need no escaping: quoted as they are, without the scalar walk below (the demo
         // encodes every event and metrics entry it serves with this).
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if isPlain(value) {
             var out = "\""
             out.reserveCapacity(value.utf8.count + 2)
             out += value
@@ -46,7 +46,12 @@ enum JSONText {
         for _ in 0..<places { scale *= 10 }
         let rounded = (value * scale).rounded() / scale
         let text = "\(rounded)"
-        return text.contains(".") || text.contains("e") ? text : text + ".0"
+        return text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") } ? text : text + ".0"
+    }
+
+    /// True when `string` would quote `value` as it is.
+    static func isPlain(_ value: String) -> Bool {
+        !value.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
@@ -65,3 +70,53 @@ enum JSONText {
             + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(fraction, 6))Z"
     }
 }
+
+/// JSON written into bytes and made into one `String` at the end: the demo encodes every event it generates and every
+/// metrics entry it serves, and appending pieces to a `String` cost a few hundred instructions each.
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Text written as is: keys, punctuation, values known to need no escaping.
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// `JSONText.string(value)`.
+    mutating func string(_ value: String) {
+        guard JSONText.isPlain(value) else { return raw(JSONText.string(value)) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `JSONText.optionalString(value)`.
+    mutating func optionalString(_ value: String?) {
+        if let value { string(value) } else { raw("null") }
+    }
+
+    /// An integer as `"\(value)"` writes it.
+    mutating func int<T: BinaryInteger>(_ value: T) {
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: room for any 64-bit integer
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// `JSONText.float(value, places:)`.
+    mutating func float(_ value: Double, places: Int) { raw(JSONText.float(value, places: places)) }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+

@@ -106,4 +106,55 @@ final class DemoUnitTests: XCTestCase {
         }
         XCTAssertEqual(JSONText.isoTimestamp(microsecondsSinceEpoch: 1_786_788_753_123_456), "2026-08-15T10:12:33.123456Z")
     }
+
+    /// The byte builder writes what string building wrote: integers as `"\(n)"`, strings as `JSONText.string`.
+    func testJSONBytesWritesWhatStringBuildingWrote() {
+        for n in [0, 1, -1, 9, 10, 99, 100, 1_786_788_753_123, Int.max, Int.min, -42] {
+            var out = JSONBytes(capacity: 4)
+            out.int(n)
+            XCTAssertEqual(out.text, "\(n)")
+        }
+        for n: Int64 in [0, 4_102_444_800_000, Int64.min, Int64.max] {
+            var out = JSONBytes(capacity: 4)
+            out.int(n)
+            XCTAssertEqual(out.text, "\(n)")
+        }
+        for text in ["", "eth_call", "café ⛓", "a\"b\\c\u{1}", "tab\t"] {
+            var out = JSONBytes(capacity: 4)
+            out.string(text)
+            out.optionalString(nil)
+            XCTAssertEqual(out.text, JSONText.string(text) + "null")
+        }
+    }
+
+    /// A routing event: every field in Lasso's order, with the decision's values.
+    func testRoutingEventKeysInOrderWithTheDecisionsValues() throws {
+        let decision = RoutingDecision(chain: 0, provider: 1, method: 2, strategy: "fastest", origin: "client",
+                                       requestID: "req-\"1\"", durationMs: 123, success: false, failoverCount: 2)
+        let text = DemoEncoding.routingEvent(decision, ts: 1_786_788_753_123, sourceNodeID: "iad-1")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let chain = DemoCatalog.chains[0]
+        let method = DemoCatalog.methods[2]
+        XCTAssertEqual(object["ts"] as? Int, 1_786_788_753_123)
+        XCTAssertEqual(object["request_id"] as? String, "req-\"1\"")
+        XCTAssertEqual(object["profile"] as? String, DemoEncoding.profile)
+        XCTAssertEqual(object["source_node_id"] as? String, "iad-1")
+        XCTAssertEqual(object["chain_id"] as? Int, chain.chainID)
+        XCTAssertEqual(object["chain"] as? String, chain.slug)
+        XCTAssertEqual(object["method"] as? String, method.name)
+        XCTAssertEqual(object["strategy"] as? String, "fastest")
+        XCTAssertEqual(object["provider_id"] as? String, chain.providers[1].id)
+        XCTAssertEqual(object["transport"] as? String, method.transport)
+        XCTAssertEqual(object["duration_ms"] as? Int, 123)
+        XCTAssertEqual(object["result"] as? String, "error")
+        XCTAssertEqual(object["request_origin"] as? String, "client")
+        XCTAssertEqual(object["failover_count"] as? Int, 2)
+        let keys = text.split(separator: ",").compactMap { part -> String? in
+            guard let colon = part.firstIndex(of: ":") else { return nil }
+            let key = part[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "{\""))
+            return object[key] == nil ? nil : key
+        }
+        XCTAssertEqual(keys, ["ts", "request_id", "profile", "source_node_id", "chain_id", "chain", "method", "strategy",
+                              "provider_id", "transport", "duration_ms", "result", "request_origin", "failover_count"])
+    }
 }
