@@ -94,13 +94,15 @@ public enum DerivedEvents {
     // MARK: providers
 
     static func providerEvents(previousChains: [ChainAggregate], chains: [ChainAggregate], nowMs: Int64, into out: inout [FeedEvent]) {
-        var previousByKey: [String: ProviderAggregate] = [:]
+        // Keyed by (chain, id) as they are: a joined string key was built and hashed per provider on every publish.
+        var previousByKey: [ProviderKey: ProviderAggregate] = [:]
         for chain in previousChains {
-            for provider in chain.providers { previousByKey[chain.chain + "\u{0}" + provider.id] = provider }
+            for provider in chain.providers { previousByKey[ProviderKey(chain: chain.chain, id: provider.id)] = provider }
         }
         for chain in chains {
             for provider in chain.providers {
-                guard let before = previousByKey[chain.chain + "\u{0}" + provider.id], !before.coldStart, !provider.coldStart else {
+                guard let before = previousByKey[ProviderKey(chain: chain.chain, id: provider.id)], !before.coldStart,
+                      !provider.coldStart else {
                     continue
                 }
                 let name = provider.displayName
