@@ -51,7 +51,18 @@ enum DemoEncoding {
     }
 
     static func eventsPage(nodeID: String, next: Int64, events: ArraySlice<String>) -> String {
-        "{\"node_id\":\(JSONText.string(nodeID)),\"next\":\(next),\"events\":[" + events.joined(separator: ",") + "]}"
+        var out = JSONBytes(capacity: events.reduce(64 + nodeID.utf8.count) { $0 + $1.utf8.count + 1 })
+        out.raw("{\"node_id\":")
+        out.string(nodeID)
+        out.raw(",\"next\":")
+        out.int(next)
+        out.raw(",\"events\":[")
+        for (index, event) in events.enumerated() {
+            if index > 0 { out.raw(",") }
+            out.raw(event)
+        }
+        out.raw("]}")
+        return out.text
     }
 
     static func health(uptimeSeconds: Int, view: ClusterView, nowMicros: Int64, version: String = version) -> String {

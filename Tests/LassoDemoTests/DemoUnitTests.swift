@@ -157,4 +157,13 @@ final class DemoUnitTests: XCTestCase {
         XCTAssertEqual(keys, ["ts", "request_id", "profile", "source_node_id", "chain_id", "chain", "method", "strategy",
                               "provider_id", "transport", "duration_ms", "result", "request_origin", "failover_count"])
     }
+
+    /// An events page: the node, the cursor and the stored events as they are, comma-separated.
+    func testEventsPageHoldsTheStoredEventsAsTheyAre() {
+        XCTAssertEqual(DemoEncoding.eventsPage(nodeID: "iad-1", next: 0, events: []),
+                       #"{"node_id":"iad-1","next":0,"events":[]}"#)
+        let events: [String] = [#"{"ts":1}"#, #"{"ts":2,"request_id":"a,b"}"#, #"{"ts":3}"#]
+        XCTAssertEqual(DemoEncoding.eventsPage(nodeID: "fra\"1", next: 42, events: events[1...]),
+                       #"{"node_id":"fra\"1","next":42,"events":[{"ts":2,"request_id":"a,b"},{"ts":3}]}"#)
+    }
 }
