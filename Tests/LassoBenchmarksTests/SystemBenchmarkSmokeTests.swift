@@ -59,9 +59,26 @@ final class SystemBenchmarkSmokeTests: XCTestCase {
         XCTAssertTrue(figures[0].note?.contains("unique") ?? false)
     }
 
-    func testProcReadersSeeThisProcess() {
+    func testProcReadersSeeThisProcess() throws {
         XCTAssertNotNil(IdleBenchmark.cpuTicks(pid: getpid()))
         XCTAssertGreaterThan(IdleBenchmark.peakRSS(pid: getpid()) ?? 0, 1 << 20)
+        // Thread times in nanoseconds: burning ~50 ms of CPU on this thread shows up, between ticks.
+        let before = try XCTUnwrap(IdleBenchmark.cpuTime(pid: getpid()))
+        let burnStart = ContinuousClock.now
+        var x: UInt64 = 1
+        while ContinuousClock.now - burnStart < .milliseconds(50) { for _ in 0..<1_000 { x = x &* 6364136223846793005 &+ 1 } }
+        let after = try XCTUnwrap(IdleBenchmark.cpuTime(pid: getpid()))
+        XCTAssertNotEqual(x, 0)
+        let used = try XCTUnwrap(after.nanoseconds(since: before))
+        XCTAssertGreaterThan(used, 10_000_000, "the burn ran at least a fifth of its 50 ms on a CPU")
+    }
+
+    /// A thread that ended in the window took its time with it: no figure from thread times then (ticks are used).
+    func testThreadTimesRefuseAWindowAThreadLeft() {
+        let before = IdleBenchmark.ThreadTimes(byThread: [1: 100, 2: 50])
+        XCTAssertEqual(IdleBenchmark.ThreadTimes(byThread: [1: 160, 2: 70, 3: 5]).nanoseconds(since: before), 85)
+        XCTAssertNil(IdleBenchmark.ThreadTimes(byThread: [1: 160]).nanoseconds(since: before))
+        XCTAssertNil(IdleBenchmark.ThreadTimes(byThread: [1: 90, 2: 70]).nanoseconds(since: before))
     }
 
     /// The idle body against the debug binary for a few seconds (skipped without tmux, htop or a built lassotop).
