@@ -184,34 +184,10 @@ final class EventsFastReaderTests: XCTestCase {
     }
 
     func testDifferentialFuzzAgainstFoundation() {
-        let perSeed = Int(ProcessInfo.processInfo.environment["LASSOTOP_FUZZ_ITERATIONS"] ?? "") ?? 2_500
-        var rng = SeededGenerator(seed: 0xE7E7_FA57)
-        var tally = Tally()
+        let perSeed = FastReaderDifferential<EventsPage>.iterationsPerSeed
         let seeds = Self.acceptedSeeds + Self.otherSeeds
-        for seed in seeds {
-            let bytes = Array(seed.utf8)
-            let seedResult = EventsPage.fastDecode(Data(bytes))
-            let seedMembers = JSONMutator.members(bytes)
-            for _ in 0..<perSeed {
-                var start = bytes
-                var members = seedMembers as [JSONMutator.Member]?
-                // A third of the mutants first get an events-specific value (a kind, a severity, a chain id as text,
-                // a stamp far ahead), then the generic mutations.
-                if Int.random(in: 0..<3, using: &rng) == 0, let member = seedMembers.randomElement(using: &rng) {
-                    start.replaceSubrange(member.valueStart..<member.end,
-                                          with: Array(Self.eventValues.randomElement(using: &rng)!.utf8))
-                    members = nil
-                    if Bool.random(using: &rng) {
-                        Self.check(start, against: seedResult, into: &tally)
-                        continue
-                    }
-                }
-                Self.check(JSONMutator.mutate(start, seedMembers: members, using: &rng), against: seedResult, into: &tally)
-            }
-        }
-        print("events reader fuzz: \(tally.fast + tally.bailed) inputs; fast reader answered \(tally.fast) "
-              + "(\(tally.fastAndChanged) of them with a result other than the seed's), gave up on \(tally.bailed); "
-              + "Foundation decoded \(tally.decoded), rejected \(tally.failed)")
+        // Events-specific values: a kind, a severity, a chain id as text, a stamp far ahead.
+        let tally = Self.differential.fuzz(seeds: seeds, values: Self.eventValues, rngSeed: 0xE7E7_FA57)
         XCTAssertEqual(tally.failures, [])
         XCTAssertEqual(tally.fast + tally.bailed, perSeed * seeds.count)
         XCTAssertGreaterThan(tally.fast, perSeed * seeds.count / 10)

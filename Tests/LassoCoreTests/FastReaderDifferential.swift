@@ -54,4 +54,37 @@ struct FastReaderDifferential<Value: Equatable> {
         default: fail("decode differs from foundationDecode: \(decoded) vs \(reference)")
         }
     }
+
+    /// Mutants per seed (`LASSOTOP_FUZZ_ITERATIONS` overrides).
+    static var iterationsPerSeed: Int { Int(ProcessInfo.processInfo.environment["LASSOTOP_FUZZ_ITERATIONS"] ?? "") ?? 2_500 }
+
+    /// `iterationsPerSeed` mutants of every seed, each checked: a third first get one of `values` (what this shape's
+    /// rules look at) in place of a member's value, then the generic mutations of `JSONMutator`.
+    func fuzz(seeds: [String], values: [String], rngSeed: UInt64) -> Tally {
+        var rng = SeededGenerator(seed: rngSeed)
+        var tally = Tally()
+        for seed in seeds {
+            let bytes = Array(seed.utf8)
+            let seedResult = fast(Data(bytes))
+            let seedMembers = JSONMutator.members(bytes)
+            for _ in 0..<Self.iterationsPerSeed {
+                var start = bytes
+                var members = seedMembers as [JSONMutator.Member]?
+                if Int.random(in: 0..<3, using: &rng) == 0, let member = seedMembers.randomElement(using: &rng) {
+                    start.replaceSubrange(member.valueStart..<member.end, with: Array(values.randomElement(using: &rng)!.utf8))
+                    members = nil
+                    if Bool.random(using: &rng) {
+                        check(start, against: seedResult, into: &tally)
+                        continue
+                    }
+                }
+                check(JSONMutator.mutate(start, seedMembers: members, using: &rng), against: seedResult, into: &tally)
+            }
+        }
+        print("\(noun) reader fuzz: \(tally.fast + tally.bailed) inputs; fast reader answered \(tally.fast) "
+              + "(\(tally.fastAndChanged) of them with a result other than the seed's), gave up on \(tally.bailed); "
+              + "Foundation decoded \(tally.decoded), rejected \(tally.failed)")
+        return tally
+    }
 }
+

@@ -51,33 +51,9 @@ final class HealthFastReaderTests: XCTestCase {
     }
 
     func testDifferentialFuzzAgainstFoundation() {
-        let perSeed = Int(ProcessInfo.processInfo.environment["LASSOTOP_FUZZ_ITERATIONS"] ?? "") ?? 2_500
-        var rng = SeededGenerator(seed: 0x4EA1_7B0D)
-        var tally = Tally()
+        let perSeed = FastReaderDifferential<HealthResponse>.iterationsPerSeed
         let seeds = Self.acceptedSeeds + Self.otherSeeds
-        for seed in seeds {
-            let bytes = Array(seed.utf8)
-            let seedResult = HealthResponse.fastDecode(Data(bytes))
-            let seedMembers = JSONMutator.members(bytes)
-            for _ in 0..<perSeed {
-                var start = bytes
-                var members = seedMembers as [JSONMutator.Member]?
-                if Int.random(in: 0..<3, using: &rng) == 0, let member = seedMembers.randomElement(using: &rng) {
-                    start.replaceSubrange(member.valueStart..<member.end,
-                                          with: Array(Self.healthValues.randomElement(using: &rng)!.utf8))
-                    members = nil
-                    if Bool.random(using: &rng) {
-                        Self.differential.check(start, against: seedResult, into: &tally)
-                        continue
-                    }
-                }
-                Self.differential.check(JSONMutator.mutate(start, seedMembers: members, using: &rng), against: seedResult,
-                                        into: &tally)
-            }
-        }
-        print("health reader fuzz: \(tally.fast + tally.bailed) inputs; fast reader answered \(tally.fast) "
-              + "(\(tally.fastAndChanged) of them with a result other than the seed's), gave up on \(tally.bailed); "
-              + "Foundation decoded \(tally.decoded), rejected \(tally.failed)")
+        let tally = Self.differential.fuzz(seeds: seeds, values: Self.healthValues, rngSeed: 0x4EA1_7B0D)
         XCTAssertEqual(tally.failures, [])
         XCTAssertEqual(tally.fast + tally.bailed, perSeed * seeds.count)
         // A health body is small: most mutants break it, and Foundation rejects them too.
