@@ -36,6 +36,7 @@ final class HostileNode: Sendable {
     private let handler: Mutex<Handler>
     private let stopped = Atomic<Bool>(false)
     private let requestCount = Atomic<Int>(0)
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
     /// Every request header value this node has seen (to prove secrets were sent, and then never shown).
     let seenHeaders = Mutex<[String: String]>([:])
 
@@ -78,15 +79,19 @@ final class HostileNode: Sendable {
 
     /// Closes the listener (new connections are refused); running replies notice within 100 ms and stop.
     func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
+        // The accept loop must be gone before the descriptor is closed: its number is reused by the next socket
+        // opened, and a loop still polling it accepted the next node's connections and served them as a stopped node.
+        acceptLoopEnded.wait()
         close(listener)
     }
 
     deinit { stop() }
 
     private func acceptLoop() {
-        while !stopped.load(ordering: .relaxed) {
+        defer { acceptLoopEnded.signal() }
+        while !stopped.load(ordering: .acquiring) {
             var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&descriptor, 1, 100) > 0 else { continue }
             let client = accept(listener, nil, nil)
