@@ -310,6 +310,16 @@ final class SecurityTests: XCTestCase {
         XCTAssertEqual(result.stdout.contains("\u{1B}"), false)
     }
 
+    /// A log line's time stamp is written as `ISO8601DateFormatter` writes it, without the formatter (it loaded ICU's
+    /// calendar data on the first line logged).
+    func testLogStampsAreISO8601InUTC() {
+        let formatter = ISO8601DateFormatter()
+        for seconds in [0, 59, 86_399, 951_782_400, 1_786_788_753, 1_764_547_199, 4_102_444_800, 1_709_164_800] {
+            XCTAssertEqual(FileLogHandler.stamp(secondsSinceEpoch: time_t(seconds)),
+                           formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+    }
+
     /// The size cap: past `maxBytes` the log rotates to `.1` (one generation), so disk use stays under ~2× the cap.
     func testLogRotatesAtItsSizeCap() throws {
         let directory = try Binary.temporaryDirectory("rotate")
