@@ -185,7 +185,7 @@ public final class ClusterMonitor: Sendable {
     // MARK: loops
 
     private func spawn(_ key: String, _ body: @escaping @Sendable () async -> Void) {
-        let task = Task { await body() }
+        let task = Task(executorPreference: LoopExecutor.shared) { await body() }
         tasks.withLock { $0[key, default: []].append(task) }
     }
 

@@ -1,4 +1,4 @@
-import Dispatch
+import NIOCore
 import Synchronization
 
 /// Lets sleeping tasks be woken all at once (`wakeAll`), without polling a flag on a short timer: an idle monitor
@@ -57,12 +57,13 @@ final class WakeSignal: Sendable {
     }
 }
 
-/// One dispatch timer for every `WakeSignal` sleep in the process, set to the earliest deadline: the pollers of
-/// every node, the publisher and the metrics loop sleep to the same beat (`ClusterMonitor.pauseAligned`), and a
-/// timer each woke the process once per sleeper. Deadlines within `coalesceMs` of the one that fires are served by
-/// the same wake-up, and the timer is not moved earlier by less than that (a sleep may end that much early or late).
+/// One timer for every `WakeSignal` sleep in the process, set to the earliest deadline: the pollers of every node, the
+/// publisher and the metrics loop sleep to the same beat (`ClusterMonitor.pauseAligned`), and a timer each woke the
+/// process once per sleeper. Deadlines within `coalesceMs` of the one that fires are served by the same wake-up, and
+/// the timer is not moved earlier by less than that (a sleep may end that much early or late). It is a task scheduled
+/// on the monitor's event loop (`LoopExecutor`), where the woken pollers run: the thread that fires it runs them.
 final class SleepTimer: Sendable {
-    static let shared = SleepTimer()
+    static let shared = SleepTimer(loop: LoopExecutor.shared.loop)
     static let coalesceMs: UInt64 = 2
 
     private struct Entry {
@@ -72,19 +73,15 @@ final class SleepTimer: Sendable {
     private struct State {
         var nextID = 0
         var entries: [Int: Entry] = [:]
-        /// The deadline the dispatch timer is set for (nil: not set).
+        /// The deadline the timer is set for (nil: not set), and the scheduled task that fires it.
         var armed: UInt64?
-        let source: any DispatchSourceTimer
+        var scheduled: Scheduled<Void>?
     }
-    private let state: Mutex<State>
+    private let state = Mutex(State())
+    private let loop: any EventLoop
 
-    init() {
-        // On the global queue: a queue of its own targets an overcommit queue, which started a thread of its own.
-        let source = DispatchSource.makeTimerSource(queue: .global())
-        source.schedule(deadline: .distantFuture)
-        source.setEventHandler { SleepTimer.shared.fire() }
-        source.activate()
-        state = Mutex(State(source: source))
+    init(loop: any EventLoop) {
+        self.loop = loop
     }
 
     func newID() -> Int {
@@ -94,17 +91,16 @@ final class SleepTimer: Sendable {
         }
     }
 
-    /// Calls `fire` (on the timer's queue; keep it short) once `ms` have passed, unless `cancel(id)` came first.
+    /// Calls `fire` (on the event loop; keep it short) once `ms` have passed, unless `cancel(id)` came first.
     func schedule(_ id: Int, afterMs ms: Int64, _ fire: @escaping @Sendable () -> Void) {
-        let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, min(ms, 86_400_000))) * 1_000_000
+        let deadline = NIODeadline.now().uptimeNanoseconds &+ UInt64(max(0, min(ms, 86_400_000))) * 1_000_000
         state.withLock { s in
             s.entries[id] = Entry(deadline: deadline, fire: fire)
             // Set under the lock, so a later deadline set by `fire` cannot overwrite an earlier one set here. Not
             // moved for a deadline less than `coalesceMs` before the one set: the pollers aim at the same beat from
-            // slightly different instants, and each move of the timer is a wake-up of libdispatch's timer thread.
+            // slightly different instants, and each move of the timer is one more wake-up.
             if s.armed.map({ deadline &+ Self.coalesceMs * 1_000_000 < $0 }) ?? true {
-                s.armed = deadline
-                s.source.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(1))
+                arm(&s, at: deadline)
             }
         }
     }
@@ -114,8 +110,14 @@ final class SleepTimer: Sendable {
         _ = state.withLock { $0.entries.removeValue(forKey: id) }
     }
 
-    private func fire() {
-        let now = DispatchTime.now().uptimeNanoseconds
+    private func arm(_ s: inout State, at deadline: UInt64) {
+        s.scheduled?.cancel()
+        s.armed = deadline
+        s.scheduled = loop.scheduleTask(deadline: .uptimeNanoseconds(deadline)) { self.fireDue() }
+    }
+
+    private func fireDue() {
+        let now = NIODeadline.now().uptimeNanoseconds
         let due = state.withLock { s -> [@Sendable () -> Void] in
             var due: [@Sendable () -> Void] = []
             var next: UInt64?
@@ -128,8 +130,9 @@ final class SleepTimer: Sendable {
                     next = min(next ?? entry.deadline, entry.deadline)
                 }
             }
-            s.armed = next
-            if let next { s.source.schedule(deadline: DispatchTime(uptimeNanoseconds: next), leeway: .milliseconds(1)) }
+            s.scheduled = nil
+            s.armed = nil
+            if let next { arm(&s, at: next) }
             return due
         }
         for fire in due { fire() }

@@ -1,0 +1,23 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Runs the monitor's pollers and publisher on the HTTP client's event-loop thread. A reply read there resumes the
+/// poller on the same thread, and the shared sleep timer (`SleepTimer`) fires there too: before, every reply and every
+/// timer woke a concurrency-pool thread (28 context switches a second for a dashboard watching 3 nodes, 8 after;
+/// docs/performance.md, "Idle"). Work that may run long (a metrics refresh's decode and aggregation, in
+/// `ChainMetricsCache`'s own tasks) stays on the pool.
+public final class LoopExecutor: TaskExecutor, Sendable {
+    public static let shared = LoopExecutor(loop: HTTPClient.defaultEventLoopGroup.next())
+
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) { self.loop = loop }
+
+    /// True on the loop's thread.
+    public var isCurrent: Bool { loop.inEventLoop }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
