@@ -48,6 +48,8 @@ public struct FeedBuffer: Sendable {
     private var seen: Set<FeedIdentity>
     /// Insertion order of `seen`, with the ingest time that starts each identity's window.
     private var arrivals: Deque<(identity: FeedIdentity, atMs: Int64)>
+    /// The capacity asked of `arrivals` (`Deque` does not say its own).
+    private var arrivalsCapacity: Int
     private var display: Deque<FeedEvent>
     private var sampler: SuccessSampler
     private var rateRing = FeedRateRing()
@@ -55,12 +57,15 @@ public struct FeedBuffer: Sendable {
 
     public init(options: FeedOptions = FeedOptions()) {
         self.options = options
-        // The set grows as identities arrive instead of reserving `maxIdentities`: a reserved 50,000-entry set is
-        // 3 MB whose pages the hashed inserts touch one by one, so a dashboard's resident memory crept up for
-        // minutes. The FIFO stays reserved: a ring touches its pages in order, and grown by doubling it kept
-        // growing after the window was full (docs/performance.md "Peak RSS").
+        // Both grow with what arrives instead of reserving `maxIdentities`: a reserved 50,000-entry set is 3 MB
+        // whose pages the hashed inserts touch one by one, and a reserved FIFO is a ring whose pages are touched in
+        // turn, all of them after ~40 minutes at the demo's rate though the window holds ~2,400 identities: a
+        // dashboard's resident memory crept up for as long. The FIFO grows by doubling up to exactly
+        // `maxIdentities` (`growArrivals`), never past it: left to `Deque`, it doubled to 65,536 slots and the
+        // ring kept touching new pages after a full window (docs/performance.md "Peak RSS").
         seen = []
-        arrivals = Deque(minimumCapacity: min(options.maxIdentities, 1 << 16))
+        arrivalsCapacity = min(options.maxIdentities, 1_024)
+        arrivals = Deque(minimumCapacity: arrivalsCapacity)
         display = Deque(minimumCapacity: options.displayCapacity + 1)
         sampler = SuccessSampler(budget: options.successBudgetPerSecond, seed: options.samplingSeed)
     }
@@ -139,10 +144,13 @@ public struct FeedBuffer: Sendable {
                 stats.duplicatesDropped += 1
                 return .duplicate
             }
-            arrivals.append((identity, nowMs))
-            if arrivals.count > options.maxIdentities {
+            if arrivals.count >= options.maxIdentities {
                 seen.remove(arrivals.removeFirst().identity)
+            } else if arrivals.count >= arrivalsCapacity {
+                arrivalsCapacity = min(arrivalsCapacity * 2, options.maxIdentities)
+                arrivals.reserveCapacity(arrivalsCapacity)
             }
+            arrivals.append((identity, nowMs))
             stats.windowSize = seen.count
         }
         stats.unique += 1
