@@ -238,6 +238,8 @@ enum JSONMutator {
                 }
                 end += 1
             }
+            // A backslash as the last byte (a body cut inside an escape) skips one past the end.
+            end = min(end, bytes.count)
             out.append(Member(start: i, valueStart: start, end: end))
             i = close + 1
         }
