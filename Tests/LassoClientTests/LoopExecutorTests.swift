@@ -52,22 +52,6 @@ final class LoopExecutorTests: XCTestCase {
         XCTAssertEqual(fired.withLock { $0 }, [true])
     }
 
-    /// A metrics refresh (fetch, decode, and the aggregation in `land`) runs in the cache's own task, off the loop,
-    /// even when a poller on the loop asked for it: a large cluster's aggregation must not hold the loop's I/O.
-    func testAMetricsRefreshRunsOffTheLoop() async {
-        let onLoop = Mutex<[String: Bool]>([:])
-        let cache = MetricsCache<Int, Int>(ttlMs: 60_000, now: { 0 }, fetch: { _ in
-            onLoop.withLock { $0["fetch"] = LoopExecutor.shared.isCurrent }
-            return 1
-        }, land: { _, value in
-            onLoop.withLock { $0["land"] = LoopExecutor.shared.isCurrent }
-            return value
-        })
-        let lookup = await Task(executorPreference: LoopExecutor.shared) { await cache.get("chain", wait: true) }.value
-        XCTAssertEqual(lookup.entry?.value, 1)
-        XCTAssertEqual(onLoop.withLock { $0 }, ["fetch": false, "land": false])
-    }
-
     /// The publisher, which builds every snapshot, runs on the loop (its handlers run on its task).
     func testTheMonitorPublishesFromTheLoop() async throws {
         let cluster = DemoCluster(config: DemoConfig(nodeCount: 2, seed: 9, eventRate: 50))

@@ -103,12 +103,9 @@ public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
         if let running = inFlight[key], running.generation == generation { return running.task }
         let startGeneration = generation
         let fetch = self.fetch
-        // On the pool, whoever asked: a task inherits its creator's executor preference, and the monitor's pollers
-        // prefer the event loop (LoopExecutor), where decoding and aggregating a large cluster would hold every
-        // node's I/O.
-        let task = Task<Entry?, Never>(executorPreference: globalConcurrentExecutor) {
+        let task = Task<Entry?, Never> {
             let fetched = await fetch(key)
-            return await self.complete(key: key, fetched: fetched, generation: startGeneration)
+            return self.complete(key: key, fetched: fetched, generation: startGeneration)
         }
         inFlight[key] = (startGeneration, task, now())
         return task
