@@ -61,7 +61,7 @@ public struct FeedBuffer: Sendable {
         // whose pages the hashed inserts touch one by one, and a reserved FIFO is a ring whose pages are touched in
         // turn, all of them after ~40 minutes at the demo's rate though the window holds ~2,400 identities: a
         // dashboard's resident memory crept up for as long. The FIFO grows by doubling up to exactly
-        // `maxIdentities` (`growArrivals`), never past it: left to `Deque`, it doubled to 65,536 slots and the
+        // `maxIdentities` (in `ingest`), never past it: left to `Deque`, it doubled to 65,536 slots and the
         // ring kept touching new pages after a full window (docs/performance.md "Peak RSS").
         seen = []
         arrivalsCapacity = min(options.maxIdentities, 1_024)
