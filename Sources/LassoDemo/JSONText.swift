@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import LassoCore
 
 /// Hand-built JSON, so the Lasso quirks are exact: ints stay ints, floats always carry a decimal point, nulls are
 /// written where Lasso writes them, and key order matches the reference.
@@ -58,16 +52,7 @@ enum JSONText {
 
     /// ISO-8601 UTC with microseconds, as Lasso's health `timestamp` (`2026-08-15T10:12:33.123456Z`).
     static func isoTimestamp(microsecondsSinceEpoch micros: Int64) -> String {
-        var seconds = time_t(micros / 1_000_000)
-        let fraction = Int(micros % 1_000_000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ n: Int, _ width: Int) -> String {
-            let text = String(n)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(fraction, 6))Z"
+        Units.isoUTC(secondsSinceEpoch: micros / 1_000_000, microseconds: Int(micros % 1_000_000))
     }
 }
 

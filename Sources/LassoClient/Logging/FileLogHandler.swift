@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 import Logging
 import Synchronization
 #if canImport(Glibc)
@@ -94,14 +95,8 @@ public struct FileLogHandler: LogHandler {
         sink.write("\(Self.stamp(secondsSinceEpoch: time(nil))) \(event.level) \(label): \(event.message)\n")
     }
 
-    /// `2026-12-01T00:15:42Z`, as `ISO8601DateFormatter` writes it, from libc: the formatter brought ICU's calendar
-    /// data in on the first line logged (~4 MB more resident, for a dashboard whose node was down at start).
+    /// `2026-12-01T00:15:42Z`, as `ISO8601DateFormatter` writes it, without the formatter (`Units.isoUTC`).
     static func stamp(secondsSinceEpoch seconds: time_t) -> String {
-        var seconds = seconds
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        Units.isoUTC(secondsSinceEpoch: Int64(seconds))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one duration formatter. The TUI, `snapshot --format table` and alert texts all call it; they differ only in
 /// the largest unit and in how they treat a negative value, so those are explicit styles here rather than three
 /// copies that could drift. ASCII only, no locale, so golden frames and CLI output stay byte-stable.
@@ -24,6 +26,22 @@ public enum Units {
     }
 
     private static func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// ISO 8601 in UTC, `2026-08-15T10:12:33Z`, or `2026-08-15T10:12:33.123456Z` with `microseconds`, from libc's
+    /// calendar: `ISO8601DateFormatter` loads ICU's calendar data on first use (~4 MB resident). The log's stamps and
+    /// the demo's health `timestamp` are written here.
+    public static func isoUTC(secondsSinceEpoch: Int64, microseconds: Int? = nil) -> String {
+        var seconds = time_t(secondsSinceEpoch)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ n: Int, _ width: Int) -> String {
+            let text = String(n)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let fraction = microseconds.map { "." + pad($0, 6) } ?? ""
+        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))\(fraction)Z"
+    }
 
     // MARK: one formatter per unit
     // The TUI, `snapshot --format table`, alert texts and the Alerts view all format figures here, so a success rate
