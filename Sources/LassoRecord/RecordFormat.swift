@@ -167,12 +167,14 @@ struct RecordedSnapshot: Codable {
     var latencyHistory: [History]
     var rateHistory: [History]
     var insecure: Bool
+    /// Absent in recordings made before it was stored (an optional key, so the format version did not change).
+    var discoveryError: String?
 
     enum CodingKeys: String, CodingKey {
         case nodes, chains, feed, sampling, alerts, cache, updating, insecure, coverage
         case generatedAtMs = "generated_at_ms", clusterName = "cluster_name", isDemo = "is_demo"
         case feedStats = "feed_stats", eventRate = "event_rate", shownEventRate = "shown_event_rate"
-        case latencyHistory = "latency_history", rateHistory = "rate_history"
+        case latencyHistory = "latency_history", rateHistory = "rate_history", discoveryError = "discovery_error"
     }
 
     init(_ s: ClusterSnapshot) {
@@ -193,6 +195,7 @@ struct RecordedSnapshot: Codable {
         latencyHistory = Self.histories(s.latencyHistory)
         rateHistory = Self.histories(s.rateHistory)
         insecure = s.insecure
+        discoveryError = s.discoveryError
     }
 
     static func histories(_ map: [ProviderKey: [Double]]) -> [History] {
@@ -206,11 +209,13 @@ struct RecordedSnapshot: Codable {
     }
 
     var snapshot: ClusterSnapshot {
-        ClusterSnapshot(generatedAtMs: generatedAtMs, clusterName: clusterName, isDemo: isDemo, coverage: coverage,
-                        nodes: nodes, chains: chains, feed: feed, feedStats: feedStats, eventRate: eventRate,
-                        shownEventRate: shownEventRate, sampling: sampling, alerts: alerts, cache: cache,
-                        updating: updating, latencyHistory: Self.map(latencyHistory),
-                        rateHistory: Self.map(rateHistory), insecure: insecure)
+        var s = ClusterSnapshot(generatedAtMs: generatedAtMs, clusterName: clusterName, isDemo: isDemo, coverage: coverage,
+                                nodes: nodes, chains: chains, feed: feed, feedStats: feedStats, eventRate: eventRate,
+                                shownEventRate: shownEventRate, sampling: sampling, alerts: alerts, cache: cache,
+                                updating: updating, latencyHistory: Self.map(latencyHistory),
+                                rateHistory: Self.map(rateHistory), insecure: insecure)
+        s.discoveryError = discoveryError
+        return s
     }
 }
 
