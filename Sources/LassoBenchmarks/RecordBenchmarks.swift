@@ -3,8 +3,6 @@ import LassoClient
 import LassoCore
 import LassoDemo
 import LassoRecord
-import LassoTerminal
-import LassoTUI
 
 /// Recording figures (docs/replay.md): size per 24 h of the 10-node demo at default intervals, seek time in a 24-hour
 /// recording, data lost when the recorder is SIGKILLed, and record/replay cost per snapshot.
@@ -44,7 +42,6 @@ public enum RecordBenchmarks {
         progress("record: live \(options.nodes)-node demo for \(Int(options.warmupSeconds + options.liveSeconds)) s")
         let live = try await liveSize(options: options)
         figures += live.figures
-        figures += timeTravel(base: live.lastSnapshot)
         progress("record: writing a synthetic \(options.hours) h recording")
         var long = options
         long.snapshotsPerSecond = options.snapshotsPerSecond ?? max(0.5, live.snapshotsPerSecond)
@@ -163,35 +160,6 @@ public enum RecordBenchmarks {
                                         seconds, options.warmupSeconds, bytes / seconds, records / seconds, eventRate,
                                         last.feed.count) + breakdown),
         ], lastSnapshot: last, snapshotsPerSecond: records / seconds)
-    }
-
-    // MARK: live time travel's memory (SnapshotHistory with CompressedSnapshots)
-
-    /// What live time travel holds for 15 minutes of the live demo's last snapshot, packed and as Swift values, and
-    /// what packing (every 20 s, on the UI thread) and unpacking (on `[`) cost. Each value is a fresh copy from
-    /// `unpack`, so nothing is shared between them, as between snapshots the monitor published 20 s apart.
-    static func timeTravel(base: ClusterSnapshot) -> [Figure] {
-        var kept = base
-        kept.feed = Array(kept.feed.suffix(SnapshotHistory.feedLimit))
-        let packing = CompressedSnapshots()
-        let entries = Int(UIState.travelLimitMs / 20_000) + 1
-        let packTimes = Measure.repeated(runs: 30) { Measure.seconds { _ = packing.pack(kept) } * 1000 }
-        guard let packed = packing.pack(kept) else { return [] }
-        let unpackTimes = Measure.repeated(runs: 30) { Measure.seconds { _ = packing.unpack(packed) } * 1000 }
-        let before = Measure.trimmedResidentBytes() ?? 0
-        let values = (0..<entries).compactMap { _ in packing.unpack(packed) }
-        let valueBytes = Double((Measure.trimmedResidentBytes() ?? 0) - before)
-        withExtendedLifetime(values) {}
-        let nodes = "\(base.nodes.count)-node demo, \(kept.feed.count) events"
-        return [
-            Measure.figure("time travel: 15 minutes held, packed (\(nodes))", unit: "MB",
-                           values: [Double(packed.count * entries) / 1e6], budget: 2, .atMost,
-                           note: String(format: "%d kept (one per 20 s), %.1f KB each packed; as values (RSS, malloc_trim'd) %.1f MB, %.0f KB each",
-                                        entries, Double(packed.count) / 1000, valueBytes / 1e6, valueBytes / Double(entries) / 1000)),
-            Measure.figure("time travel: pack one kept snapshot (\(nodes))", unit: "ms", values: packTimes, budget: 20, .atMost,
-                           note: String(format: "once per 20 s while live: %.3f ms/s", (packTimes.sorted()[packTimes.count / 2]) / 20)),
-            Measure.figure("time travel: unpack on [ (\(nodes))", unit: "ms", values: unpackTimes, budget: 100, .atMost),
-        ]
     }
 
     final class AppendTimes: @unchecked Sendable {

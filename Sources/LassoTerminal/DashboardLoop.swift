@@ -14,8 +14,6 @@ public struct DashboardLoop {
     public var nowMs: () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     public var utcOffsetSeconds: () -> Int = { TimeZone.current.secondsFromGMT() }
     public var memoryBytes: () -> Int? = { nil }
-    /// How live time travel packs the snapshots it keeps (nil: kept as values).
-    public var historyPacking: (any SnapshotPacking)?
     /// A signal number that asked us to stop, or 0.
     public var pendingSignal: () -> Int32 = { 0 }
 
@@ -36,7 +34,7 @@ public struct DashboardLoop {
         var lastGrid: CellGrid?
         var lastReplay: ReplayStatus?
         var lastRuntime = RuntimeInfo()
-        var history = SnapshotHistory(packing: historyPacking)
+        var history = SnapshotHistory()
         var needsRedraw = true
         // Panels whose inputs did not change since the last frame are copied from it (the frame is the same).
         let memo = PanelMemo()
@@ -58,8 +56,6 @@ public struct DashboardLoop {
                     snapshot = past
                     travelOffset = live.generatedAtMs - past.generatedAtMs
                     now -= travelOffset!
-                } else if state.travelBackMs == 0 {
-                    history.forgetUnpacked()
                 }
             }
             let key = SnapshotKey(snapshot)

@@ -57,8 +57,6 @@ public struct TUIOptions: Sendable {
     public var mouse: Bool = true
     /// Where `t` / `:theme` remember the theme (`ThemeChoice.stateFile`); nil: not remembered.
     public var themeStateFile: String?
-    /// How live time travel packs what it keeps (the lassotop binary passes LassoRecord's `CompressedSnapshots`).
-    public var historyPacking: (any SnapshotPacking)?
 
     public init(theme: String? = nil, noColor: Bool = false, ascii: Bool = false, themeSearchDirs: [String] = [],
                 exportDirectory: String = FileManager.default.currentDirectoryPath) {
@@ -121,7 +119,6 @@ public enum TUIApp {
                                  caps: RenderCaps(unicode: unicode, monochrome: screen.depth == .monochrome,
                                                   utcOffsetSeconds: TimeZone.current.secondsFromGMT()))
         loop.memoryBytes = residentMemoryBytes
-        loop.historyPacking = options.historyPacking
         loop.pendingSignal = { pendingSignal.load(ordering: .relaxed) }
         var state = UIState(themeName: theme.name)
         state.replayMode = backend.replayStatus != nil

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LassoClient
-import LassoRecord
 import LassoTUI
 import LassoTerminal
 
@@ -32,7 +31,6 @@ struct DisplayOptions: ParsableArguments {
             exportDirectory: FileManager.default.currentDirectoryPath)
         options.mouse = !noMouse && (file.mouse ?? true)
         options.themeStateFile = ThemeChoice.stateFile(environment: env)
-        options.historyPacking = CompressedSnapshots()
         do { _ = try ThemeLoader(searchDirectories: themeDirs).load(options.theme ?? ThemeLoader.defaultName) } catch {
             throw ValidationError("\(error)")
         }

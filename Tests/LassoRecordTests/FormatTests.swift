@@ -84,6 +84,24 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(applied, .array(new))
     }
 
+    /// `--discover`'s error is part of what a recording keeps (an optional key, absent when there is none).
+    func testDiscoveryErrorIsRecorded() throws {
+        let path = temporaryPath()
+        defer { unlink(path) }
+        let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000))
+        var generator = SyntheticCluster(nodes: 2, seed: 5)
+        var failing = generator.next(atMs: 1_000_000)
+        failing.discoveryError = "--discover lasso.internal: no such host"
+        let resolved = generator.next(atMs: 1_001_000)
+        try writer.append(failing)
+        try writer.append(resolved)
+        try writer.close()
+        let reader = try RecordReader.open(path: path)
+        XCTAssertEqual(try reader.snapshot(at: 1_000_000), failing)
+        XCTAssertEqual(try reader.snapshot(at: 1_001_000), resolved)
+        XCTAssertNil(try reader.snapshot(at: 1_001_000).discoveryError)
+    }
+
     func testWriterReaderRoundTripAndSeek() throws {
         let path = temporaryPath()
         let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000),
