@@ -1,5 +1,5 @@
 import Foundation
-import LassoCore
+@testable import LassoCore
 import XCTest
 
 /// `FeedEvent` keeps its fields in one shared box (copying an event is one retain): a copy that is changed must
@@ -52,6 +52,30 @@ final class FeedEventStorageTests: XCTestCase {
         XCTAssertEqual(list[1].message, "m")
         XCTAssertEqual(listCopy[1].message, "changed")
         XCTAssertEqual(listCopy[0], original)
+    }
+
+    /// Naming an event (`FeedNaming`, on every publish, for every new event) sets the two names beside the box and
+    /// shares the rest with the event the feed buffer holds: no second box per shown event. The names still make
+    /// events differ, and the original keeps its own.
+    func testNamingSharesTheBox() {
+        var raw = Self.full()
+        raw.node = nil
+        raw.providerName = nil
+        let naming = FeedNaming(nodeIDs: ["n1": "iad"], configured: ["iad"])
+        let named = naming.named(raw)
+        XCTAssertEqual(named.node, "iad")
+        XCTAssertNil(raw.node)
+        XCTAssertTrue(named.sharesBox(with: raw))
+        XCTAssertNotEqual(named, raw)
+        var renamed = named
+        renamed.node = nil
+        XCTAssertEqual(renamed, raw)
+        XCTAssertEqual(renamed.hashValue, raw.hashValue)
+        // Changing any other field still copies the box.
+        var changed = named
+        changed.message = "other"
+        XCTAssertFalse(changed.sharesBox(with: named))
+        XCTAssertEqual(named.message, "m")
     }
 
     /// Equality and hashing go by the fields, not by the box: two events built apart are equal when their fields are,

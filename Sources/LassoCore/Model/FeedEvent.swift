@@ -5,7 +5,9 @@ import Foundation
 ///
 /// The fields live in one shared box, copied on write: an event sits in the feed buffer, the named list, every
 /// snapshot and the TUI's rows at once, and a thousand of them are handed on every second. Copying one is then a
-/// single retain instead of one per string field (docs/performance.md, "Idle").
+/// single retain instead of one per string field (docs/performance.md, "Idle"). The two names `FeedNaming` sets
+/// (`node`, `providerName`) live beside the box, not in it: naming an event then shares the box the feed buffer
+/// holds instead of copying it (~0.45 MB for a full feed, docs/performance.md, "A dashboard left running").
 public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable { case routing, circuit, cluster }
     public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
@@ -105,15 +107,9 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         set { unique().relayNode = newValue }
     }
     /// The configured name of the node the event belongs to (`FeedNaming`), set when a snapshot is frozen; the node's own id stays in `sourceNodeID`. Display only; never part of the identity.
-    public var node: String? {
-        get { storage.node }
-        set { unique().node = newValue }
-    }
+    public var node: String?
     /// The provider's display name, as the providers table shows it (`FeedNaming`). Display only.
-    public var providerName: String? {
-        get { storage.providerName }
-        set { unique().providerName = newValue }
-    }
+    public var providerName: String?
 
     public init(kind: Kind = .routing, ts: Int64, requestID: String? = nil, profile: String? = nil, sourceNodeID: String? = nil,
                 chainID: Int? = nil, chain: String? = nil, method: String? = nil, strategy: String? = nil,
@@ -172,6 +168,9 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
 
     private var storage: Storage
 
+    /// Both read their fields (all but the two names) from one box: what naming an event must keep (tests).
+    func sharesBox(with other: FeedEvent) -> Bool { storage === other.storage }
+
     /// The box itself, made unique first: a change to a copy never shows in the original.
     private mutating func unique() -> Storage {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
@@ -201,8 +200,6 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         var severity: Severity?
         var message: String?
         var relayNode: String?
-        var node: String?
-        var providerName: String?
 
         init(kind: Kind, ts: Int64) {
             self.kind = kind
@@ -216,13 +213,13 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
             copy.chain = chain; copy.method = method; copy.strategy = strategy; copy.providerID = providerID
             copy.transport = transport; copy.durationMs = durationMs; copy.result = result; copy.requestOrigin = requestOrigin
             copy.failoverCount = failoverCount; copy.from = from; copy.to = to; copy.reason = reason
-            copy.severity = severity; copy.message = message; copy.relayNode = relayNode; copy.node = node
-            copy.providerName = providerName
+            copy.severity = severity; copy.message = message; copy.relayNode = relayNode
             return copy
         }
     }
 
     public static func == (a: FeedEvent, b: FeedEvent) -> Bool {
+        guard a.node == b.node, a.providerName == b.providerName else { return false }
         if a.storage === b.storage { return true }
         let a = a.storage, b = b.storage
         return a.kind == b.kind &&
@@ -245,9 +242,7 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
             a.reason == b.reason &&
             a.severity == b.severity &&
             a.message == b.message &&
-            a.relayNode == b.relayNode &&
-            a.node == b.node &&
-            a.providerName == b.providerName
+            a.relayNode == b.relayNode
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -273,8 +268,8 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         hasher.combine(s.severity)
         hasher.combine(s.message)
         hasher.combine(s.relayNode)
-        hasher.combine(s.node)
-        hasher.combine(s.providerName)
+        hasher.combine(node)
+        hasher.combine(providerName)
     }
 
     public func encode(to encoder: any Encoder) throws {
