@@ -2,16 +2,17 @@ import LassoCore
 import LassoTUI
 
 /// Live time travel (`[`/`]`): the snapshots the dashboard saw in the last `spanMs`, thinned the way round-robin
-/// databases thin old samples: one per `everyMs` (20 s) for the newest `fineSpanMs` (3 minutes), one per `coarseEveryMs`
-/// (a minute, the step of `[`) beyond, so 15 minutes are ~22 snapshots however fast the monitor publishes. The
-/// header shows the true distance of the one drawn. Each keeps the newest `feedLimit` events of its feed (two screens).
+/// databases thin old samples: one per `everyMs` (20 s) for the newest `fineSpanMs` (2 minutes), one per
+/// `coarseEveryMs` (a minute, the step of `[`) beyond, so 15 minutes are ~21 snapshots however fast the monitor
+/// publishes. The header shows the true distance of the one drawn. Each keeps the newest `feedLimit` events of its
+/// feed (three screens of a 40-row terminal's Feed view).
 ///
-/// Why thinned: a kept snapshot of the 3-node demo is ~160 KB as Swift values, and 45 of them (one per 20 s) were
+/// Why thinned: a kept snapshot of the 3-node demo is ~190 KB as Swift values, and 46 of them (one per 20 s) were
 /// most of what a dashboard left running grew by. Packing them instead (JSON, deflated) cost 35 M instructions
 /// each, +36 % of an idle minute's (docs/performance.md, "A dashboard left running").
 /// Times are the snapshots' own `generatedAtMs`: no clock here.
 public struct SnapshotHistory {
-    public static let feedLimit = 150
+    public static let feedLimit = 100
 
     public let spanMs: Int64
     public let everyMs: Int64
@@ -19,7 +20,7 @@ public struct SnapshotHistory {
     public let coarseEveryMs: Int64
     public private(set) var entries: [ClusterSnapshot] = []
 
-    public init(spanMs: Int64 = UIState.travelLimitMs, everyMs: Int64 = 20_000, fineSpanMs: Int64 = 180_000,
+    public init(spanMs: Int64 = UIState.travelLimitMs, everyMs: Int64 = 20_000, fineSpanMs: Int64 = 120_000,
                 coarseEveryMs: Int64 = UIState.travelStepMs) {
         self.spanMs = spanMs
         self.everyMs = everyMs

@@ -4,7 +4,7 @@ import XCTest
 @testable import LassoTerminal
 
 /// Live time travel: `[`/`]` move `travelBackMs` by a minute (up to 15), Esc returns to live first; the run loop
-/// keeps 15 minutes of snapshots, one per 20 s for the last 3 and one per minute beyond (SnapshotHistory); the header
+/// keeps 15 minutes of snapshots, one per 20 s for the last 2 and one per minute beyond (SnapshotHistory); the header
 /// says LIVE or how far back it shows.
 final class TimeTravelTests: XCTestCase {
     let healthy = Fixtures.snapshot(.healthy)
@@ -51,24 +51,24 @@ final class TimeTravelTests: XCTestCase {
             t += 200 + Int64.random(in: 0...150, using: &random)
         }
         let now = history.entries.last!.generatedAtMs
-        // 3 minutes at one per 20 s, 12 more at one per minute, and the one at the edge of the span.
-        XCTAssertLessThanOrEqual(history.entries.count, 10 + 12 + 2)
-        XCTAssertGreaterThanOrEqual(history.entries.count, 20)
+        // 2 minutes at one per 20 s, 13 more at one per minute, and the one at the edge of the span.
+        XCTAssertLessThanOrEqual(history.entries.count, 7 + 13 + 2)
+        XCTAssertGreaterThanOrEqual(history.entries.count, 18)
         XCTAssertGreaterThanOrEqual(history.depthMs(from: now), 15 * 60_000)
         XCTAssertLessThanOrEqual(history.depthMs(from: now), 15 * 60_000 + 80_000)
         let times = history.entries.map(\.generatedAtMs)
         for (older, newer) in zip(times, times.dropFirst()) {
-            if newer < now - 180_000 {
+            if newer < now - history.fineSpanMs {
                 XCTAssertGreaterThanOrEqual(newer - older, 60_000)
                 XCTAssertLessThan(newer - older, 80_000 + 1_000)
             } else {
                 XCTAssertLessThan(newer - older, 60_000 + 20_000 + 1_000)
             }
         }
-        // Two minutes back: the newest kept at or before, within one fine step; ten minutes back, within a coarse one.
-        let recent = history.snapshot(atOrBefore: now - 120_000)!
-        XCTAssertLessThanOrEqual(recent.generatedAtMs, now - 120_000)
-        XCTAssertGreaterThan(recent.generatedAtMs, now - 120_000 - 21_000)
+        // A minute back: the newest kept at or before, within one fine step; ten minutes back, within a coarse one.
+        let recent = history.snapshot(atOrBefore: now - 60_000)!
+        XCTAssertLessThanOrEqual(recent.generatedAtMs, now - 60_000)
+        XCTAssertGreaterThan(recent.generatedAtMs, now - 60_000 - 21_000)
         let older = history.snapshot(atOrBefore: now - 600_000)!
         XCTAssertLessThanOrEqual(older.generatedAtMs, now - 600_000)
         XCTAssertGreaterThan(older.generatedAtMs, now - 600_000 - 81_000)
