@@ -7,7 +7,8 @@ import Foundation
 /// snapshot and the TUI's rows at once, and a thousand of them are handed on every second. Copying one is then a
 /// single retain instead of one per string field (docs/performance.md, "Idle"). The two names `FeedNaming` sets
 /// (`node`, `providerName`) live beside the box, not in it: naming an event then shares the box the feed buffer
-/// holds instead of copying it (~0.45 MB for a full feed, docs/performance.md, "A dashboard left running").
+/// holds instead of copying it (docs/performance.md, "Time travel thinned, feed names beside the box": what it saves
+/// and what it costs).
 public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable { case routing, circuit, cluster }
     public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
