@@ -76,6 +76,9 @@ final class FeedEventStorageTests: XCTestCase {
         changed.message = "other"
         XCTAssertFalse(changed.sharesBox(with: named))
         XCTAssertEqual(named.message, "m")
+        // The names sit in a box of their own, so an event stays two words in the feed's arrays (with the names
+        // stored inline, 40 bytes, the dedup bench's ingest fell by a fifth).
+        XCTAssertEqual(MemoryLayout<FeedEvent>.size, 16)
     }
 
     /// Equality and hashing go by the fields, not by the box: two events built apart are equal when their fields are,

@@ -44,8 +44,7 @@ public struct FeedNaming: Sendable, Equatable {
 
     public func named(_ event: FeedEvent) -> FeedEvent {
         var copy = event
-        copy.node = node(of: event)
-        copy.providerName = providerName(of: event)
+        copy.setNames(node: node(of: event), providerName: providerName(of: event))
         return copy
     }
 }

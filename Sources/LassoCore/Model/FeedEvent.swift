@@ -6,9 +6,9 @@ import Foundation
 /// The fields live in one shared box, copied on write: an event sits in the feed buffer, the named list, every
 /// snapshot and the TUI's rows at once, and a thousand of them are handed on every second. Copying one is then a
 /// single retain instead of one per string field (docs/performance.md, "Idle"). The two names `FeedNaming` sets
-/// (`node`, `providerName`) live beside the box, not in it: naming an event then shares the box the feed buffer
-/// holds instead of copying it (docs/performance.md, "Time travel thinned, feed names beside the box": what it saves
-/// and what it costs).
+/// (`node`, `providerName`) live in a small box of their own beside it: naming an event then shares the box the feed
+/// buffer holds instead of copying it, and an event stays two words (docs/performance.md, "Time travel thinned, feed
+/// names beside the box": what it saves and what it costs).
 public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable { case routing, circuit, cluster }
     public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
@@ -108,9 +108,20 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
         set { unique().relayNode = newValue }
     }
     /// The configured name of the node the event belongs to (`FeedNaming`), set when a snapshot is frozen; the node's own id stays in `sourceNodeID`. Display only; never part of the identity.
-    public var node: String?
+    public var node: String? {
+        get { names?.node }
+        set { setNames(node: newValue, providerName: providerName) }
+    }
     /// The provider's display name, as the providers table shows it (`FeedNaming`). Display only.
-    public var providerName: String?
+    public var providerName: String? {
+        get { names?.providerName }
+        set { setNames(node: node, providerName: newValue) }
+    }
+
+    /// Sets both names at once (one small box, none when both are nil).
+    public mutating func setNames(node: String?, providerName: String?) {
+        names = node == nil && providerName == nil ? nil : Names(node: node, providerName: providerName)
+    }
 
     public init(kind: Kind = .routing, ts: Int64, requestID: String? = nil, profile: String? = nil, sourceNodeID: String? = nil,
                 chainID: Int? = nil, chain: String? = nil, method: String? = nil, strategy: String? = nil,
@@ -168,6 +179,17 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     }
 
     private var storage: Storage
+    /// Never written after it is made, so events share it freely.
+    private var names: Names?
+
+    private final class Names: Sendable {
+        let node: String?
+        let providerName: String?
+        init(node: String?, providerName: String?) {
+            self.node = node
+            self.providerName = providerName
+        }
+    }
 
     /// Both read their fields (all but the two names) from one box: what naming an event must keep (tests).
     func sharesBox(with other: FeedEvent) -> Bool { storage === other.storage }
@@ -220,7 +242,7 @@ public struct FeedEvent: Codable, Equatable, Hashable, Sendable {
     }
 
     public static func == (a: FeedEvent, b: FeedEvent) -> Bool {
-        guard a.node == b.node, a.providerName == b.providerName else { return false }
+        if a.names !== b.names, a.node != b.node || a.providerName != b.providerName { return false }
         if a.storage === b.storage { return true }
         let a = a.storage, b = b.storage
         return a.kind == b.kind &&
