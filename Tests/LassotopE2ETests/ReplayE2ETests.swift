@@ -124,7 +124,7 @@ final class ReplayE2ETests: XCTestCase {
         let back = try tmux.waitFor("a -Ns mark instead of LIVE") { screen in
             let line = self.header(screen)
             return line.range(of: #"^lassotop  -\d+s  "#, options: .regularExpression) != nil && !line.contains("LIVE")
-                && screen.contains("iad-1")   // the kept snapshot, unpacked (CompressedSnapshots), drawn whole
+                && screen.contains("iad-1")   // the kept snapshot drawn whole, not just the mark
         }
         _ = back
         try tmux.sendKeys("Escape")
