@@ -42,7 +42,7 @@ public struct SnapshotHistory {
     }
 
     /// Among the entries older than `boundary`, keeps the oldest and then each one at least `coarseEveryMs` after the
-    /// last kept. An entry is judged once, when it crosses the boundary, so what is kept never moves.
+    /// last kept. Entries kept by an earlier walk are already that far apart and stay: what is kept never moves.
     private mutating func thin(before boundary: Int64) {
         var lastKept: Int64?
         var index = 0
