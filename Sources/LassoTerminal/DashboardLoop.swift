@@ -2,8 +2,8 @@ import Foundation
 import LassoCore
 import LassoTUI
 
-/// The thin run loop: read the newest snapshot, render when it (or the second) changed, sleep until a key, a new
-/// snapshot or the next clock second, reduce, hand the effects to the interpreter. No curses here: the screen is any
+/// The thin run loop: read the newest snapshot, render when it (or the clock's tick) changed, sleep until a key, a new
+/// snapshot or the next tick, reduce, hand the effects to the interpreter. No curses here: the screen is any
 /// `TerminalScreen`.
 public struct DashboardLoop {
     public let screen: any TerminalScreen
@@ -16,6 +16,9 @@ public struct DashboardLoop {
     public var memoryBytes: () -> Int? = { nil }
     /// A signal number that asked us to stop, or 0.
     public var pendingSignal: () -> Int32 = { 0 }
+    /// How often an idle screen redraws for the clock and the ages: the monitor's refresh (`--refresh`, it publishes on
+    /// the same beat), so a quiet second costs no frame; a whole number of seconds, so the clock shows whole seconds.
+    public var clockTickMs: Int64 = 1_000
 
     public init(screen: any TerminalScreen, backend: any DashboardBackend, interpreter: EffectInterpreter, caps: RenderCaps) {
         self.screen = screen
@@ -30,7 +33,7 @@ public struct DashboardLoop {
         var size = screen.size()
         state = Reducer.reduce(state, .resize(width: size.width, height: size.height), backend.latestSnapshot()).0
         var lastSnapshotKey: SnapshotKey?
-        var lastSecond: Int64 = -1
+        var lastTick: Int64 = -1
         var lastGrid: CellGrid?
         var lastReplay: ReplayStatus?
         var lastRuntime = RuntimeInfo()
@@ -61,10 +64,10 @@ public struct DashboardLoop {
             let key = SnapshotKey(snapshot)
             // Replay: the timeline moves between snapshots, and "now" on screen is the playhead, not the wall clock.
             let replay = backend.replayStatus
-            if key != lastSnapshotKey || now / 1000 != lastSecond || replay != lastReplay { needsRedraw = true }
+            if key != lastSnapshotKey || Self.tick(now, clockTickMs) != lastTick || replay != lastReplay { needsRedraw = true }
             if needsRedraw {
                 lastSnapshotKey = key
-                lastSecond = now / 1000
+                lastTick = Self.tick(now, clockTickMs)
                 lastReplay = replay
                 caps.utcOffsetSeconds = utcOffsetSeconds()
                 var runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
@@ -80,10 +83,10 @@ public struct DashboardLoop {
                 needsRedraw = false
             }
 
-            // Sleep until a key, a published snapshot (the backend's wake-up) or the next second of the header clock.
-            // The clock's wake-up comes `clockGraceMs` after the second turns: the monitor's polls are aligned to the
-            // second, so the snapshot they produce usually arrives first and one frame shows both.
-            guard screen.waitForInput(timeoutMs: Self.msToNextSecond(nowMs()) + Self.clockGraceMs) else { continue }
+            // Sleep until a key, a published snapshot (the backend's wake-up) or the clock's next tick. The tick's
+            // wake-up comes `clockGraceMs` after it: the monitor's polls are aligned to the same beat, so the snapshot
+            // they produce usually arrives first and one frame shows both.
+            guard screen.waitForInput(timeoutMs: Self.msToNextTick(nowMs(), clockTickMs) + Self.clockGraceMs) else { continue }
             // While text is typed (`/`, `:`), every key already waiting is taken before the next frame (up to
             // `maxKeysPerFrame`): a paste arrives as thousands of keys, and one frame per key froze the UI for minutes.
             // Other keys keep one frame each.
@@ -127,11 +130,19 @@ public struct DashboardLoop {
     /// Keys handled between two frames at most, so a long paste still shows progress.
     static let maxKeysPerFrame = 512
 
-    /// How long until the header clock shows the next second (at least 1 ms, so a boundary is never polled twice).
+    /// How long after a tick the idle wake-up comes (the tick's snapshot usually arrives before it).
     static let clockGraceMs = 150
 
-    static func msToNextSecond(_ nowMs: Int64) -> Int {
-        Int(1000 - ((nowMs % 1000) + 1000) % 1000)
+    /// How long until the next tick (at least 1 ms, so a boundary is never polled twice).
+    static func msToNextTick(_ nowMs: Int64, _ tickMs: Int64) -> Int {
+        let tickMs = max(tickMs, 1)
+        return Int(tickMs - ((nowMs % tickMs) + tickMs) % tickMs)
+    }
+
+    /// The tick `nowMs` falls in (floored, so times before 1970 count down like the others).
+    static func tick(_ nowMs: Int64, _ tickMs: Int64) -> Int64 {
+        let tickMs = max(tickMs, 1)
+        return nowMs >= 0 ? nowMs / tickMs : (nowMs - tickMs + 1) / tickMs
     }
 
     /// What decides "the snapshot changed": a new publication or a change of the updating mark.

@@ -31,6 +31,8 @@ public protocol DashboardBackend: Sendable {
     func replay(_ control: ReplayControl)
     /// `--record FILE`: true while the session is being recorded (REC mark).
     var isRecording: Bool { get }
+    /// The beat an idle screen redraws on (clock, ages): the monitor's `--refresh`, on which it also publishes.
+    var refreshMs: Int64 { get }
 }
 
 extension DashboardBackend {
@@ -40,6 +42,7 @@ extension DashboardBackend {
     public var replayStatus: ReplayStatus? { nil }
     public func replay(_ control: ReplayControl) {}
     public var isRecording: Bool { false }
+    public var refreshMs: Int64 { 1_000 }
 }
 
 public struct TUIOptions: Sendable {
@@ -120,6 +123,7 @@ public enum TUIApp {
                                                   utcOffsetSeconds: TimeZone.current.secondsFromGMT()))
         loop.memoryBytes = residentMemoryBytes
         loop.pendingSignal = { pendingSignal.load(ordering: .relaxed) }
+        loop.clockTickMs = backend.refreshMs
         var state = UIState(themeName: theme.name)
         state.replayMode = backend.replayStatus != nil
         state.themeNames = loader.availableNames()

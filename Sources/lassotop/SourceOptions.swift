@@ -41,6 +41,9 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("metrics-interval"), help: "Seconds between metrics polls per chain (default \(MonitorConfig.secondsText(MonitorConfig.defaultMetricsIntervalMs))).")
     var metricsInterval: Double?
 
+    @Option(help: "Seconds between events polls; an idle dashboard redraws (clock, ages) on the same beat (default \(MonitorConfig.secondsText(MonitorConfig.defaultEventsIntervalMs)), 1–60).")
+    var refresh: Double?
+
     @Option(help: "Request timeout in seconds, connect and total (default \(MonitorConfig.secondsText(MonitorConfig.defaultTimeoutMs))).")
     var timeout: Double?
 
@@ -128,10 +131,11 @@ struct SourceOptions: ParsableArguments {
         do { headerList = try HeaderSource.collect(arguments: headers, environment: environment, file: headersFilePath) } catch {
             throw ValidationError("\(error)")
         }
-        let polling: (healthIntervalMs: Int64, metricsIntervalMs: Int64, timeout: Duration, maxBodyBytes: Int)
+        let polling: (healthIntervalMs: Int64, metricsIntervalMs: Int64, eventsIntervalMs: Int64, timeout: Duration, maxBodyBytes: Int)
         do {
             polling = try MonitorConfig.polling(healthSeconds: healthInterval ?? file.healthIntervalSeconds,
                                                 metricsSeconds: metricsInterval ?? file.metricsIntervalSeconds,
+                                                refreshSeconds: refresh ?? file.refreshSeconds,
                                                 timeoutSeconds: timeout ?? file.timeoutSeconds, maxBodyMiB: maxBodyMiB)
         } catch { throw ValidationError("\(error)") }
         if let healthTimeout, !(healthTimeout > 0 && healthTimeout * 1000 <= Double(MonitorConfig.maxTimeoutMs)) {
@@ -143,6 +147,7 @@ struct SourceOptions: ParsableArguments {
         var config = MonitorConfig(
             targets: NodeTarget.uniqued(targets), discovery: discovery, expected: expectCount, chains: chainList,
             healthIntervalMs: polling.healthIntervalMs, metricsIntervalMs: polling.metricsIntervalMs,
+            eventsIntervalMs: polling.eventsIntervalMs,
             http: HTTPOptions(timeout: polling.timeout, maxBodyBytes: polling.maxBodyBytes,
                               headers: headerList, caCertPath: cacert, insecure: insecure),
             clusterName: clusterName, isDemo: isDemo, aggregation: AggregationOptions(minCalls: minCalls), alerts: alerts)

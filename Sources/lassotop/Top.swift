@@ -84,6 +84,7 @@ struct MonitorBackend: DashboardBackend {
     func refreshNow() { monitor.refreshNow() }
     func changeHealthInterval(by deltaMs: Int64) { monitor.changeHealthInterval(by: deltaMs) }
     func healthIntervalMs() -> Int64 { monitor.healthIntervalMs() }
+    var refreshMs: Int64 { monitor.config.eventsIntervalMs }
     func onSnapshotChange(_ wake: @escaping @Sendable () -> Void) { monitor.onSnapshotChange(wake) }
 
     func injectFault(node: String, mode fault: DemoFault) {

@@ -63,6 +63,7 @@ final class ConfigParsingTests: XCTestCase {
         theme = "light"
         default_cluster = "prod"
         health_interval = 3
+        refresh = 1.5
         [clusters.prod]
         nodes = ["iad=https://iad.example.com", "fra=https://fra.example.com"]
         expect = 3
@@ -72,6 +73,10 @@ final class ConfigParsingTests: XCTestCase {
         """)
         XCTAssertEqual(config.theme, "light")
         XCTAssertEqual(config.healthIntervalSeconds, 3)
+        XCTAssertEqual(config.refreshSeconds, 1.5)
+        XCTAssertThrowsError(try ConfigFile.parse("refresh = 0.5\n", path: "c.toml")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("c.toml:1:") && "\(error)".contains("refresh"), "\(error)")
+        }
         XCTAssertEqual(config.clusters["prod"]?.nodes.count, 2)
         XCTAssertEqual(config.clusters["prod"]?.expect, 3)
         XCTAssertEqual(config.alertOverrides["coverage.for_seconds"], 60)

@@ -48,7 +48,7 @@ final class HostileConfigPropertyTests: XCTestCase {
 
     func testConfigFilesParseOrFailNamingTheKey() {
         var random = SeededGenerator(seed: seed)
-        let keys = ["health_interval", "metrics_interval", "timeout", "theme", "default_cluster", "bogus"]
+        let keys = ["health_interval", "metrics_interval", "refresh", "timeout", "theme", "default_cluster", "bogus"]
         let values = ["nan", "+inf", "-inf", "1e300", "-1e300", "1e-300", "0", "-1", "2", "0.5", "9223372036854775807",
                       "\"x\"", "[1,2]", "true", "1_000", "0x10", "2.5"]
         let clusterKeys = ["expect", "nodes", "chains", "discover", "headers_file"]
@@ -63,7 +63,8 @@ final class HostileConfigPropertyTests: XCTestCase {
             }
             do {
                 let config = try ConfigFile.parse(text)
-                for seconds in [config.healthIntervalSeconds, config.metricsIntervalSeconds, config.timeoutSeconds] {
+                for seconds in [config.healthIntervalSeconds, config.metricsIntervalSeconds, config.refreshSeconds,
+                                config.timeoutSeconds] {
                     if let seconds { XCTAssertTrue(seconds.isFinite && seconds > 0, text) }
                 }
                 if let expect = config.clusters["p"]?.expect { XCTAssertTrue((1...100_000).contains(expect), text) }

@@ -86,6 +86,7 @@ final class ExitPathTests: XCTestCase {
         return [
             UsageCase(name: "unknown flag", arguments: ["--bogus"], mentions: "--bogus"),
             UsageCase(name: "interval out of range", arguments: ["--health-interval", "0.1"], mentions: "--health-interval"),
+            UsageCase(name: "refresh out of range", arguments: ["--refresh", "0.5"], mentions: "--refresh"),
             UsageCase(name: "bad config file", arguments: ["--config", badConfig], mentions: "bad.toml"),
             UsageCase(name: "missing config file", arguments: ["--config", home + "/missing.toml"], mentions: "missing.toml"),
             UsageCase(name: "unknown theme", arguments: ["--theme", "no-such-theme"], mentions: "no-such-theme"),

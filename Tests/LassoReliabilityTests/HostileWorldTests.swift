@@ -421,7 +421,7 @@ final class HostileWorldTests: XCTestCase {
         let numbers = ["0", "-1", "1", "0.5", "2", "nan", "-nan", "inf", "-inf", "1e300", "-1e300", "1e-300", "4.9e-324",
                        "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551616",
                        "0x10", "1_000", "", " 3", "3 ", "١", "NaN", "+5", "5.", ".5", "1e3"]
-        let numericFlags = ["--timeout", "--health-interval", "--metrics-interval", "--health-timeout", "--max-body",
+        let numericFlags = ["--timeout", "--health-interval", "--metrics-interval", "--refresh", "--health-timeout", "--max-body",
                             "--min-calls", "--expect", "--min-coverage", "--watch", "--demo-nodes"]
         let nodes = ["http://127.0.0.1:\(port)", "a=http://127.0.0.1:\(port)", "http://u:p@127.0.0.1:\(port)",
                      "http://127.0.0.1:\(port)/?q", "http://127.0.0.1:\(port)#f", "http://[::1]:\(port)", "http://",

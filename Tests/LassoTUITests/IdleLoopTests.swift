@@ -48,21 +48,46 @@ final class ClockedBackend: DashboardBackend, @unchecked Sendable {
 }
 
 final class IdleLoopTests: XCTestCase {
-    func run(_ screen: VirtualClockScreen, _ backend: ClockedBackend) {
+    func run(_ screen: VirtualClockScreen, _ backend: ClockedBackend, tickMs: Int64 = 1_000) {
         var loop = DashboardLoop(screen: screen, backend: backend,
                                  interpreter: EffectInterpreter(backend: backend, themes: ThemeLoader(searchDirectories: []),
                                                                 exportDirectory: NSTemporaryDirectory(), nowMs: { screen.nowMs }),
                                  caps: RenderCaps())
         loop.nowMs = { screen.nowMs }
         loop.utcOffsetSeconds = { 0 }
+        loop.clockTickMs = tickMs
         XCTAssertEqual(loop.run(state: UIState()), 0)
     }
 
-    func testMsToNextSecond() {
-        XCTAssertEqual(DashboardLoop.msToNextSecond(10_000), 1000)
-        XCTAssertEqual(DashboardLoop.msToNextSecond(10_001), 999)
-        XCTAssertEqual(DashboardLoop.msToNextSecond(10_999), 1)
-        XCTAssertEqual(DashboardLoop.msToNextSecond(-1), 1)
+    func testMsToNextTick() {
+        XCTAssertEqual(DashboardLoop.msToNextTick(10_000, 1_000), 1000)
+        XCTAssertEqual(DashboardLoop.msToNextTick(10_001, 1_000), 999)
+        XCTAssertEqual(DashboardLoop.msToNextTick(10_999, 1_000), 1)
+        XCTAssertEqual(DashboardLoop.msToNextTick(-1, 1_000), 1)
+        XCTAssertEqual(DashboardLoop.msToNextTick(10_000, 2_000), 2000)
+        XCTAssertEqual(DashboardLoop.msToNextTick(11_000, 2_000), 1000)
+        XCTAssertEqual(DashboardLoop.msToNextTick(-1, 2_000), 1)
+        XCTAssertEqual(DashboardLoop.tick(3_999, 2_000), 1)
+        XCTAssertEqual(DashboardLoop.tick(4_000, 2_000), 2)
+        XCTAssertEqual(DashboardLoop.tick(-1, 2_000), -1)
+        XCTAssertEqual(DashboardLoop.tick(-2_000, 2_000), -1)
+        XCTAssertEqual(DashboardLoop.tick(-2_001, 2_000), -2)
+    }
+
+    /// With the 2 s refresh an idle screen wakes once per refresh, and the clock moves two seconds a frame; a
+    /// snapshot published between two ticks still wakes it (the backend's wake-up, here the virtual clock's pick).
+    func testIdleLoopWakesOncePerRefreshAndTheClockMovesByIt() {
+        let start = Fixtures.nowMs - Fixtures.nowMs % 2000 + 250
+        let screen = VirtualClockScreen(startMs: start, idleWaits: 4)
+        let snapshot = Fixtures.snapshot(.healthy)
+        run(screen, ClockedBackend(screen: screen) { _ in snapshot }, tickMs: 2_000)
+        let grace = DashboardLoop.clockGraceMs
+        XCTAssertEqual(screen.timeouts, [1750 + grace, 2000, 2000, 2000])
+        XCTAssertEqual(screen.frames.count, 5)
+        for (index, frame) in screen.frames.enumerated() {
+            let shown = Format.clock(start + Int64(index) * 2000 + (index == 0 ? 0 : Int64(grace)), offsetSeconds: 0)
+            XCTAssertTrue(frame.text.contains(shown), "frame \(index) shows \(shown)")
+        }
     }
 
     /// Idle: the loop sleeps until just after the next second (the clock's grace), and each second the header clock

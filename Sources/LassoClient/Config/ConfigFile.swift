@@ -17,6 +17,8 @@ public struct ConfigFile: Sendable, Equatable {
     public var defaultCluster: String?
     public var healthIntervalSeconds: Double?
     public var metricsIntervalSeconds: Double?
+    /// `refresh = 2`: as `--refresh`.
+    public var refreshSeconds: Double?
     public var timeoutSeconds: Double?
     public var clusters: [String: Cluster] = [:]
     /// `[alerts]` overrides, e.g. `"coverage.for_seconds" = 60`.
@@ -109,7 +111,7 @@ public struct ConfigFile: Sendable, Equatable {
                 return s
             }
         }
-        let known: Set<String> = ["theme", "mouse", "default_cluster", "health_interval", "metrics_interval", "timeout", "clusters", "alerts"]
+        let known: Set<String> = ["theme", "mouse", "default_cluster", "health_interval", "metrics_interval", "refresh", "timeout", "clusters", "alerts"]
         for key in table.keys.sorted() where !known.contains(key) {
             throw LoadError(description: "\(place(key)): unknown key '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -121,6 +123,7 @@ public struct ConfigFile: Sendable, Equatable {
         config.defaultCluster = try string(table["default_cluster"], "default_cluster")
         config.healthIntervalSeconds = try seconds(table["health_interval"], "health_interval", MonitorConfig.healthIntervalRange)
         config.metricsIntervalSeconds = try seconds(table["metrics_interval"], "metrics_interval", MonitorConfig.metricsIntervalRange)
+        config.refreshSeconds = try seconds(table["refresh"], "refresh", MonitorConfig.refreshRange)
         config.timeoutSeconds = try seconds(table["timeout"], "timeout", 1...MonitorConfig.maxTimeoutMs)
         if let clusters = table["clusters"]?.table {
             for name in clusters.keys {

@@ -372,10 +372,11 @@ public final class ClusterMonitor: Sendable {
                 }
                 let fetchedAt = lookup.entry?.fetchedAtMs ?? now
                 let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
-                // On a whole second, like the health and events polls (`pauseAligned`): a refresh lands in the same
-                // snapshot and frame as the events of that second instead of one of its own.
-                due[chain] = Self.wholeSecond(atOrAfter: lookup.entry == nil ? now + 1_000
-                                                : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0))
+                // On the refresh beat, like the health and events polls (`pauseAligned`): a refresh lands in the same
+                // snapshot and frame as the events of that beat instead of one of its own.
+                due[chain] = Self.aligned(atOrAfter: lookup.entry == nil ? now + 1_000
+                                            : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0),
+                                          period: config.eventsIntervalMs)
                 if lookup.freshness != .fresh { await state.markDirty(); publisherWake.wakeAll() }
             }
             // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
@@ -390,9 +391,10 @@ public final class ClusterMonitor: Sendable {
     static let earlySampleMs: Int64 = 2_000
     static let earlySamples = 5
 
-    static func wholeSecond(atOrAfter ms: Int64) -> Int64 {
-        let rest = ((ms % 1_000) + 1_000) % 1_000
-        return rest == 0 ? ms : ms + 1_000 - rest
+    static func aligned(atOrAfter ms: Int64, period: Int64) -> Int64 {
+        let period = max(period, 1)
+        let rest = ((ms % period) + period) % period
+        return rest == 0 ? ms : ms + period - rest
     }
 
     /// Longest the publisher waits, after a poll woke it, for the polls still in flight (they started on the same
@@ -417,16 +419,16 @@ public final class ClusterMonitor: Sendable {
         var lastPublish: Int64 = 0
         while !Task.isCancelled {
             let now = clock()
-            // Rebuild when something changed, and at least every second (staleness and alerts are time-driven).
+            // Rebuild when something changed, and at least every refresh (staleness and alerts are time-driven).
             let landed = metricsLanded.take()
-            if await state.dirty || landed || now - lastPublish >= 1_000 {
+            if await state.dirty || landed || now - lastPublish >= config.eventsIntervalMs {
                 _ = await publish()
                 lastPublish = now
             }
-            // Sleep until a poll recorded something or the second is up; then, while polls that started on the same
+            // Sleep until a poll recorded something or the refresh is up; then, while polls that started on the same
             // beat (aligned, see `pauseAligned`) are still in flight, wait for them (at most `settleMs`), so every
             // node's polls land in one snapshot.
-            guard await publisherWake.sleep(ms: max(1, lastPublish + 1_000 - clock())) else { return }
+            guard await publisherWake.sleep(ms: max(1, lastPublish + config.eventsIntervalMs - clock())) else { return }
             let settleUntil = clock() + Self.settleMs
             while pollsInFlight.value > 0 || metricsInFlight.value > 0 {
                 let left = settleUntil - clock()

@@ -10,6 +10,8 @@ public struct MonitorConfig: Sendable {
     public var chains: [String]
     public var healthIntervalMs: Int64
     public var metricsIntervalMs: Int64
+    /// `--refresh`: how often each node's events are polled, and at least how often the monitor publishes and an idle
+    /// dashboard redraws (staleness, ages, alerts and the header clock move on this beat).
     public var eventsIntervalMs: Int64
     public var http: HTTPOptions
     public var clusterName: String?
@@ -57,7 +59,9 @@ extension MonitorConfig {
     public static let defaultHealthIntervalMs: Int64 = 2_000
     /// `/api/metrics/:chain` is expensive upstream (docs/lasso-compat.md), hence the long default.
     public static let defaultMetricsIntervalMs: Int64 = 15_000
-    public static let defaultEventsIntervalMs: Int64 = 1_000
+    /// The refresh: 2 s, like btop's `update_ms`, k9s' `refreshRate` and glances' `refresh` (htop: 1.5 s). At 1 s an
+    /// idle dashboard cost ~20 % more CPU (docs/performance.md, "Sixth round"); `--refresh 1` is there for who wants it.
+    public static let defaultEventsIntervalMs: Int64 = 2_000
     /// Connect and total, per request.
     public static let defaultTimeoutMs: Int64 = 5_000
     /// Health polls wait longer than other requests (see `healthTimeoutMs`).
@@ -69,6 +73,8 @@ extension MonitorConfig {
     /// Bounds for the `+`/`-` keys and `--health-interval`.
     public static let healthIntervalRange: ClosedRange<Int64> = 500...60_000
     public static let metricsIntervalRange: ClosedRange<Int64> = 1_000...3_600_000
+    /// Bounds for `--refresh` (the anchors' floor is 1 s).
+    public static let refreshRange: ClosedRange<Int64> = 1_000...60_000
     /// Most chains watched from `/api/chains`; the rest are cut and the cut is said in the feed.
     public static let maxChains = 100
     /// Upper bound of `--max-body`.
@@ -82,12 +88,13 @@ extension MonitorConfig {
     }
 
     /// Resolves polling settings given in seconds (flag or config file; nil = the default) and checks their bounds,
-    /// in this order: health interval, metrics interval, timeout, body cap.
-    public static func polling(healthSeconds: Double?, metricsSeconds: Double?, timeoutSeconds: Double?,
-                               maxBodyMiB: Int) throws(SettingError)
-        -> (healthIntervalMs: Int64, metricsIntervalMs: Int64, timeout: Duration, maxBodyBytes: Int) {
+    /// in this order: health interval, metrics interval, refresh, timeout, body cap.
+    public static func polling(healthSeconds: Double?, metricsSeconds: Double?, refreshSeconds: Double? = nil,
+                               timeoutSeconds: Double?, maxBodyMiB: Int) throws(SettingError)
+        -> (healthIntervalMs: Int64, metricsIntervalMs: Int64, eventsIntervalMs: Int64, timeout: Duration, maxBodyBytes: Int) {
         let health = healthSeconds ?? Double(defaultHealthIntervalMs) / 1000
         let metrics = metricsSeconds ?? Double(defaultMetricsIntervalMs) / 1000
+        let refresh = refreshSeconds ?? Double(defaultEventsIntervalMs) / 1000
         let timeout = timeoutSeconds ?? Double(defaultTimeoutMs) / 1000
         func within(_ seconds: Double, _ range: ClosedRange<Int64>) -> Bool {
             seconds * 1000 >= Double(range.lowerBound) && seconds * 1000 <= Double(range.upperBound)
@@ -98,6 +105,9 @@ extension MonitorConfig {
         guard within(metrics, metricsIntervalRange) else {
             throw SettingError(description: "--metrics-interval must be between \(secondsText(metricsIntervalRange.lowerBound)) and \(secondsText(metricsIntervalRange.upperBound)) seconds")
         }
+        guard within(refresh, refreshRange) else {
+            throw SettingError(description: "--refresh must be between \(secondsText(refreshRange.lowerBound)) and \(secondsText(refreshRange.upperBound)) seconds")
+        }
         // At least 1 ms: a smaller positive value would become a zero deadline.
         guard timeout * 1000 >= 1, timeout * 1000 <= Double(maxTimeoutMs) else {
             throw SettingError(description: "--timeout must be between 0 and \(secondsText(maxTimeoutMs)) seconds")
@@ -106,7 +116,8 @@ extension MonitorConfig {
         guard maxBodyMiB >= 1, maxBodyMiB <= maxBodyMiBLimit else {
             throw SettingError(description: "--max-body must be between 1 and \(maxBodyMiBLimit) MiB")
         }
-        return (Int64(health * 1000), Int64(metrics * 1000), .milliseconds(Int64(timeout * 1000)), maxBodyMiB << 20)
+        return (Int64(health * 1000), Int64(metrics * 1000), Int64(refresh * 1000), .milliseconds(Int64(timeout * 1000)),
+                maxBodyMiB << 20)
     }
 
     /// How long a node counts as responding after its last successful health poll: 2 health intervals, or one
