@@ -24,7 +24,10 @@ final class TerminalFaultTests: XCTestCase {
             try tmux(["send-keys", "-t", name, "-l",
                       // The subshell: an interactive bash abandons the rest of a command list when its foreground
                       // job dies of SIGINT (as on Ctrl-C); the subshell turns that into a plain status 130.
-                      "PS1='PROMPT$ '; stty -g > \(directory)/before; (\(command); exit $?); echo EXIT=$?; stty -g > \(directory)/after"])
+                      // Each file is written under another name and renamed: the redirection creates it empty before `stty` writes,
+                      // and a reader in between saw "" (a red run: "left the terminal changed", after = "").
+                      "PS1='PROMPT$ '; stty -g > \(directory)/b; mv \(directory)/b \(directory)/before; (\(command); exit $?); "
+                        + "echo EXIT=$?; stty -g > \(directory)/a; mv \(directory)/a \(directory)/after"])
             try tmux(["send-keys", "-t", name, "Enter"])
         }
 

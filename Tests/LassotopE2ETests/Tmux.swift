@@ -29,7 +29,11 @@ final class TmuxSession {
         let result = try Self.run(["tmux", "-L", socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
                                    "env \(exports) bash --norc --noprofile"], capture: false)
         guard result.status == 0 else { throw XCTSkip("tmux new-session failed: \(result.output)") }
-        try send(text: "PS1='PROMPT$ '; stty -g > \(Self.sttyFile(name, "before")); \(command); echo EXIT=$?; stty -g > \(Self.sttyFile(name, "after"))")
+        // Each stty file is written under another name and renamed: the redirection creates it empty before `stty`
+        // writes, and a reader in between would compare "" (TerminalFaultTests had a red run from it).
+        let before = Self.sttyFile(name, "before"), after = Self.sttyFile(name, "after")
+        try send(text: "PS1='PROMPT$ '; stty -g > \(before).w; mv \(before).w \(before); \(command); echo EXIT=$?; "
+                    + "stty -g > \(after).w; mv \(after).w \(after)")
         try sendKeys("Enter")
     }
 
