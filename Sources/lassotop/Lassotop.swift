@@ -74,7 +74,9 @@ struct SessionPlan {
     let events: JSONLinesSource?
     let logName: String
 
-    static func make(_ sources: SourceOptions, allowDemo: Bool, logName: String) throws -> SessionPlan {
+    /// `refreshDefaultMs`: the refresh when neither `--refresh` nor the config file sets one (`record` keeps 1 s).
+    static func make(_ sources: SourceOptions, allowDemo: Bool, logName: String,
+                     refreshDefaultMs: Int64 = MonitorConfig.defaultEventsIntervalMs) throws -> SessionPlan {
         let file = try sources.loadConfigFile()
         var demo: DemoConfig?
         var placeholders: [NodeTarget]?
@@ -83,7 +85,7 @@ struct SessionPlan {
             demo = DemoConfig(nodeCount: sources.demoNodes, seed: sources.demoSeed)
             placeholders = DemoCluster.nodeIDs(count: sources.demoNodes).map { NodeTarget(name: $0, url: "http://127.0.0.1:0") }
         }
-        let config = try sources.monitorConfig(file: file, demoTargets: placeholders)
+        let config = try sources.monitorConfig(file: file, demoTargets: placeholders, refreshDefaultMs: refreshDefaultMs)
         do { try NodeHTTPClient.validate(config.http) } catch { throw ValidationError("--cacert: \(error)") }
         let events = try sources.eventsFrom.map { path in
             do { return try JSONLinesSource.open(argument: path) } catch { throw ValidationError("--events-from: \(error)") }

@@ -78,7 +78,8 @@ struct SourceOptions: ParsableArguments {
     }
 
     /// Resolves nodes and polling settings. `demoTargets` fills in when nothing is configured.
-    func monitorConfig(file: ConfigFile, demoTargets: [NodeTarget]? = nil) throws -> MonitorConfig {
+    func monitorConfig(file: ConfigFile, demoTargets: [NodeTarget]? = nil,
+                       refreshDefaultMs: Int64 = MonitorConfig.defaultEventsIntervalMs) throws -> MonitorConfig {
         var targets: [NodeTarget] = []
         var discoverText = discover
         var expectCount = expect
@@ -135,7 +136,7 @@ struct SourceOptions: ParsableArguments {
         do {
             polling = try MonitorConfig.polling(healthSeconds: healthInterval ?? file.healthIntervalSeconds,
                                                 metricsSeconds: metricsInterval ?? file.metricsIntervalSeconds,
-                                                refreshSeconds: refresh ?? file.refreshSeconds,
+                                                refreshSeconds: refresh ?? file.refreshSeconds ?? Double(refreshDefaultMs) / 1000,
                                                 timeoutSeconds: timeout ?? file.timeoutSeconds, maxBodyMiB: maxBodyMiB)
         } catch { throw ValidationError("\(error)") }
         if let healthTimeout, !(healthTimeout > 0 && healthTimeout * 1000 <= Double(MonitorConfig.maxTimeoutMs)) {
