@@ -52,6 +52,9 @@ final class ReplayE2ETests: XCTestCase {
         let recorded = try TmuxSession.run([TmuxSession.binary, "record", file, "--duration", "4"])
         XCTAssertEqual(recorded.status, 0, recorded.output)
         XCTAssertTrue(recorded.output.contains("recorded "), recorded.output)
+        // `record` keeps a snapshot a second (its refresh defaults to 1 s; the dashboard's to 2 s): the header says so.
+        let head = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: file)).prefix(2_048), as: UTF8.self)
+        XCTAssertTrue(head.contains(#""events_interval_ms":1000"#), head)
         // What the dashboard must reach: the recording ends with the whole demo cluster answering.
         let last = try TmuxSession.run([TmuxSession.binary, "snapshot", "--replay", file, "--at", "end"])
         XCTAssertTrue(last.output.contains("Coverage: 3/3"), last.output)

@@ -18,7 +18,7 @@ final class TerminalWritesE2ETests: XCTestCase {
         _ = try tmux.waitFor("full coverage and the feed") { $0.contains("Coverage: 3/3") && $0.contains("eth_") }
         let pid = try XCTUnwrap(try tmux.commandPID(), "the lassotop process under the pane's shell")
         let start = (try Self.writeCalls(pid), Date())
-        // Several frames: the clock and the feed change every second.
+        // Several frames: the clock and the feed change on every refresh (2 s).
         let firstScreen = tmux.capture()
         _ = try tmux.waitFor("five more seconds", timeout: 20) { _ in Date().timeIntervalSince(start.1) >= 5 }
         let end = (try Self.writeCalls(pid), Date())

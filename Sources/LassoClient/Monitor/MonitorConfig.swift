@@ -60,7 +60,7 @@ extension MonitorConfig {
     /// `/api/metrics/:chain` is expensive upstream (docs/lasso-compat.md), hence the long default.
     public static let defaultMetricsIntervalMs: Int64 = 15_000
     /// The refresh: 2 s, like btop's `update_ms`, k9s' `refreshRate` and glances' `refresh` (htop: 1.5 s). At 1 s an
-    /// idle dashboard cost ~20 % more CPU (docs/performance.md, "Sixth round"); `--refresh 1` is there for who wants it.
+    /// idle dashboard costs about 1.5× as much (docs/performance.md, "Sixth round"); `--refresh 1` is there for who wants it.
     public static let defaultEventsIntervalMs: Int64 = 2_000
     /// Connect and total, per request.
     public static let defaultTimeoutMs: Int64 = 5_000
