@@ -103,7 +103,9 @@ public enum RecordBenchmarks {
     static func liveSize(options: Options) async throws -> Live {
         let demo = DemoCluster(config: DemoConfig(nodeCount: options.nodes, seed: 42))
         try await demo.start()
-        let config = MonitorConfig(targets: demo.nodes.map { NodeTarget(name: $0.id, url: $0.url) }, isDemo: true)
+        // At `lassotop record`'s refresh (1 s), not the dashboard's: this is the size of what that command writes.
+        let config = MonitorConfig(targets: demo.nodes.map { NodeTarget(name: $0.id, url: $0.url) },
+                                   eventsIntervalMs: MonitorConfig.recordingEventsIntervalMs, isDemo: true)
         let monitor = try ClusterMonitor(config: config)
         let path = NSTemporaryDirectory() + "lassotop-bench-\(UUID().uuidString.prefix(8)).lrec"
         defer { unlink(path) }

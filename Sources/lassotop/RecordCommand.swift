@@ -33,7 +33,7 @@ struct Record: AsyncParsableCommand {
     func run() async throws {
         // A headless recording keeps one snapshot a second (its time resolution, and at most about a second lost to a
         // SIGKILL) unless --refresh or the config file says otherwise; the dashboard's 2 s default is about idle cost.
-        let plan = try SessionPlan.make(sources, allowDemo: true, logName: "record", refreshDefaultMs: 1_000)
+        let plan = try SessionPlan.make(sources, allowDemo: true, logName: "record", refreshDefaultMs: MonitorConfig.recordingEventsIntervalMs)
         let path = file
         let limit = duration.map { Duration.milliseconds(Int64($0 * 1000)) }
         let summary = try await Session.with(plan) { session -> (Int, Int64) in

@@ -41,7 +41,7 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("metrics-interval"), help: "Seconds between metrics polls per chain (default \(MonitorConfig.secondsText(MonitorConfig.defaultMetricsIntervalMs))).")
     var metricsInterval: Double?
 
-    @Option(help: "Seconds between events polls; an idle dashboard redraws (clock, ages) on the same beat (default \(MonitorConfig.secondsText(MonitorConfig.defaultEventsIntervalMs)), 1–60).")
+    @Option(help: "Seconds between events polls; an idle dashboard redraws (clock, ages) on the same beat (default \(MonitorConfig.secondsText(MonitorConfig.defaultEventsIntervalMs)), record: 1; 1–60).")
     var refresh: Double?
 
     @Option(help: "Request timeout in seconds, connect and total (default \(MonitorConfig.secondsText(MonitorConfig.defaultTimeoutMs))).")

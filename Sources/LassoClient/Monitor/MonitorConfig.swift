@@ -62,6 +62,8 @@ extension MonitorConfig {
     /// The refresh: 2 s, like btop's `update_ms`, k9s' `refreshRate` and glances' `refresh` (htop: 1.5 s). At 1 s an
     /// idle dashboard costs about 1.5× as much (docs/performance.md, "Sixth round"); `--refresh 1` is there for who wants it.
     public static let defaultEventsIntervalMs: Int64 = 2_000
+    /// `lassotop record`'s refresh: a snapshot a second (a recording's time resolution; about a second lost to a SIGKILL).
+    public static let recordingEventsIntervalMs: Int64 = 1_000
     /// Connect and total, per request.
     public static let defaultTimeoutMs: Int64 = 5_000
     /// Health polls wait longer than other requests (see `healthTimeoutMs`).
