@@ -17,7 +17,7 @@ public struct DashboardLoop {
     /// A signal number that asked us to stop, or 0.
     public var pendingSignal: () -> Int32 = { 0 }
     /// How often an idle screen redraws for the clock and the ages: the monitor's refresh (`--refresh`, it publishes on
-    /// the same beat), so a quiet second costs no frame; a whole number of seconds, so the clock shows whole seconds.
+    /// the same beat), so a second in which nothing changed costs no frame.
     public var clockTickMs: Int64 = 1_000
 
     public init(screen: any TerminalScreen, backend: any DashboardBackend, interpreter: EffectInterpreter, caps: RenderCaps) {
