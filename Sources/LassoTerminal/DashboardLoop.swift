@@ -16,9 +16,6 @@ public struct DashboardLoop {
     public var memoryBytes: () -> Int? = { nil }
     /// A signal number that asked us to stop, or 0.
     public var pendingSignal: () -> Int32 = { 0 }
-    /// How often an idle screen redraws for the clock and the ages: the monitor's refresh (`--refresh`, it publishes on
-    /// the same beat), so a second in which nothing changed costs no frame.
-    public var clockTickMs: Int64 = 1_000
 
     public init(screen: any TerminalScreen, backend: any DashboardBackend, interpreter: EffectInterpreter, caps: RenderCaps) {
         self.screen = screen
@@ -33,6 +30,9 @@ public struct DashboardLoop {
         var size = screen.size()
         state = Reducer.reduce(state, .resize(width: size.width, height: size.height), backend.latestSnapshot()).0
         var lastSnapshotKey: SnapshotKey?
+        // An idle screen redraws for the clock and the ages on the backend's refresh (`--refresh`; the monitor
+        // publishes on the same beat), so a second in which nothing changed costs no frame.
+        let tickMs = backend.refreshMs
         var lastTick: Int64 = -1
         var lastGrid: CellGrid?
         var lastReplay: ReplayStatus?
@@ -64,10 +64,11 @@ public struct DashboardLoop {
             let key = SnapshotKey(snapshot)
             // Replay: the timeline moves between snapshots, and "now" on screen is the playhead, not the wall clock.
             let replay = backend.replayStatus
-            if key != lastSnapshotKey || Self.tick(now, clockTickMs) != lastTick || replay != lastReplay { needsRedraw = true }
+            let tick = Beat.index(of: now, period: tickMs)
+            if key != lastSnapshotKey || tick != lastTick || replay != lastReplay { needsRedraw = true }
             if needsRedraw {
                 lastSnapshotKey = key
-                lastTick = Self.tick(now, clockTickMs)
+                lastTick = tick
                 lastReplay = replay
                 caps.utcOffsetSeconds = utcOffsetSeconds()
                 var runtime = RuntimeInfo(healthIntervalMs: backend.healthIntervalMs(), memoryBytes: memoryBytes(),
@@ -86,7 +87,7 @@ public struct DashboardLoop {
             // Sleep until a key, a published snapshot (the backend's wake-up) or the clock's next tick. The tick's
             // wake-up comes `clockGraceMs` after it: the monitor's polls are aligned to the same beat, so the snapshot
             // they produce usually arrives first and one frame shows both.
-            guard screen.waitForInput(timeoutMs: Self.msToNextTick(nowMs(), clockTickMs) + Self.clockGraceMs) else { continue }
+            guard screen.waitForInput(timeoutMs: Int(Beat.msToNext(after: nowMs(), period: tickMs)) + Self.clockGraceMs) else { continue }
             // While text is typed (`/`, `:`), every key already waiting is taken before the next frame (up to
             // `maxKeysPerFrame`): a paste arrives as thousands of keys, and one frame per key froze the UI for minutes.
             // Other keys keep one frame each.
@@ -130,20 +131,9 @@ public struct DashboardLoop {
     /// Keys handled between two frames at most, so a long paste still shows progress.
     static let maxKeysPerFrame = 512
 
-    /// How long after a tick the idle wake-up comes (the tick's snapshot usually arrives before it).
+    /// How long after a tick the idle wake-up comes (the tick's snapshot usually arrives before it). The wait to the
+    /// tick itself is at least 1 ms (`Beat.msToNext` is strictly after now), so a boundary is never polled twice.
     static let clockGraceMs = 150
-
-    /// How long until the next tick (at least 1 ms, so a boundary is never polled twice).
-    static func msToNextTick(_ nowMs: Int64, _ tickMs: Int64) -> Int {
-        let tickMs = max(tickMs, 1)
-        return Int(tickMs - ((nowMs % tickMs) + tickMs) % tickMs)
-    }
-
-    /// The tick `nowMs` falls in (floored, so times before 1970 count down like the others).
-    static func tick(_ nowMs: Int64, _ tickMs: Int64) -> Int64 {
-        let tickMs = max(tickMs, 1)
-        return nowMs >= 0 ? nowMs / tickMs : (nowMs - tickMs + 1) / tickMs
-    }
 
     /// What decides "the snapshot changed": a new publication or a change of the updating mark.
     struct SnapshotKey: Equatable {

@@ -123,7 +123,6 @@ public enum TUIApp {
                                                   utcOffsetSeconds: TimeZone.current.secondsFromGMT()))
         loop.memoryBytes = residentMemoryBytes
         loop.pendingSignal = { pendingSignal.load(ordering: .relaxed) }
-        loop.clockTickMs = backend.refreshMs
         var state = UIState(themeName: theme.name)
         state.replayMode = backend.replayStatus != nil
         state.themeNames = loader.availableNames()

@@ -72,18 +72,6 @@ final class WakeSignalTests: XCTestCase {
         XCTAssertEqual(count.value, 0)
     }
 
-    func testAlignedRoundsUpToTheBeat() {
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: 5_000, period: 1_000), 5_000)
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: 5_001, period: 1_000), 6_000)
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: 5_999, period: 1_000), 6_000)
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: -1, period: 1_000), 0)
-        // The 2 s refresh: metrics refreshes land on even seconds, with the events polls.
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: 4_000, period: 2_000), 4_000)
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: 5_000, period: 2_000), 6_000)
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: 6_001, period: 2_000), 8_000)
-        XCTAssertEqual(ClusterMonitor.aligned(atOrAfter: -1, period: 2_000), 0)
-    }
-
     /// One timer serves every sleep: each entry fires once, not before its time (less the coalescing allowance), and
     /// whatever the order they were scheduled in; a cancelled one never fires.
     func testTheSharedTimerFiresEachEntryOnceAtItsTime() async {

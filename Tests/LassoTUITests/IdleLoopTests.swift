@@ -36,8 +36,10 @@ final class VirtualClockScreen: TerminalScreen {
 final class ClockedBackend: DashboardBackend, @unchecked Sendable {
     let pick: (Int64) -> ClusterSnapshot
     let screen: VirtualClockScreen
-    init(screen: VirtualClockScreen, pick: @escaping (Int64) -> ClusterSnapshot) {
+    let refreshMs: Int64
+    init(screen: VirtualClockScreen, refreshMs: Int64 = 1_000, pick: @escaping (Int64) -> ClusterSnapshot) {
         self.screen = screen
+        self.refreshMs = refreshMs
         self.pick = pick
     }
     func latestSnapshot() -> ClusterSnapshot { pick(screen.nowMs) }
@@ -48,30 +50,14 @@ final class ClockedBackend: DashboardBackend, @unchecked Sendable {
 }
 
 final class IdleLoopTests: XCTestCase {
-    func run(_ screen: VirtualClockScreen, _ backend: ClockedBackend, tickMs: Int64 = 1_000) {
+    func run(_ screen: VirtualClockScreen, _ backend: ClockedBackend) {
         var loop = DashboardLoop(screen: screen, backend: backend,
                                  interpreter: EffectInterpreter(backend: backend, themes: ThemeLoader(searchDirectories: []),
                                                                 exportDirectory: NSTemporaryDirectory(), nowMs: { screen.nowMs }),
                                  caps: RenderCaps())
         loop.nowMs = { screen.nowMs }
         loop.utcOffsetSeconds = { 0 }
-        loop.clockTickMs = tickMs
         XCTAssertEqual(loop.run(state: UIState()), 0)
-    }
-
-    func testMsToNextTick() {
-        XCTAssertEqual(DashboardLoop.msToNextTick(10_000, 1_000), 1000)
-        XCTAssertEqual(DashboardLoop.msToNextTick(10_001, 1_000), 999)
-        XCTAssertEqual(DashboardLoop.msToNextTick(10_999, 1_000), 1)
-        XCTAssertEqual(DashboardLoop.msToNextTick(-1, 1_000), 1)
-        XCTAssertEqual(DashboardLoop.msToNextTick(10_000, 2_000), 2000)
-        XCTAssertEqual(DashboardLoop.msToNextTick(11_000, 2_000), 1000)
-        XCTAssertEqual(DashboardLoop.msToNextTick(-1, 2_000), 1)
-        XCTAssertEqual(DashboardLoop.tick(3_999, 2_000), 1)
-        XCTAssertEqual(DashboardLoop.tick(4_000, 2_000), 2)
-        XCTAssertEqual(DashboardLoop.tick(-1, 2_000), -1)
-        XCTAssertEqual(DashboardLoop.tick(-2_000, 2_000), -1)
-        XCTAssertEqual(DashboardLoop.tick(-2_001, 2_000), -2)
     }
 
     /// With the 2 s refresh an idle screen wakes once per refresh, and the clock moves two seconds a frame; a
@@ -80,7 +66,7 @@ final class IdleLoopTests: XCTestCase {
         let start = Fixtures.nowMs - Fixtures.nowMs % 2000 + 250
         let screen = VirtualClockScreen(startMs: start, idleWaits: 4)
         let snapshot = Fixtures.snapshot(.healthy)
-        run(screen, ClockedBackend(screen: screen) { _ in snapshot }, tickMs: 2_000)
+        run(screen, ClockedBackend(screen: screen, refreshMs: 2_000) { _ in snapshot })
         let grace = DashboardLoop.clockGraceMs
         XCTAssertEqual(screen.timeouts, [1750 + grace, 2000, 2000, 2000])
         XCTAssertEqual(screen.frames.count, 5)

@@ -232,9 +232,7 @@ public final class ClusterMonitor: Sendable {
     /// Sleeps to the next multiple of `period` on the clock, so every node's pollers of one kind wake together and
     /// the publisher and the TUI wake once for all of them instead of once per node.
     private func pauseAligned(period: Int64) async -> Bool {
-        let period = max(period, 1)
-        let now = clock()
-        return await pause(ms: period - ((now % period) + period) % period)
+        await pause(ms: Beat.msToNext(after: clock(), period: period))
     }
 
     private func healthLoop(_ target: NodeTarget) async {
@@ -374,9 +372,9 @@ public final class ClusterMonitor: Sendable {
                 let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
                 // On the refresh beat, like the health and events polls (`pauseAligned`): a refresh lands in the same
                 // snapshot and frame as the events of that beat instead of one of its own.
-                due[chain] = Self.aligned(atOrAfter: lookup.entry == nil ? now + 1_000
-                                            : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0),
-                                          period: config.eventsIntervalMs)
+                due[chain] = Beat.atOrAfter(lookup.entry == nil ? now + 1_000
+                                                : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0),
+                                            period: config.eventsIntervalMs)
                 if lookup.freshness != .fresh { await state.markDirty(); publisherWake.wakeAll() }
             }
             // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
@@ -390,12 +388,6 @@ public final class ClusterMonitor: Sendable {
     /// `earlySamples` times), so rates show within seconds of start instead of after a whole interval.
     static let earlySampleMs: Int64 = 2_000
     static let earlySamples = 5
-
-    static func aligned(atOrAfter ms: Int64, period: Int64) -> Int64 {
-        let period = max(period, 1)
-        let rest = ((ms % period) + period) % period
-        return rest == 0 ? ms : ms + period - rest
-    }
 
     /// Longest the publisher waits, after a poll woke it, for the polls still in flight (they started on the same
     /// beat); a node slower than this shows in the next snapshot.
