@@ -32,6 +32,8 @@ final class FeedIntegrationTests: XCTestCase {
         let roundStartMs = Int64(Date().timeIntervalSince1970 * 1000)
         let snapshot = await monitor.collectOnce()
         await monitor.stop()
+        // The relayed copies were compared with the first one read, not read again (RelayCopies).
+        let copiesTaken = monitor.relayCopies.withLock { $0.hits }
 
         // Independently: what each node's events endpoint holds now (a superset of what the monitor fetched).
         let http = try NodeHTTPClient(options: HTTPOptions(timeout: .seconds(2)))
@@ -68,5 +70,7 @@ final class FeedIntegrationTests: XCTestCase {
         XCTAssertGreaterThan(settled, 50)
         XCTAssertGreaterThanOrEqual(stats.duplicatesDropped, 2 * settled)
         XCTAssertLessThanOrEqual(stats.duplicatesDropped, 2 * stats.unique)
+        XCTAssertGreaterThanOrEqual(copiesTaken, 2 * settled)
+        XCTAssertLessThanOrEqual(copiesTaken, stats.duplicatesDropped)
     }
 }

@@ -60,7 +60,10 @@ public final class NodeHTTPClient: Sendable {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(options.connectTimeout), read: TimeAmount(options.timeout)))
+            // No read timeout: the deadline of each request (`get`) bounds all of it, body included, so an idle-read
+            // timer could never fire first; arming and cancelling one on every read cost ~2 % of an idle dashboard
+            // (docs/performance.md, "Seventh round").
+            timeout: .init(connect: TimeAmount(options.connectTimeout)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
         // A refused connect fails the poll at once, with the real time it took: retrying it until the connect
         // timeout would report every down node as taking the timeout. The poller asks again next interval anyway.

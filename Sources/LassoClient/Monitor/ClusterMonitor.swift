@@ -38,6 +38,8 @@ public final class ClusterMonitor: Sendable {
     private let changeHandlers = Mutex<[@Sendable () -> Void]>([])
     private let publishHandlers = Mutex<[@Sendable () -> Void]>([])
     private let running = Atomic<Bool>(false)
+    /// The events read from the last poll rounds: each node relays every event, and a copy is read only once.
+    let relayCopies: Mutex<RelayCopies>
 
     public init(config: MonitorConfig, resolver: any AddressResolver = SystemResolver(), logger: Logger = Logger(label: "lassotop"),
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) throws {
@@ -51,6 +53,7 @@ public final class ClusterMonitor: Sendable {
         self.logger = logger
         self.clock = clock
         self.healthInterval = Atomic(config.healthIntervalMs)
+        self.relayCopies = Mutex(RelayCopies(keepMs: config.eventsIntervalMs))
         let http = self.http
         let state = self.state
         let timeoutMs = config.http.timeout
@@ -289,7 +292,7 @@ public final class ClusterMonitor: Sendable {
                 if case .failed(.bad(let message), _) = fetched, message.hasPrefix("HTTP 404") { return false }
                 return true
             }
-            guard let page = try? LenientEventsPage.decode(body), page.next >= 0 else {
+            guard let page = try? LenientEventsPage.decode(body, copies: relayCopies, nowMs: clock()), page.next >= 0 else {
                 // A page that does not decode (an odd `next`, a negative one) is dropped whole: counted, not silent.
                 await state.ingest([], malformed: 1, relay: target.name, nowMs: clock())
                 logger.info("events \(target.name): page dropped (not an events page or bad next)")

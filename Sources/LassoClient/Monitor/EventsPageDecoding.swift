@@ -1,5 +1,6 @@
 import Foundation
 import LassoCore
+import Synchronization
 
 /// An events page where one bad event does not sink the page: each entry decodes on its own and failures are
 /// counted as malformed.
@@ -32,10 +33,22 @@ struct LenientEventsPage: Decodable {
     /// A page the byte-level reader answers for has no event this reading would drop (LassoCore's
     /// EventsFastReader.swift), so its events are the entries; anything else goes through `JSONDecoder`.
     static func decode(_ body: Data) throws(LassoDecodeError) -> LenientEventsPage {
-        if let page = EventsPage.fastDecode(body) {
-            return LenientEventsPage(nodeID: page.nodeID, next: page.next, entries: page.events.map { Entry(event: $0) })
-        }
+        if let page = EventsPage.fastDecode(body) { return LenientEventsPage(page) }
         return try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
+    }
+
+    /// `decode`, reading each relayed copy of an event once (LassoCore's RelayCopies.swift): the same result.
+    static func decode(_ body: Data, copies: borrowing Mutex<RelayCopies>, nowMs: Int64) throws(LassoDecodeError) -> LenientEventsPage {
+        let fast = copies.withLock { copies in
+            copies.advance(nowMs: nowMs)
+            return EventsPage.fastDecode(body, copies: &copies)
+        }
+        if let fast { return LenientEventsPage(fast) }
+        return try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
+    }
+
+    init(_ page: EventsPage) {
+        self.init(nodeID: page.nodeID, next: page.next, entries: page.events.map { Entry(event: $0) })
     }
 
     init(nodeID: String?, next: Int64, entries: [Entry]) {

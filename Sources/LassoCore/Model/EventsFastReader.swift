@@ -20,11 +20,24 @@ struct EventsFastReader {
     /// then shares them instead of allocating its own.
     var interned = [String?](repeating: nil, count: internSlots)
     static let internSlots = 64
+    /// Events read from earlier pages (the relayed copies of this page's events), when the caller keeps them.
+    var copies: UnsafeMutablePointer<RelayCopies>?
 
     static func read(_ body: Data) -> EventsPage? {
+        read(body, copies: nil)
+    }
+
+    /// Reads the page, taking from `copies` each event whose bytes equal one read before, and keeping there the
+    /// events it reads.
+    static func read(_ body: Data, copies: inout RelayCopies) -> EventsPage? {
+        withUnsafeMutablePointer(to: &copies) { read(body, copies: $0) }
+    }
+
+    private static func read(_ body: Data, copies: UnsafeMutablePointer<RelayCopies>?) -> EventsPage? {
         body.withUnsafeBytes { raw -> EventsPage? in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else { return nil }
             var reader = EventsFastReader(scan: MetricsFastReader(base: base, end: raw.count))
+            reader.copies = copies
             do {
                 return try reader.page()
             } catch {
@@ -66,8 +79,22 @@ struct EventsFastReader {
                                             "request_origin", "failover_count", "from", "to", "reason", "severity",
                                             "message", "relay_node", "node", "provider_name"]
 
-    /// One event, as `FeedEvent.init(from:)` reads it.
+    /// One event, as `FeedEvent.init(from:)` reads it: a relayed copy of one read before (`RelayCopies`) is that
+    /// event, whose bytes it has just been compared with.
     mutating func event() throws(Bail) -> FeedEvent {
+        guard let copies else { return try readEvent() }
+        scan.skipWhitespace()
+        let start = scan.pos
+        if let known = copies.pointee.find(scan.base, at: start, end: scan.end) {
+            scan.pos = start + known.bytes.count
+            return known.event
+        }
+        let event = try readEvent()
+        copies.pointee.remember(scan.base, from: start, to: scan.pos, event: event)
+        return event
+    }
+
+    mutating func readEvent() throws(Bail) -> FeedEvent {
         try scan.expect(UInt8(ascii: "{"))
         var seen: UInt32 = 0
         var out = FeedEvent(ts: 0)

@@ -459,6 +459,12 @@ public struct EventsPage: Codable, Equatable, Sendable {
         EventsFastReader.read(body)
     }
 
+    /// `fastDecode`, reading each relayed copy of an event in `copies` only once (RelayCopies.swift): the same
+    /// result as without them.
+    package static func fastDecode(_ body: Data, copies: inout RelayCopies) -> EventsPage? {
+        EventsFastReader.read(body, copies: &copies)
+    }
+
     /// `JSONDecoder` with `FeedEvent.init(from:)`; the reference the fast reader is tested against.
     package static func foundationDecode(_ body: Data) throws(LassoDecodeError) -> EventsPage {
         try LassoJSON.decode(EventsPage.self, from: body, endpoint: "/api/events")
