@@ -58,7 +58,7 @@ wanted = [("frames rendered", r"\$s8LassoTUI8RendererO6render5state.*FZ$", True)
           ("frames painted", r"\$s13LassoTerminal13CursesPainterV9drawFrame_4emit.*12c21ScreenC4draw", True),
           ("snapshots built", r"\$s11LassoClient12MonitorStateC8snapshot7metrics.*tF$", True),
           ("HTTP requests", r"\$s11LassoClient14NodeHTTPClientC3get_13authorization.*tYaF$", False),
-          ("events pages decoded", r"\$s11LassoClient17LenientEventsPageV6decode.*Tf4nd_n$", True)]
+          ("events pages read (byte reader)", r"\$s9LassoCore16EventsFastReaderV4page.*KF$", True)]
 for path in sorted(glob.glob(sys.argv[1] + "/cg.out*")):
     names, total, calls, incl = {}, 0, {k: 0 for k, _, _ in wanted}, {k: 0 for k, _, _ in wanted}
     cfn, pending = "", None

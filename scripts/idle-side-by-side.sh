@@ -1,11 +1,13 @@
 #!/bin/bash
 # Idle CPU of two dashboards side by side (docs/performance.md, "Sixth round"): each in a 120×40 tmux pane of a
 # private server, the same window, CPU summed over the threads' /proc/PID/task/*/schedstat (ns) after a warm-up.
-# Usage: scripts/idle-side-by-side.sh SECONDS "ARGS A" "ARGS B" [alone|embedded]   (env BIN, WARM=25)
+# Usage: scripts/idle-side-by-side.sh SECONDS "ARGS A" "ARGS B" [alone|embedded]   (env BIN, BIN_B, WARM=25)
+#   BIN_B: B runs this binary instead of BIN (two builds side by side, same arguments or not).
 #   alone: both dashboards watch one `lassotop demo --nodes 3` process; embedded: each runs its own demo (no --node).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${BIN:-$here/../.build/release/lassotop}
+bin_b=${BIN_B:-$bin}
 seconds=$1; a=$2; b=$3; mode=${4:-alone}; warm=${WARM:-25}
 socket=idle-side-$$
 home=$(mktemp -d)
@@ -18,7 +20,7 @@ if [ "$mode" = alone ]; then
   nodes="--node http://127.0.0.1:$port --node http://127.0.0.1:$((port + 1)) --node http://127.0.0.1:$((port + 2))"
 fi
 tmux -L "$socket" -f /dev/null new-session -d -s a -x 120 -y 40 "exec env $env $bin $nodes $a"
-tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 "exec env $env $bin $nodes $b"
+tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 "exec env $env $bin_b $nodes $b"
 sleep "$warm"
 pid_a=$(tmux -L "$socket" list-panes -t a -F '#{pane_pid}'); pid_b=$(tmux -L "$socket" list-panes -t b -F '#{pane_pid}')
 cpu_ns() { local total=0 run rest; for f in /proc/$1/task/*/schedstat; do read -r run rest < "$f"; total=$((total + run)); done; echo "$total"; }
