@@ -89,11 +89,6 @@ struct MetricsFastReader {
     mutating func plainString() throws(Bail) -> Span {
         try expect(UInt8(ascii: "\""))
         let start = pos
-        // Eight bytes at a time while none of them needs a look (a quote, a backslash, a control or a non-ASCII
-        // byte); the byte loop below then finds which one it is. Strings are most of what these bodies hold.
-        while pos &+ 8 <= end, !Self.needsLook(UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)) {
-            pos &+= 8
-        }
         while pos < end {
             let b = base[pos]
             if b == UInt8(ascii: "\"") {
@@ -104,19 +99,6 @@ struct MetricsFastReader {
             pos += 1
         }
         throw Bail()
-    }
-
-    /// True when one of the eight bytes in `word` is `"`, `\`, below 0x20 or above 0x7F. Each test is the
-    /// classic "has a zero byte" / "has a byte less than n" bit trick: a borrow can only spread upwards from a byte
-    /// that really matched, so the answer for the word as a whole is exact.
-    @inline(__always)
-    static func needsLook(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* 0x22)
-        let backslashes = word ^ (ones &* 0x5C)
-        let matched = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | (word &- ones &* 0x20) | word
-        return matched & highs != 0
     }
 
     mutating func string() throws(Bail) -> String {
