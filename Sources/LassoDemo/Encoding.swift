@@ -135,9 +135,10 @@ enum DemoEncoding {
         }
     }
 
-    static func methodEntry(_ row: MethodStats, key: String, provider: DemoProvider?) -> String {
-        let p = row.percentiles
-        var out = JSONBytes(capacity: 300)
+    /// One method row of `rpc_performance_by_provider` (`provider` nil) or of `rpc_performance_by_method`, appended
+    /// to `out`; `percentiles` computed once for both.
+    static func methodEntry(_ row: MethodStats, percentiles p: (p50: Int, p90: Int, p95: Int, p99: Int), key: String,
+                            provider: DemoProvider?, into out: inout JSONBytes) {
         out.raw("{\"method\":")
         out.string(key)
         out.raw(",")
@@ -165,50 +166,99 @@ enum DemoEncoding {
         out.raw(",\"last_updated\":")
         out.int(row.lastUpdated)
         out.raw("}")
-        return out.text
     }
 
+    /// The whole body in one byte buffer: the demo serves one per chain and node every metrics interval, and
+    /// building it from strings cost ~1.1 M instructions (docs/performance.md, "Seventh round").
     static func metrics(chain: DemoChain, stats: ChainStats, nowMs: Int64, system: SystemFigures) -> String {
         let summaries = summaries(chain: chain, stats: stats, nowMs: nowMs)
         let totalCalls = summaries.reduce(0) { $0 + $1.totalCalls }
-        var out = "{\"chain\":\(JSONText.string(chain.slug)),\"chain_id\":\(chain.chainID),\"timestamp\":\(nowMs),"
-        out += "\"system_metrics\":{\"memory_mb\":\(JSONText.float(system.memoryMB, places: 1)),"
-            + "\"cpu_percent\":\(JSONText.float(system.cpuPercent, places: 1)),"
-            + "\"process_count\":\(system.processCount),\"run_queue\":\(system.runQueue)},"
+        var out = JSONBytes(capacity: 1_024 + summaries.reduce(0) { $0 + $1.methods.count } * 420)
+        out.raw("{\"chain\":")
+        out.string(chain.slug)
+        out.raw(",\"chain_id\":")
+        out.int(chain.chainID)
+        out.raw(",\"timestamp\":")
+        out.int(nowMs)
+        out.raw(",\"system_metrics\":{\"memory_mb\":")
+        out.float(system.memoryMB, places: 1)
+        out.raw(",\"cpu_percent\":")
+        out.float(system.cpuPercent, places: 1)
+        out.raw(",\"process_count\":")
+        out.int(system.processCount)
+        out.raw(",\"run_queue\":")
+        out.int(system.runQueue)
         // Placeholders as Lasso sends them: only total_calls is real (docs/lasso-compat.md §1.2).
-        out += "\"chain_performance\":{\"total_calls\":\(totalCalls),\"success_rate\":null,\"p50_latency\":null,"
-            + "\"p95_latency\":null,\"failovers_last_minute\":0,\"connected_providers\":0,\"total_providers\":0,"
-            + "\"recent_activity\":0,\"rpc_calls_per_second\":0.0,\"error_rate_percent\":0.0},"
-        let providers = summaries.map { s in
+        out.raw("},\"chain_performance\":{\"total_calls\":")
+        out.int(totalCalls)
+        out.raw(",\"success_rate\":null,\"p50_latency\":null,\"p95_latency\":null,\"failovers_last_minute\":0,"
+            + "\"connected_providers\":0,\"total_providers\":0,\"recent_activity\":0,\"rpc_calls_per_second\":0.0,"
+            + "\"error_rate_percent\":0.0},\"providers\":[")
+        for (index, s) in summaries.enumerated() {
             let provider = chain.providers[s.index]
-            return "{\"id\":\(JSONText.string(provider.id)),\"name\":\(JSONText.optionalString(provider.name)),"
-                + "\"score\":\(JSONText.float(s.score, places: 2)),\"success_rate\":\(JSONText.float(s.successRate, places: 2)),"
-                + "\"total_calls\":\(s.totalCalls),\"avg_latency_ms\":\(JSONText.float(s.avgLatency, places: 2)),"
-                + "\"calls_last_minute\":\(s.callsLastMinute)}"
+            if index > 0 { out.raw(",") }
+            out.raw("{\"id\":")
+            out.string(provider.id)
+            out.raw(",\"name\":")
+            out.optionalString(provider.name)
+            out.raw(",\"score\":")
+            out.float(s.score, places: 2)
+            out.raw(",\"success_rate\":")
+            out.float(s.successRate, places: 2)
+            out.raw(",\"total_calls\":")
+            out.int(s.totalCalls)
+            out.raw(",\"avg_latency_ms\":")
+            out.float(s.avgLatency, places: 2)
+            out.raw(",\"calls_last_minute\":")
+            out.int(s.callsLastMinute)
+            out.raw("}")
         }
-        out += "\"providers\":\(JSONText.array(providers)),"
         let methodIndices = Set(summaries.flatMap { $0.methods.map(\.index) })
             .sorted { DemoCatalog.methods[$0].key < DemoCatalog.methods[$1].key }
-        out += "\"rpc_methods\":\(JSONText.array(methodIndices.map { JSONText.string(DemoCatalog.methods[$0].key) })),"
-        let byProvider = summaries.map { s in
+        out.raw("],\"rpc_methods\":[")
+        for (index, methodIndex) in methodIndices.enumerated() {
+            if index > 0 { out.raw(",") }
+            out.string(DemoCatalog.methods[methodIndex].key)
+        }
+        // Each row's percentiles sort its latency window: once per row, for both lists.
+        let percentiles = summaries.map { s in s.methods.map { $0.stats.percentiles } }
+        out.raw("],\"rpc_performance_by_provider\":[")
+        for (index, s) in summaries.enumerated() {
             let provider = chain.providers[s.index]
-            let methods = s.methods
-                .sorted { DemoCatalog.methods[$0.index].key < DemoCatalog.methods[$1.index].key }
-                .map { methodEntry($0.stats, key: DemoCatalog.methods[$0.index].key, provider: nil) }
-            return "{\"provider_id\":\(JSONText.string(provider.id)),\"provider_name\":\(JSONText.optionalString(provider.name)),"
-                + "\"methods\":\(JSONText.array(methods))}"
-        }
-        out += "\"rpc_performance_by_provider\":\(JSONText.array(byProvider)),"
-        let byMethod = methodIndices.map { methodIndex in
-            let key = DemoCatalog.methods[methodIndex].key
-            let entries = summaries.compactMap { s -> String? in
-                guard let row = s.methods.first(where: { $0.index == methodIndex }) else { return nil }
-                return methodEntry(row.stats, key: key, provider: chain.providers[s.index])
+            if index > 0 { out.raw(",") }
+            out.raw("{\"provider_id\":")
+            out.string(provider.id)
+            out.raw(",\"provider_name\":")
+            out.optionalString(provider.name)
+            out.raw(",\"methods\":[")
+            let order = s.methods.indices.sorted { DemoCatalog.methods[s.methods[$0].index].key < DemoCatalog.methods[s.methods[$1].index].key }
+            for (position, row) in order.enumerated() {
+                if position > 0 { out.raw(",") }
+                methodEntry(s.methods[row].stats, percentiles: percentiles[index][row], key: DemoCatalog.methods[s.methods[row].index].key,
+                            provider: nil, into: &out)
             }
-            return "{\"method\":\(JSONText.string(key)),\"providers\":\(JSONText.array(entries))}"
+            out.raw("]}")
         }
-        out += "\"rpc_performance_by_method\":\(JSONText.array(byMethod)),"
-        out += "\"last_updated\":\(stats.hasData ? nowMs : 0)}"
-        return out
+        out.raw("],\"rpc_performance_by_method\":[")
+        for (index, methodIndex) in methodIndices.enumerated() {
+            let key = DemoCatalog.methods[methodIndex].key
+            if index > 0 { out.raw(",") }
+            out.raw("{\"method\":")
+            out.string(key)
+            out.raw(",\"providers\":[")
+            var first = true
+            for (summaryIndex, s) in summaries.enumerated() {
+                guard let row = s.methods.firstIndex(where: { $0.index == methodIndex }) else { continue }
+                if !first { out.raw(",") }
+                first = false
+                methodEntry(s.methods[row].stats, percentiles: percentiles[summaryIndex][row], key: key,
+                            provider: chain.providers[s.index], into: &out)
+            }
+            out.raw("]}")
+        }
+        out.raw("],\"last_updated\":")
+        out.int(stats.hasData ? nowMs : 0)
+        out.raw("}")
+        return out.text
     }
 }

@@ -99,8 +99,30 @@ struct JSONBytes {
         }
     }
 
-    /// `JSONText.float(value, places:)`.
-    mutating func float(_ value: Double, places: Int) { raw(JSONText.float(value, places: places)) }
+    /// `JSONText.float(value, places:)`, written from integers where that is the same text: below 10⁹ with 1–4
+    /// places, the shortest decimal that reads back as `rounded/scale` is the rounded figure itself (doubles there
+    /// are far finer than 10⁻⁴), without trailing zeros but with one fraction digit (`DemoUnitTests` compares the two
+    /// on 200,000 random values). Anything else, and `-0.0`, goes through `JSONText.float`.
+    mutating func float(_ value: Double, places: Int) {
+        guard (1...4).contains(places), value.sign == .plus, value < 1e9 else { return raw(JSONText.float(value, places: places)) }
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((value * Double(scale)).rounded())
+        var fraction = scaled % scale
+        var digits = places
+        while digits > 1, fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        int(scaled / scale)
+        bytes.append(UInt8(ascii: "."))
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import LassoCore
 @testable import LassoDemo
 import XCTest
 
@@ -124,6 +126,30 @@ final class DemoUnitTests: XCTestCase {
             out.string(text)
             out.optionalString(nil)
             XCTAssertEqual(out.text, JSONText.string(text) + "null")
+        }
+    }
+
+    /// Floats written from integers are the text `JSONText.float` writes: random values at every magnitude the demo
+    /// uses and beyond, halves at every place, and the ones it hands on (negative, -0, huge, not finite).
+    func testJSONBytesFloatIsJSONTextFloat() {
+        var rng = SeededGenerator(seed: 0xF10A7)
+        var values: [Double] = [0, -0.0, 1, 0.5, 0.05, 0.005, 0.0005, 0.00005, 0.99995, 9.99995, 80, 84.3149, 0.99834,
+                                999_999_999.99, 1e9, 1e12, 1e16, 1e300, -1, -0.004, .nan, .infinity, -.infinity,
+                                .leastNonzeroMagnitude, .ulpOfOne]
+        for _ in 0..<200_000 {
+            let magnitude = Double.random(in: -6...10, using: &rng)
+            values.append(Double.random(in: 0..<1, using: &rng) * pow(10, magnitude))
+        }
+        for whole in 0..<2_000 {
+            for half in [0.5, 0.05, 0.005, 0.0005, 0.00005] { values.append(Double(whole) + half) }
+        }
+        for value in values {
+            for places in 0...5 {
+                var out = JSONBytes(capacity: 8)
+                out.float(value, places: places)
+                let expected = JSONText.float(value, places: places)
+                if out.text != expected { return XCTFail("\(value) at \(places) places: \(out.text), not \(expected)") }
+            }
         }
     }
 
