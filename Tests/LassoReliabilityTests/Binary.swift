@@ -60,6 +60,7 @@ enum Binary {
     static func temporaryDirectory(_ label: String) throws -> String {
         let path = NSTemporaryDirectory() + "lassotop-rel-\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        Scratch.removeAtExit(path)
         return path
     }
 

@@ -23,6 +23,7 @@ final class TmuxSession {
                    "XDG_CONFIG_HOME": NSTemporaryDirectory() + "lassotop-e2e-config-" + UUID().uuidString,
                    "XDG_STATE_HOME": NSTemporaryDirectory() + "lassotop-e2e-state-" + UUID().uuidString]
         env.merge(environment) { $1 }
+        for key in ["XDG_CONFIG_HOME", "XDG_STATE_HOME"] { Scratch.removeAtExit(env[key]!) }
         let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         // A shell runs the command so the pane returns to a prompt afterwards (and we can read $?).
         // new-session may fork the tmux server, which would hold a captured pipe open forever: no capture here.
@@ -32,6 +33,8 @@ final class TmuxSession {
         // Each stty file is written under another name and renamed: the redirection creates it empty before `stty`
         // writes, and a reader in between would compare "" (TerminalFaultTests had a red run from it).
         let before = Self.sttyFile(name, "before"), after = Self.sttyFile(name, "after")
+        Scratch.removeAtExit(before)
+        Scratch.removeAtExit(after)
         try send(text: "PS1='PROMPT$ '; stty -g > \(before).w; mv \(before).w \(before); \(command); echo EXIT=$?; "
                     + "stty -g > \(after).w; mv \(after).w \(after)")
         try sendKeys("Enter")
