@@ -91,6 +91,13 @@ enum DemoCatalog {
     static let chainWeightsAll = cumulative(chains.map(\.weight))
     static let chainWeightsEarly = cumulative(chains.map { $0.late ? 0 : $0.weight })
     static let methodCumulativeWeights = cumulative(methods.map(\.weight))
+    /// Each method's `key`, made once, and its place in key order (metrics bodies list methods sorted by key).
+    static let methodKeys = methods.map(\.key)
+    static let methodKeyRanks: [Int] = {
+        var ranks = [Int](repeating: 0, count: methodKeys.count)
+        for (rank, index) in methodKeys.indices.sorted(by: { methodKeys[$0] < methodKeys[$1] }).enumerated() { ranks[index] = rank }
+        return ranks
+    }()
 
     static let clientStrategies = ["load_balanced", "fastest", "latency_weighted", "priority"]
     static let clientStrategyCumulativeWeights = cumulative([0.5, 0.25, 0.2, 0.05])

@@ -214,11 +214,11 @@ enum DemoEncoding {
             out.raw("}")
         }
         let methodIndices = Set(summaries.flatMap { $0.methods.map(\.index) })
-            .sorted { DemoCatalog.methods[$0].key < DemoCatalog.methods[$1].key }
+            .sorted { DemoCatalog.methodKeyRanks[$0] < DemoCatalog.methodKeyRanks[$1] }
         out.raw("],\"rpc_methods\":[")
         for (index, methodIndex) in methodIndices.enumerated() {
             if index > 0 { out.raw(",") }
-            out.string(DemoCatalog.methods[methodIndex].key)
+            out.string(DemoCatalog.methodKeys[methodIndex])
         }
         // Each row's percentiles sort its latency window: once per row, for both lists.
         let percentiles = summaries.map { s in s.methods.map { $0.stats.percentiles } }
@@ -231,17 +231,17 @@ enum DemoEncoding {
             out.raw(",\"provider_name\":")
             out.optionalString(provider.name)
             out.raw(",\"methods\":[")
-            let order = s.methods.indices.sorted { DemoCatalog.methods[s.methods[$0].index].key < DemoCatalog.methods[s.methods[$1].index].key }
+            let order = s.methods.indices.sorted { DemoCatalog.methodKeyRanks[s.methods[$0].index] < DemoCatalog.methodKeyRanks[s.methods[$1].index] }
             for (position, row) in order.enumerated() {
                 if position > 0 { out.raw(",") }
-                methodEntry(s.methods[row].stats, percentiles: percentiles[index][row], key: DemoCatalog.methods[s.methods[row].index].key,
+                methodEntry(s.methods[row].stats, percentiles: percentiles[index][row], key: DemoCatalog.methodKeys[s.methods[row].index],
                             provider: nil, into: &out)
             }
             out.raw("]}")
         }
         out.raw("],\"rpc_performance_by_method\":[")
         for (index, methodIndex) in methodIndices.enumerated() {
-            let key = DemoCatalog.methods[methodIndex].key
+            let key = DemoCatalog.methodKeys[methodIndex]
             if index > 0 { out.raw(",") }
             out.raw("{\"method\":")
             out.string(key)

@@ -45,7 +45,13 @@ enum JSONText {
 
     /// True when `string` would quote `value` as it is.
     static func isPlain(_ value: String) -> Bool {
-        !value.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        // The UTF-8 buffer when the string has one (native strings do), the view's iterator otherwise.
+        value.utf8.withContiguousStorageIfAvailable { isPlain(bytes: $0) } ?? isPlain(bytes: value.utf8)
+    }
+
+    static func isPlain<Bytes: Sequence<UInt8>>(bytes: Bytes) -> Bool {
+        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+        return true
     }
 
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
@@ -68,14 +74,21 @@ struct JSONBytes {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func raw(_ text: String) {
+        // From the string's UTF-8 buffer in one copy when it has one (appending the view goes byte by byte).
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: text.utf8) }
+    }
 
     /// `JSONText.string(value)`.
     mutating func string(_ value: String) {
-        guard JSONText.isPlain(value) else { return raw(JSONText.string(value)) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: value.utf8)
-        bytes.append(UInt8(ascii: "\""))
+        let quoted: Bool? = value.utf8.withContiguousStorageIfAvailable { buffer in
+            guard JSONText.isPlain(bytes: buffer) else { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: buffer)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if quoted != true { raw(JSONText.string(value)) }
     }
 
     /// `JSONText.optionalString(value)`.
