@@ -33,22 +33,22 @@ struct LenientEventsPage: Decodable {
     /// A page the byte-level reader answers for has no event this reading would drop (LassoCore's
     /// EventsFastReader.swift), so its events are the entries; anything else goes through `JSONDecoder`.
     static func decode(_ body: Data) throws(LassoDecodeError) -> LenientEventsPage {
-        if let page = EventsPage.fastDecode(body) { return LenientEventsPage(page) }
-        return try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
+        try decode(body, read: EventsPage.fastDecode(body))
     }
 
     /// `decode`, reading each relayed copy of an event once (LassoCore's RelayCopies.swift): the same result.
     static func decode(_ body: Data, copies: borrowing Mutex<RelayCopies>, nowMs: Int64) throws(LassoDecodeError) -> LenientEventsPage {
-        let fast = copies.withLock { copies in
+        let read = copies.withLock { copies in
             copies.advance(nowMs: nowMs)
             return EventsPage.fastDecode(body, copies: &copies)
         }
-        if let fast { return LenientEventsPage(fast) }
-        return try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
+        return try decode(body, read: read)
     }
 
-    init(_ page: EventsPage) {
-        self.init(nodeID: page.nodeID, next: page.next, entries: page.events.map { Entry(event: $0) })
+    /// The byte reader's page when it read one, else `JSONDecoder`'s per-entry reading of `body`.
+    private static func decode(_ body: Data, read: EventsPage?) throws(LassoDecodeError) -> LenientEventsPage {
+        if let read { return LenientEventsPage(nodeID: read.nodeID, next: read.next, entries: read.events.map { Entry(event: $0) }) }
+        return try LassoJSON.decode(LenientEventsPage.self, from: body, endpoint: "/api/events")
     }
 
     init(nodeID: String?, next: Int64, entries: [Entry]) {
