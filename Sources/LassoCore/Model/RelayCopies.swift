@@ -8,9 +8,10 @@ import Foundation
 /// reading it again. Only whole bytes decide; a copy differing in any byte is read in full. The feed still receives
 /// every copy (its duplicate and malformed counts are unchanged).
 ///
-/// An entry lives one to two `keepMs` (the events poll interval: the copies of one event arrive in the same poll
-/// round, or in the next when a relay landed just after a node was polled), and the entries of one generation hold at
-/// most about `maxBytes` of event text.
+/// A generation is one beat of `keepMs` (the events poll interval, on the polls' own beat: `Beat`), and an entry
+/// lives through its generation and the next (the copies of one event arrive in the same poll round, or in the next
+/// when a relay landed just after a node was polled); the entries of one generation hold at most about `maxBytes` of
+/// event text.
 public struct RelayCopies: Sendable {
     struct Entry: Sendable {
         let bytes: [UInt8]
@@ -25,7 +26,8 @@ public struct RelayCopies: Sendable {
     private var current: [UInt64: Entry] = [:]
     private var previous: [UInt64: Entry] = [:]
     private var currentBytes = 0
-    private var startedAtMs: Int64?
+    /// The beat `current` belongs to (`Beat.index`).
+    private var beat: Int64?
     public let keepMs: Int64
     public let maxBytes: Int
     /// Copies taken from here instead of being read (tests, the profile in docs/performance.md).
@@ -39,21 +41,18 @@ public struct RelayCopies: Sendable {
     /// Events kept now, in both generations.
     public var count: Int { current.count + previous.count }
 
-    /// Starts a new generation once `keepMs` has passed since the current one began (or the clock went back); the
-    /// generation before it is dropped.
+    /// Starts a new generation when `nowMs` is in another beat than the current one's (a later one, or an earlier one
+    /// when the clock went back); the generation before it is dropped.
     public mutating func advance(nowMs: Int64) {
-        guard let started = startedAtMs else {
-            startedAtMs = nowMs
-            return
-        }
-        if nowMs - started >= keepMs || nowMs < started { rotate(nowMs: nowMs) }
+        let now = Beat.index(of: nowMs, period: keepMs)
+        if let beat, beat != now { rotate() }
+        beat = now
     }
 
-    private mutating func rotate(nowMs: Int64?) {
+    private mutating func rotate() {
         previous = current
         current = [:]
         currentBytes = 0
-        if let nowMs { startedAtMs = nowMs }
     }
 
     @inline(__always)
@@ -84,7 +83,7 @@ public struct RelayCopies: Sendable {
     mutating func remember(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, event: FeedEvent) {
         let length = end - start
         guard length >= Self.keyLength, length <= maxBytes else { return }
-        if currentBytes + length > maxBytes { rotate(nowMs: nil) }
+        if currentBytes + length > maxBytes { rotate() }
         current[Self.key(base + start)] = Entry(bytes: Array(UnsafeBufferPointer(start: base + start, count: length)),
                                                 event: event)
         currentBytes += length
