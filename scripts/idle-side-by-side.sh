@@ -23,10 +23,38 @@ tmux -L "$socket" -f /dev/null new-session -d -s a -x 120 -y 40 "exec env $env $
 tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 "exec env $env $bin_b $nodes $b"
 sleep "$warm"
 pid_a=$(tmux -L "$socket" list-panes -t a -F '#{pane_pid}'); pid_b=$(tmux -L "$socket" list-panes -t b -F '#{pane_pid}')
-cpu_ns() { local total=0 run rest; for f in /proc/$1/task/*/schedstat; do read -r run rest < "$f"; total=$((total + run)); done; echo "$total"; }
-switches() { cat /proc/$1/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s }'; }
-a0=$(cpu_ns "$pid_a"); b0=$(cpu_ns "$pid_b"); sa0=$(switches "$pid_a"); sb0=$(switches "$pid_b")
-sleep "$seconds"
-a1=$(cpu_ns "$pid_a"); b1=$(cpu_ns "$pid_b"); sa1=$(switches "$pid_a"); sb1=$(switches "$pid_b")
-awk -v ns=$((a1 - a0)) -v cs=$((sa1 - sa0)) -v s="$seconds" -v args="$a" 'BEGIN { printf "A [%s]: %.2f ms/s, %.0f context switches/s\n", args, ns / 1e6 / s, cs / s }'
-awk -v ns=$((b1 - b0)) -v cs=$((sb1 - sb0)) -v s="$seconds" -v args="$b" 'BEGIN { printf "B [%s]: %.2f ms/s, %.0f context switches/s\n", args, ns / 1e6 / s, cs / s }'
+# CPU per thread from /proc/PID/task/*/schedstat (ns), sampled every 0.25 s: a thread that exits inside the window
+# (a Dispatch worker idles out after a few seconds) keeps what it ran, and one born inside it counts from zero.
+# Summing the live threads once at each end lost the exited threads' time. utime+stime (10 ms ticks) beside it.
+python3 - "$seconds" "$pid_a" "$a" "$pid_b" "$b" <<'PY'
+import glob, os, sys, time
+seconds = float(sys.argv[1]); procs = [(sys.argv[2], sys.argv[3]), (sys.argv[4], sys.argv[5])]
+def threads(pid):
+    seen = {}
+    for path in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            run = int(open(path + "/schedstat").read().split()[0])
+            switches = sum(int(line.split()[1]) for line in open(path + "/status") if "ctxt_switches" in line)
+        except (OSError, ValueError, IndexError):
+            continue
+        seen[os.path.basename(path)] = (run, switches)
+    return seen
+def ticks(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+first = [threads(pid) for pid, _ in procs]; last = [dict(f) for f in first]
+ticks0 = [ticks(pid) for pid, _ in procs]
+deadline = time.monotonic() + seconds
+while True:
+    time.sleep(max(0.0, min(0.25, deadline - time.monotonic())))
+    for i, (pid, _) in enumerate(procs): last[i].update(threads(pid))
+    if time.monotonic() >= deadline: break
+hz = os.sysconf("SC_CLK_TCK")
+for i, (pid, args) in enumerate(procs):
+    ns = sum(run - first[i].get(tid, (0, 0))[0] for tid, (run, _) in last[i].items())
+    switches = sum(cs - first[i].get(tid, (0, 0))[1] for tid, (_, cs) in last[i].items())
+    born = len(set(last[i]) - set(first[i]))
+    tick_ms = (ticks(pid) - ticks0[i]) * 1000 / hz
+    print(f"{'AB'[i]} [{args}]: {ns / 1e6 / seconds:.2f} ms/s, {switches / seconds:.0f} context switches/s, "
+          f"{born} threads started (utime+stime: {tick_ms / seconds:.2f} ms/s)")
+PY

@@ -33,15 +33,20 @@ public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
     private let fetch: Fetch
     private let land: Land
     private let now: @Sendable () -> Int64
+    /// Where refreshes run (`nil`: the global pool). An unstructured task does not inherit its creator's executor
+    /// preference, so the cache must be told.
+    private let executor: (any TaskExecutor)?
     public var ttlMs: Int64
     private var entries: [String: Entry] = [:]
     private var inFlight: [String: (generation: Int, task: Task<Entry?, Never>, startedMs: Int64)] = [:]
     private var generation = 0
     private var counters = CacheStats()
 
-    public init(ttlMs: Int64, now: @escaping @Sendable () -> Int64, fetch: @escaping Fetch, land: @escaping Land) {
+    public init(ttlMs: Int64, now: @escaping @Sendable () -> Int64, executor: (any TaskExecutor)? = nil,
+                fetch: @escaping Fetch, land: @escaping Land) {
         self.ttlMs = ttlMs
         self.now = now
+        self.executor = executor
         self.fetch = fetch
         self.land = land
     }
@@ -103,9 +108,9 @@ public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
         if let running = inFlight[key], running.generation == generation { return running.task }
         let startGeneration = generation
         let fetch = self.fetch
-        let task = Task<Entry?, Never> {
+        let task = Task<Entry?, Never>(executorPreference: executor) {
             let fetched = await fetch(key)
-            return self.complete(key: key, fetched: fetched, generation: startGeneration)
+            return await self.complete(key: key, fetched: fetched, generation: startGeneration)
         }
         inFlight[key] = (startGeneration, task, now())
         return task

@@ -66,7 +66,7 @@ public final class ClusterMonitor: Sendable {
         let metricsInFlight = PollCount()
         self.metricsInFlight = metricsInFlight
         self.pollsInFlight = PollCount()
-        self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, fetch: { chain in
+        self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, executor: LoopExecutor.shared, fetch: { chain in
             metricsInFlight.increment()
             return await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
         }, land: { chain, fetches in
@@ -107,8 +107,8 @@ public final class ClusterMonitor: Sendable {
 
     public func refreshNow() {
         pollerWake.wakeAll()
-        Task {
-            for chain in await state.chains { await cache.refresh(chain) }
+        Task(executorPreference: LoopExecutor.shared) {
+            for chain in await self.state.chains { await self.cache.refresh(chain) }
         }
     }
 
