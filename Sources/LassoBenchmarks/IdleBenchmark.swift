@@ -3,6 +3,7 @@ import Foundation
 /// 6. Idle cost of the real `lassotop` binary in a 120×40 tmux pane, next to htop and btop (each at its default
 /// refresh) in panes of the same size over the same window. CPU from each thread's /proc/PID/task/TID/schedstat
 /// (nanoseconds on a CPU; /proc/PID/stat's 10 ms ticks made a 30 s window step by 0.033 %, a sixth of htop's cost),
+/// read four times a second so threads that come and go inside the window are counted (`ThreadTimeWindow`),
 /// peak RSS from VmHWM. Two runs: the embedded 3-node demo (no flags: demo and dashboard in one process), then the dashboard alone
 /// watching a separate `lassotop demo --nodes 3` process.
 public enum IdleBenchmark {
@@ -10,6 +11,9 @@ public enum IdleBenchmark {
         public var cpuPercent: Double
         public var peakRSSBytes: Int
         public var threads: Int
+        /// Threads started during the window (and perhaps ended): a process that starts and retires threads while
+        /// idle pays for each one.
+        public var threadsStarted: Int
     }
 
     /// - Parameter lassotopPath: the binary to measure (the bench passes the release build next to itself).
@@ -38,8 +42,9 @@ public enum IdleBenchmark {
         func ratio(_ a: ProcessCost, _ b: ProcessCost) -> Double { b.cpuPercent > 0 ? a.cpuPercent / b.cpuPercent : .infinity }
         func note(_ run: [String: ProcessCost]) -> String {
             let l = run["lassotop"]!, h = run["htop"]!, b = run["btop"]!
-            return String(format: "lassotop %.2f%% CPU (%d threads), htop %.2f%%, btop %.2f%%; peak RSS htop %.1f MB, btop %.1f MB",
-                          l.cpuPercent, l.threads, h.cpuPercent, b.cpuPercent, Double(h.peakRSSBytes) / 1e6, Double(b.peakRSSBytes) / 1e6)
+            return String(format: "lassotop %.2f%% CPU (%d threads, %d started in the window), htop %.2f%%, btop %.2f%%; peak RSS htop %.1f MB, btop %.1f MB",
+                          l.cpuPercent, l.threads, l.threadsStarted, h.cpuPercent, b.cpuPercent, Double(h.peakRSSBytes) / 1e6,
+                          Double(b.peakRSSBytes) / 1e6)
         }
         var separateNote = note(separate)
         if let demo = separate["demo"] { separateNote += String(format: "; the demo process %.2f%% CPU", demo.cpuPercent) }
@@ -84,27 +89,30 @@ public enum IdleBenchmark {
         Thread.sleep(forTimeInterval: 2)
 
         let startTicks = started.map { cpuTicks(pid: $0.1) }
-        let startTime = started.map { cpuTime(pid: $0.1) }
+        var windows = try started.map { name, pid -> ThreadTimeWindow in
+            guard let first = cpuTime(pid: pid) else { throw BenchError.setup("\(name) exited before the idle window") }
+            return ThreadTimeWindow(first: first)
+        }
         let start = ContinuousClock.now
-        Thread.sleep(forTimeInterval: seconds)
-        let endTime = started.map { cpuTime(pid: $0.1) }
+        // Read every thread a few times a second, not only at the ends: a thread that starts and ends inside the
+        // window (a Dispatch worker retires after a few idle seconds) keeps what it ran up to its last reading.
+        let end = start + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < end {
+            let left = end - ContinuousClock.now
+            Thread.sleep(forTimeInterval: min(Self.readingIntervalSeconds, max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)))
+            for (index, (_, pid)) in started.enumerated() { if let reading = cpuTime(pid: pid) { windows[index].add(reading) } }
+        }
         let endTicks = started.map { cpuTicks(pid: $0.1) }
         let elapsed = ContinuousClock.now - start
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
         var costs: [String: ProcessCost] = [:]
         for (index, (name, pid)) in started.enumerated() {
-            guard let t0 = startTicks[index], let t1 = endTicks[index] else {
+            guard startTicks[index] != nil, endTicks[index] != nil else {
                 throw BenchError.setup("\(name) exited during the idle window")
             }
-            let seconds: Double
-            if let before = startTime[index], let after = endTime[index], let used = after.nanoseconds(since: before) {
-                seconds = Double(used) / 1e9
-            } else {
-                seconds = Double(t1 - t0) / hz   // a thread ended in the window: its time is only in the ticks
-            }
+            let seconds = Double(windows[index].nanoseconds) / 1e9
             costs[name] = ProcessCost(cpuPercent: seconds / wall * 100, peakRSSBytes: peakRSS(pid: pid) ?? 0,
-                                      threads: threadCount(pid: pid) ?? 0)
+                                      threads: threadCount(pid: pid) ?? 0, threadsStarted: windows[index].threadsStarted)
         }
         return costs
     }
@@ -133,17 +141,33 @@ public enum IdleBenchmark {
     /// Nanoseconds each thread of a process has run (first field of /proc/PID/task/TID/schedstat), by thread id.
     public struct ThreadTimes: Equatable {
         public var byThread: [Int32: UInt64]
+    }
 
-        /// CPU time between `earlier` and this reading; nil when a thread of `earlier` is gone (its time left with it).
-        public func nanoseconds(since earlier: ThreadTimes) -> UInt64? {
-            var total: UInt64 = 0
-            for (thread, before) in earlier.byThread {
-                guard let now = byThread[thread], now >= before else { return nil }
-                total += now - before
-            }
-            for (thread, now) in byThread where earlier.byThread[thread] == nil { total += now }
-            return total
+    /// How often the window reads every thread's time.
+    static let readingIntervalSeconds = 0.25
+
+    /// A process's thread times over a window, from readings a few times a second. A thread gone by the end keeps
+    /// the time of its last reading; one started inside the window counts from zero.
+    public struct ThreadTimeWindow {
+        public let first: ThreadTimes
+        public private(set) var latest: [Int32: UInt64]
+
+        public init(first: ThreadTimes) {
+            self.first = first
+            latest = first.byThread
         }
+
+        public mutating func add(_ reading: ThreadTimes) {
+            for (thread, nanoseconds) in reading.byThread { latest[thread] = max(latest[thread] ?? 0, nanoseconds) }
+        }
+
+        /// CPU time run inside the window, by every thread seen.
+        public var nanoseconds: UInt64 {
+            latest.reduce(0) { total, entry in total + (entry.value - min(entry.value, first.byThread[entry.key] ?? 0)) }
+        }
+
+        /// Threads that started inside the window.
+        public var threadsStarted: Int { latest.keys.filter { first.byThread[$0] == nil }.count }
     }
 
     public static func cpuTime(pid: Int32) -> ThreadTimes? {

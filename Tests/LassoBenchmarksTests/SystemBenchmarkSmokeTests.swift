@@ -69,16 +69,20 @@ final class SystemBenchmarkSmokeTests: XCTestCase {
         while ContinuousClock.now - burnStart < .milliseconds(50) { for _ in 0..<1_000 { x = x &* 6364136223846793005 &+ 1 } }
         let after = try XCTUnwrap(IdleBenchmark.cpuTime(pid: getpid()))
         XCTAssertNotEqual(x, 0)
-        let used = try XCTUnwrap(after.nanoseconds(since: before))
-        XCTAssertGreaterThan(used, 10_000_000, "the burn ran at least a fifth of its 50 ms on a CPU")
+        var window = IdleBenchmark.ThreadTimeWindow(first: before)
+        window.add(after)
+        XCTAssertGreaterThan(window.nanoseconds, 10_000_000, "the burn ran at least a fifth of its 50 ms on a CPU")
     }
 
-    /// A thread that ended in the window took its time with it: no figure from thread times then (ticks are used).
-    func testThreadTimesRefuseAWindowAThreadLeft() {
-        let before = IdleBenchmark.ThreadTimes(byThread: [1: 100, 2: 50])
-        XCTAssertEqual(IdleBenchmark.ThreadTimes(byThread: [1: 160, 2: 70, 3: 5]).nanoseconds(since: before), 85)
-        XCTAssertNil(IdleBenchmark.ThreadTimes(byThread: [1: 160]).nanoseconds(since: before))
-        XCTAssertNil(IdleBenchmark.ThreadTimes(byThread: [1: 90, 2: 70]).nanoseconds(since: before))
+    /// A thread that ended inside the window keeps the time of its last reading; one that started inside it counts
+    /// from zero; a reading lower than an earlier one (a thread id reused) never takes time back.
+    func testThreadTimeWindowKeepsThreadsThatCameAndWent() {
+        var window = IdleBenchmark.ThreadTimeWindow(first: IdleBenchmark.ThreadTimes(byThread: [1: 100, 2: 50]))
+        window.add(IdleBenchmark.ThreadTimes(byThread: [1: 130, 2: 70, 3: 5]))   // thread 3 starts
+        window.add(IdleBenchmark.ThreadTimes(byThread: [1: 160, 3: 40]))         // thread 2 has ended
+        window.add(IdleBenchmark.ThreadTimes(byThread: [1: 170, 3: 1]))          // a new thread under id 3
+        XCTAssertEqual(window.nanoseconds, 70 + 20 + 40)
+        XCTAssertEqual(window.threadsStarted, 1)
     }
 
     /// The idle body against the debug binary for a few seconds (skipped without tmux, htop or a built lassotop).
