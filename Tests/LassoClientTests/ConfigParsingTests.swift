@@ -29,6 +29,7 @@ final class ConfigParsingTests: XCTestCase {
     func testHeadersFromAllSourcesAndRedaction() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lassotop-headers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("headers").path
         try "# token\nX-From-File: f\n".write(toFile: file, atomically: true, encoding: .utf8)
         let headers = try HeaderSource.collect(arguments: ["Authorization: Bearer secret"],

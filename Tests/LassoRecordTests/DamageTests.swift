@@ -12,6 +12,7 @@ final class DamageTests: XCTestCase {
         let path = temporaryPath("killed")
         defer { unlink(path) }
         let state = NSTemporaryDirectory() + "lassotop-record-state-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: state) }
         let child = try Spawned(arguments: [binary, "record", path, "--demo-nodes", "3"],
                                 environment: ["XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state])
         defer { child.killAndWait(SIGKILL) }

@@ -6,7 +6,9 @@ import XCTest
 /// the temporary file's predictable name is refused, never written through.
 final class ThemeChoicePrivacyTests: XCTestCase {
     func testRememberNarrowsTheDirectoryAndRefusesAPlantedLink() throws {
-        let directory = NSTemporaryDirectory() + "lassotop-theme-\(UUID().uuidString.prefix(8))/lassotop"
+        let scratch = NSTemporaryDirectory() + "lassotop-theme-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let directory = scratch + "/lassotop"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         chmod(directory, 0o755)
         let path = directory + "/theme"
