@@ -121,8 +121,7 @@ public enum HubBenchmarks {
         }
         // The window is the same length whatever the number of viewers (none while settling).
         if ContinuousClock.now < end { try await Task.sleep(until: end, clock: .continuous) }
-        let elapsed = ContinuousClock.now - start
-        let minutes = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) / 60
+        let minutes = Measure.seconds(ContinuousClock.now - start) / 60
         var perNode: [Double] = []
         var families: [String: Int] = [:]
         for (relay, old) in zip(relays, before) {

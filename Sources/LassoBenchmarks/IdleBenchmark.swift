@@ -99,12 +99,12 @@ public enum IdleBenchmark {
         let end = start + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < end {
             let left = end - ContinuousClock.now
-            Thread.sleep(forTimeInterval: min(Self.readingIntervalSeconds, max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)))
+            Thread.sleep(forTimeInterval: min(Self.readingIntervalSeconds, max(0, Measure.seconds(left))))
             for (index, (_, pid)) in started.enumerated() { if let reading = cpuTime(pid: pid) { windows[index].add(reading) } }
         }
         let endTicks = started.map { cpuTicks(pid: $0.1) }
         let elapsed = ContinuousClock.now - start
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let wall = Measure.seconds(elapsed)
         var costs: [String: ProcessCost] = [:]
         for (index, (name, pid)) in started.enumerated() {
             guard startTicks[index] != nil, endTicks[index] != nil else {

@@ -36,15 +36,18 @@ public enum Measure {
     public static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = ContinuousClock.now
         try body()
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return seconds(ContinuousClock.now - start)
     }
 
     public static func seconds(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return seconds(ContinuousClock.now - start)
+    }
+
+    /// A duration in seconds.
+    public static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// Runs `body` once to warm up, then `runs` times; returns the values `value(seconds)` maps each run to.

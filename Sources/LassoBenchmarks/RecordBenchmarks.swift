@@ -122,8 +122,7 @@ public enum RecordBenchmarks {
         let start = ContinuousClock.now
         try await Task.sleep(for: .milliseconds(Int64(options.liveSeconds * 1000)))
         try writer.flush()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = Measure.seconds(ContinuousClock.now - start)
         let bytes = Double(writer.bytesWritten - startBytes)
         let records = Double(writer.records - startRecords)
         recorder.cancel()

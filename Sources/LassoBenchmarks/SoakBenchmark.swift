@@ -26,7 +26,7 @@ public enum SoakBenchmark {
         var delivered = 0
         var lastSnapshot = monitor.latestSnapshot()
         while true {
-            let elapsed = Self.seconds(ContinuousClock.now - start)
+            let elapsed = Measure.seconds(ContinuousClock.now - start)
             if samples.count < sampleAt.count, elapsed >= sampleAt[samples.count] {
                 let rss = Measure.residentBytes() ?? 0
                 samples.append((elapsed, rss))
@@ -43,7 +43,7 @@ public enum SoakBenchmark {
             let next = start + .milliseconds(tick * tickMs)
             if next > ContinuousClock.now { try await Task.sleep(until: next, clock: .continuous) }
         }
-        let wall = Self.seconds(ContinuousClock.now - start)
+        let wall = Measure.seconds(ContinuousClock.now - start)
         await monitor.stop()
         await cluster.stop()
 
@@ -55,10 +55,6 @@ public enum SoakBenchmark {
                            unit: "%", values: [drift.max() ?? 0], budget: 10, .atMost,
                            note: "RSS \(described); \(String(format: "%.0f", Double(delivered) / wall)) events/s delivered; feed \(lastSnapshot.feedStats.unique) unique, \(lastSnapshot.feedStats.duplicatesDropped) duplicates dropped, window \(lastSnapshot.feedStats.windowSize)"),
         ]
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// Routing events from `nodes`: 70 % new, 30 % a recent event relayed again by another node (PubSub copies).

@@ -25,7 +25,7 @@ public enum StartupBenchmark {
             while ContinuousClock.now < deadline, firstRate == nil {
                 let screen = tmux.capture(session: "lassotop")
                 let rows = providerRows(screen)
-                let elapsed = seconds(ContinuousClock.now - begin)
+                let elapsed = Measure.seconds(ContinuousClock.now - begin)
                 if firstFrame == nil, !rows.isEmpty { firstFrame = elapsed }
                 if rows.contains(where: { $0.rate != nil }) { firstRate = elapsed }
                 Thread.sleep(forTimeInterval: 0.01)
@@ -61,9 +61,5 @@ public enum StartupBenchmark {
             rows.append((text, Double(cell)))
         }
         return rows
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
