@@ -35,21 +35,33 @@ final class MetricsCacheTests: XCTestCase {
         }
     }
 
-    /// A refresh's fetch runs where the cache was told (the monitor: its event loop), though a pool thread asked for
-    /// it: an unstructured task does not inherit its creator's executor. Without an executor it runs on the pool.
-    /// (Only the fetch: the landing runs on the cache actor, wherever the actor is being run at that moment.)
+    /// A refresh's fetch runs where the cache was told (the monitor: its refresh thread, not the loop that reads the
+    /// replies), though a pool thread asked for it: an unstructured task does not inherit its creator's executor.
+    /// Without an executor it runs on the pool. (Only the fetch: the landing runs on the cache actor, wherever the
+    /// actor is being run at that moment.)
     func testRefreshesFetchOnTheGivenExecutor() async {
-        for executor in [LoopExecutor.shared, nil] as [LoopExecutor?] {
-            let onLoop = Locked<[Bool]>([])
+        XCTAssertFalse(LoopExecutor.refreshes.loop === LoopExecutor.shared.loop, "two threads")
+        for executor in [LoopExecutor.refreshes, LoopExecutor.shared, nil] as [LoopExecutor?] {
+            let ranOn = Locked<[String]>([])
             let cache = Cache(ttlMs: 1_000, now: { 0 }, executor: executor, fetch: { key in
-                onLoop.withLock { $0.append(LoopExecutor.shared.isCurrent) }
+                let thread = LoopExecutor.refreshes.isCurrent ? "refreshes" : LoopExecutor.shared.isCurrent ? "loop" : "pool"
+                ranOn.withLock { $0.append(thread) }
                 return key.count
             }, land: { key, fetched in "\(key)=\(fetched)" })
-            XCTAssertFalse(LoopExecutor.shared.isCurrent, "the test itself runs on the pool")
+            XCTAssertFalse(LoopExecutor.shared.isCurrent || LoopExecutor.refreshes.isCurrent, "the test itself runs on the pool")
             let lookup = await cache.get("abc", wait: true)
             XCTAssertEqual(lookup.entry?.value, "abc=3")
-            XCTAssertEqual(onLoop.withLock { $0 }, [executor != nil])
+            let expected = executor === LoopExecutor.refreshes ? "refreshes" : executor === LoopExecutor.shared ? "loop" : "pool"
+            XCTAssertEqual(ranOn.withLock { $0 }, [expected])
         }
+    }
+
+    /// The monitor gives its cache the refresh thread: a large cluster's decoding and aggregation stay off the loop
+    /// that reads the health replies (their latency figures would include it; docs/performance.md, "Ninth round").
+    func testTheMonitorRefreshesOnItsOwnThread() async throws {
+        let monitor = try ClusterMonitor(config: MonitorConfig(targets: [NodeTarget(name: "a", url: "http://127.0.0.1:1")]))
+        XCTAssertTrue((monitor.cache.executor as? LoopExecutor) === LoopExecutor.refreshes)
+        await monitor.stop()
     }
 
     func testFreshWithinTTLThenStaleWhileRevalidatingWithOneRefresh() async throws {

@@ -35,7 +35,7 @@ public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
     private let now: @Sendable () -> Int64
     /// Where refreshes run (`nil`: the global pool). An unstructured task does not inherit its creator's executor
     /// preference, so the cache must be told.
-    private let executor: (any TaskExecutor)?
+    nonisolated let executor: (any TaskExecutor)?
     public var ttlMs: Int64
     private var entries: [String: Entry] = [:]
     private var inFlight: [String: (generation: Int, task: Task<Entry?, Never>, startedMs: Int64)] = [:]

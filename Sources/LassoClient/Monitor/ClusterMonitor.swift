@@ -66,7 +66,7 @@ public final class ClusterMonitor: Sendable {
         let metricsInFlight = PollCount()
         self.metricsInFlight = metricsInFlight
         self.pollsInFlight = PollCount()
-        self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, executor: LoopExecutor.shared, fetch: { chain in
+        self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, executor: LoopExecutor.refreshes, fetch: { chain in
             metricsInFlight.increment()
             return await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
         }, land: { chain, fetches in
