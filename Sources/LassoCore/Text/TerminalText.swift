@@ -60,26 +60,28 @@ public enum TerminalText {
     /// JSON that is safe to print on a terminal: JSONEncoder escapes C0 controls but writes DEL and the C1 controls
     /// (U+0080–U+009F, e.g. U+009B, a one-character CSI for some terminals) raw. Outside strings JSON is ASCII, so every
     /// such character sits in a string and becomes a `\u00XX` escape that decodes to the same text.
+    /// The bytes are read through one buffer pointer: `Data`'s own iterator made the first check (two scans that
+    /// nearly always find nothing) a tenth of a hub's work at 200 nodes (docs/performance.md, "Ninth round").
     public static func escapingControlsInJSON(_ json: Data) -> Data {
-        guard json.contains(0x7F) || json.contains(0xC2) else { return json }
-        var out = Data(capacity: json.count + 16)
-        var i = json.startIndex
-        while i < json.endIndex {
-            let byte = json[i]
-            let next = json.index(after: i)
-            if byte == 0x7F {
-                out.append(contentsOf: Array(#"\u007f"#.utf8))
-            } else if byte == 0xC2, next < json.endIndex, (0x80...0x9F).contains(json[next]) {
-                let hex = String(json[next], radix: 16)
-                out.append(contentsOf: Array(("\\u00" + hex).utf8))
-                i = json.index(after: next)
-                continue
-            } else {
-                out.append(byte)
+        json.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Data in
+            guard bytes.contains(where: { $0 == 0x7F || $0 == 0xC2 }) else { return json }
+            var out = Data(capacity: bytes.count + 16)
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte == 0x7F {
+                    out.append(contentsOf: #"\u007f"#.utf8)
+                } else if byte == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+                    out.append(contentsOf: ("\\u00" + String(bytes[i + 1], radix: 16)).utf8)
+                    i += 2
+                    continue
+                } else {
+                    out.append(byte)
+                }
+                i += 1
             }
-            i = next
+            return out
         }
-        return out
     }
 
     /// Sanitized and cut to at most `limit` characters (with an ellipsis), for one-line output.
