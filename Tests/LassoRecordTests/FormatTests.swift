@@ -104,6 +104,7 @@ final class FormatTests: XCTestCase {
 
     func testWriterReaderRoundTripAndSeek() throws {
         let path = temporaryPath()
+        defer { unlink(path) }
         let writer = try RecordWriter(path: path, header: Self.header(start: 1_000_000),
                                       options: RecordWriterOptions(keyframeIntervalMs: 5_000, flushIntervalMs: 1_000))
         var written: [ClusterSnapshot] = []
