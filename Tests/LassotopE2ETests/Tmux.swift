@@ -33,7 +33,7 @@ final class TmuxSession {
         // Each stty file is written under another name and renamed: the redirection creates it empty before `stty`
         // writes, and a reader in between would compare "" (TerminalFaultTests had a red run from it).
         let before = Self.sttyFile(name, "before"), after = Self.sttyFile(name, "after")
-        // The `.w` names too: a session killed between the redirection and the rename leaves one behind, empty.
+        // The `.w` names too: a session killed between the redirection and the rename leaves one behind.
         for path in [before, after, before + ".w", after + ".w"] { Scratch.removeAtExit(path) }
         try send(text: "PS1='PROMPT$ '; stty -g > \(before).w; mv \(before).w \(before); \(command); echo EXIT=$?; "
                     + "stty -g > \(after).w; mv \(after).w \(after)")
