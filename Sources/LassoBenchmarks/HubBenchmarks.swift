@@ -121,7 +121,7 @@ public enum HubBenchmarks {
         }
         // The window is the same length whatever the number of viewers (none while settling).
         if ContinuousClock.now < end { try await Task.sleep(until: end, clock: .continuous) }
-        let minutes = Measure.seconds(ContinuousClock.now - start) / 60
+        let minutes = (ContinuousClock.now - start).inSeconds / 60
         var perNode: [Double] = []
         var families: [String: Int] = [:]
         for (relay, old) in zip(relays, before) {

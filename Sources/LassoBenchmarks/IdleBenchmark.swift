@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 
 /// 6. Idle cost of the real `lassotop` binary in a 120×40 tmux pane, next to htop and btop (each at its default
 /// refresh) in panes of the same size over the same window. CPU from each thread's /proc/PID/task/TID/schedstat
@@ -99,12 +100,12 @@ public enum IdleBenchmark {
         let end = start + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < end {
             let left = end - ContinuousClock.now
-            Thread.sleep(forTimeInterval: min(Self.readingIntervalSeconds, max(0, Measure.seconds(left))))
+            Thread.sleep(forTimeInterval: min(Self.readingIntervalSeconds, max(0, left.inSeconds)))
             for (index, (_, pid)) in started.enumerated() { if let reading = cpuTime(pid: pid) { windows[index].add(reading) } }
         }
         let endTicks = started.map { cpuTicks(pid: $0.1) }
         let elapsed = ContinuousClock.now - start
-        let wall = Measure.seconds(elapsed)
+        let wall = elapsed.inSeconds
         var costs: [String: ProcessCost] = [:]
         for (index, (name, pid)) in started.enumerated() {
             guard startTicks[index] != nil, endTicks[index] != nil else {

@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 
 /// One measured figure: median and spread over several runs after a warm-up, with its budget.
 public struct Figure: Encodable {
@@ -36,18 +37,13 @@ public enum Measure {
     public static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = ContinuousClock.now
         try body()
-        return seconds(ContinuousClock.now - start)
+        return (ContinuousClock.now - start).inSeconds
     }
 
     public static func seconds(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
-        return seconds(ContinuousClock.now - start)
-    }
-
-    /// A duration in seconds.
-    public static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return (ContinuousClock.now - start).inSeconds
     }
 
     /// Runs `body` once to warm up, then `runs` times; returns the values `value(seconds)` maps each run to.

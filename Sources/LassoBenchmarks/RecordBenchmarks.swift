@@ -122,7 +122,7 @@ public enum RecordBenchmarks {
         let start = ContinuousClock.now
         try await Task.sleep(for: .milliseconds(Int64(options.liveSeconds * 1000)))
         try writer.flush()
-        let seconds = Measure.seconds(ContinuousClock.now - start)
+        let seconds = (ContinuousClock.now - start).inSeconds
         let bytes = Double(writer.bytesWritten - startBytes)
         let records = Double(writer.records - startRecords)
         recorder.cancel()

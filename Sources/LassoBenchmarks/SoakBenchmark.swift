@@ -26,7 +26,7 @@ public enum SoakBenchmark {
         var delivered = 0
         var lastSnapshot = monitor.latestSnapshot()
         while true {
-            let elapsed = Measure.seconds(ContinuousClock.now - start)
+            let elapsed = (ContinuousClock.now - start).inSeconds
             if samples.count < sampleAt.count, elapsed >= sampleAt[samples.count] {
                 let rss = Measure.residentBytes() ?? 0
                 samples.append((elapsed, rss))
@@ -43,7 +43,7 @@ public enum SoakBenchmark {
             let next = start + .milliseconds(tick * tickMs)
             if next > ContinuousClock.now { try await Task.sleep(until: next, clock: .continuous) }
         }
-        let wall = Measure.seconds(ContinuousClock.now - start)
+        let wall = (ContinuousClock.now - start).inSeconds
         await monitor.stop()
         await cluster.stop()
 

@@ -1,4 +1,5 @@
 import Foundation
+import LassoCore
 
 /// Start-up: the real `lassotop` (no flags: embedded 3-node demo) in a 120×40 tmux pane, the pane read every ~10 ms.
 /// "First useful frame": the providers table has a provider row. "First calls/s": a provider row shows a number in
@@ -25,7 +26,7 @@ public enum StartupBenchmark {
             while ContinuousClock.now < deadline, firstRate == nil {
                 let screen = tmux.capture(session: "lassotop")
                 let rows = providerRows(screen)
-                let elapsed = Measure.seconds(ContinuousClock.now - begin)
+                let elapsed = (ContinuousClock.now - begin).inSeconds
                 if firstFrame == nil, !rows.isEmpty { firstFrame = elapsed }
                 if rows.contains(where: { $0.rate != nil }) { firstRate = elapsed }
                 Thread.sleep(forTimeInterval: 0.01)

@@ -322,8 +322,8 @@ public final class DemoCluster: Sendable {
             if now - g.last > Self.maxCatchUp { g.last = now - Self.maxCatchUp }
             while g.last < now {
                 let stepEnd = min(now, g.last + .seconds(1))
-                let dt = Self.seconds(stepEnd - g.last)
-                let wallMs = wallNow - Int64(Self.seconds(now - stepEnd) * 1000)
+                let dt = (stepEnd - g.last).inSeconds
+                let wallMs = wallNow - Int64((now - stepEnd).inSeconds * 1000)
                 tick(model: &g.model, placement: &g.placement, carry: &g.carry, circuit: &g.circuit,
                      elapsed: stepEnd - g.start, dt: dt, wallMs: wallMs)
                 g.last = stepEnd
@@ -335,9 +335,6 @@ public final class DemoCluster: Sendable {
     static let maxCatchUp: Duration = .seconds(60)
     static let trafficHeadStart: Duration = .seconds(1)
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 
     private struct Emitted {
         var handler: Int
@@ -353,8 +350,8 @@ public final class DemoCluster: Sendable {
         let faults = nodeList.map(\.fault)
         let handlers = nodeList.indices.filter { faults[$0] != .down }
         let lateLive = config.lateChainStart.map { elapsed >= $0 } ?? false
-        let cycle = max(Self.seconds(config.circuitCycle), 0.001)
-        let fraction = Self.seconds(elapsed).truncatingRemainder(dividingBy: cycle) / cycle
+        let cycle = max(config.circuitCycle.inSeconds, 0.001)
+        let fraction = elapsed.inSeconds.truncatingRemainder(dividingBy: cycle) / cycle
         let target = CircuitState.at(cycleFraction: fraction)
 
         var emitted: [Emitted] = []

@@ -125,7 +125,7 @@ public final class HubServer: Sendable {
                 return Self.json(.serviceUnavailable, #"{"status":"starting"}"#)
             }
             let age = ContinuousClock.now - frame.builtAt
-            let ageMs = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
+            let ageMs = age.inMilliseconds
             let body = "{\"status\":\"ok\",\"generated_at_ms\":\(frame.snapshot.generatedAtMs),\"frame_age_ms\":\(ageMs),"
                 + "\"health_interval_ms\":\(publisher.healthIntervalMs()),\"coverage\":{\"responding\":\(frame.snapshot.coverage.responding),"
                 + "\"total\":\(frame.snapshot.coverage.total)}}"

@@ -152,8 +152,7 @@ public final class RecordReader: @unchecked Sendable {
         let decoded = clock.now
         _ = try codec.snapshot(state.tree)
         let end = clock.now
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        return (seconds(decoded - start), seconds(end - decoded))
+        return ((decoded - start).inSeconds, (end - decoded).inSeconds)
     }
 
     /// Record times of the block holding `ms` (for stepping one snapshot at a time).

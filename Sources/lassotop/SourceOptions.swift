@@ -152,7 +152,7 @@ struct SourceOptions: ParsableArguments {
             http: HTTPOptions(timeout: polling.timeout, maxBodyBytes: polling.maxBodyBytes,
                               headers: headerList, caCertPath: cacert, insecure: insecure),
             clusterName: clusterName, isDemo: isDemo, aggregation: AggregationOptions(minCalls: minCalls), alerts: alerts)
-        let timeoutMs = polling.timeout.components.seconds * 1000 + polling.timeout.components.attoseconds / 1_000_000_000_000_000
+        let timeoutMs = polling.timeout.inMilliseconds
         config.healthTimeoutMs = healthTimeout.map { Int64($0 * 1000) } ?? max(MonitorConfig.defaultHealthTimeoutMs, timeoutMs)
         return config
     }

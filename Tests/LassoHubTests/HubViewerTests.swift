@@ -122,7 +122,7 @@ final class HubViewerTests: XCTestCase {
         var perViewer: [Int] = []
         for reader in readers { perViewer.append(await reader.value) }
         await client.shutdown()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
 
         XCTAssertGreaterThanOrEqual(perViewer.min() ?? 0, 3, "every viewer was served")
         for (index, relay) in relayList.enumerated() {

@@ -101,8 +101,7 @@ public final class NodeHTTPClient: Sendable {
     public func get(_ url: String, authorization: String? = nil) async -> FetchResult {
         let start = ContinuousClock.now
         func elapsed() -> Double {
-            let d = ContinuousClock.now - start
-            return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+            (ContinuousClock.now - start).inSeconds * 1000
         }
         var headers = HTTPHeaders()
         headers.add(name: "accept", value: "application/json")
@@ -216,8 +215,7 @@ public final class NodeHTTPClient: Sendable {
     }
 
     static func classify(_ error: any Error, options: HTTPOptions) -> NodeTracker.Failure {
-        let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
-        let timeoutText = String(format: "timeout after %.1fs", seconds)
+        let timeoutText = String(format: "timeout after %.1fs", options.timeout.inSeconds)
         if error is ResponseAccumulator.ResponseTooBigError || error is NIOTooManyBytesError {
             return .bad("body larger than \(options.maxBodyBytes / (1 << 20)) MiB")
         }

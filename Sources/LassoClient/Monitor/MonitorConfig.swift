@@ -27,7 +27,7 @@ public struct MonitorConfig: Sendable {
 
     /// The health poll timeout in force.
     public var effectiveHealthTimeoutMs: Int64 {
-        healthTimeoutMs ?? Int64(http.timeout.components.seconds * 1000 + http.timeout.components.attoseconds / 1_000_000_000_000_000)
+        healthTimeoutMs ?? http.timeout.inMilliseconds
     }
 
     public init(targets: [NodeTarget] = [], discovery: DiscoverySpec? = nil, expected: Int? = nil, chains: [String] = [],
