@@ -5,24 +5,32 @@ import LassoCore
 /// can run them tiny.
 public enum CoreBenchmarks {
     /// 2. Aggregation scale: `nodes` × `providers` × `methods` per chain, every chain aggregated. Budget ≤ 50 ms.
-    public static func aggregation(nodes: Int = 500, providers: Int = 50, methods: Int = 20, chains: Int = 2, runs: Int = 5) -> Figure {
+    /// The reports hold names as the monitor's decoded bodies do, one `NameTable` for all of them; `shared: false`
+    /// gives every report its own copies (bodies the byte reader gave up on), reported for reference.
+    public static func aggregation(nodes: Int = 500, providers: Int = 50, methods: Int = 20, chains: Int = 2, runs: Int = 5,
+                                   shared: Bool = true) -> Figure {
+        let names = shared ? NameTable() : nil
         let input = Dictionary(uniqueKeysWithValues: (0..<chains).map { c in
-            ("chain\(c)", Workloads.reports(nodes: nodes, providers: providers, methods: methods, chain: "chain\(c)"))
+            ("chain\(c)", Workloads.reports(nodes: nodes, providers: providers, methods: methods, chain: "chain\(c)", names: names))
         })
         var sink = 0
         let values = Measure.repeated(runs: runs) {
             Measure.seconds { sink &+= Workloads.aggregateAll(input, nodes: nodes) } * 1000
         }
-        return Measure.figure("aggregate \(nodes) nodes × \(providers) providers × \(methods) methods × \(chains) chains",
-                              unit: "ms", values: values, budget: 50, .atMost, note: sink == 0 ? "empty" : nil)
+        let name = "aggregate \(nodes) nodes × \(providers) providers × \(methods) methods × \(chains) chains"
+        return shared
+            ? Measure.figure(name, unit: "ms", values: values, budget: 50, .atMost, note: sink == 0 ? "empty" : nil)
+            : Measure.figure(name + ", names not shared, reference only", unit: "ms", values: values, budget: nil, .atMost, note: sink == 0 ? "empty" : nil)
     }
 
     /// 3. Decode a realistic `/api/metrics/:chain` body into models as the monitor does (`MetricsResponse.decode`:
     /// the byte reader, with `JSONDecoder` for bodies it gives up on). Budget ≥ 100 MB/s. The note says whether the
-    /// byte reader answered for this body, so the figure cannot silently be the fallback's.
+    /// byte reader answered for this body, so the figure cannot silently be the fallback's. Names are shared through
+    /// one `NameTable`, as the monitor reads every body.
     public static func decode(providers: Int = 50, methods: Int = 20, runs: Int = 7) throws -> Figure {
         let body = try Workloads.metricsBody(providers: providers, methods: methods)
-        let values = try throughput(body, bytesPerRun: 20_000_000, runs: runs) { try Workloads.decodeMetrics($0) }
+        let names = NameTable()
+        let values = try throughput(body, bytesPerRun: 20_000_000, runs: runs) { try Workloads.decodeMetrics($0, names: names) }
         let answered = MetricsResponse.fastDecode(body) != nil
         return Measure.figure("decode /api/metrics body (\(body.count / 1024) KB, byte reader + JSONDecoder fallback)",
                               unit: "MB/s", values: values, budget: 100, .atLeast,

@@ -3,19 +3,21 @@ import LassoCore
 
 /// Synthetic but realistic inputs for the benchmarks (and, tiny, for the test that keeps them from rotting).
 public enum Workloads {
-    /// A metrics response shaped like Lasso's: `providers` providers × `methods` methods, cumulative counters.
-    public static func metrics(chain: String = "ethereum", providers: Int, methods: Int, node: Int = 0) -> MetricsResponse {
+    /// A metrics response shaped like Lasso's: `providers` providers × `methods` methods, cumulative counters. With
+    /// `names`, its method names and provider ids are shared as the monitor's decoding shares them (NameTable.swift).
+    public static func metrics(chain: String = "ethereum", providers: Int, methods: Int, node: Int = 0, names: NameTable? = nil) -> MetricsResponse {
+        let name = { (text: String) in names?.shared(text) ?? text }
         var list: [ProviderMetrics] = []
         var byProvider: [ProviderMethods] = []
         for p in 0..<providers {
             let calls = 1_000 + (p * 37 + node * 11) % 5_000
-            list.append(ProviderMetrics(id: "\(chain)_provider_\(p)", name: p % 7 == 0 ? nil : "Provider \(p)",
+            list.append(ProviderMetrics(id: name("\(chain)_provider_\(p)"), name: p % 7 == 0 ? nil : "Provider \(p)",
                                         score: Double(p % 30) / 10, successRate: 0.95 + Double(p % 5) / 100,
                                         totalCalls: calls, avgLatencyMs: 40 + Double((p * 13 + node) % 200) + 0.25,
                                         callsLastMinute: p % 90))
-            byProvider.append(ProviderMethods(providerID: "\(chain)_provider_\(p)", providerName: "Provider \(p)", methods: (0..<methods).map { m in
+            byProvider.append(ProviderMethods(providerID: name("\(chain)_provider_\(p)"), providerName: "Provider \(p)", methods: (0..<methods).map { m in
                 let base = Double(30 + (m * 7 + p + node) % 150)
-                return MethodMetrics(method: "eth_method_\(m)@\(m % 3 == 0 ? "ws" : "http")", avgLatencyMs: base + 0.37, p50: base,
+                return MethodMetrics(method: name("eth_method_\(m)@\(m % 3 == 0 ? "ws" : "http")"), avgLatencyMs: base + 0.37, p50: base,
                                      p90: base * 1.6, p95: base * 2 + 0.5, p99: base * 3, successRate: 0.9983,
                                      totalCalls: calls / max(methods, 1), lastUpdated: 1_786_788_752_001)
             }))
@@ -49,8 +51,8 @@ public enum Workloads {
     }
 
     /// `nodes` node reports for one chain.
-    public static func reports(nodes: Int, providers: Int, methods: Int, chain: String = "ethereum") -> [NodeChainReport] {
-        (0..<nodes).map { NodeChainReport(node: "node-\($0)", metrics: metrics(chain: chain, providers: providers, methods: methods, node: $0)) }
+    public static func reports(nodes: Int, providers: Int, methods: Int, chain: String = "ethereum", names: NameTable? = nil) -> [NodeChainReport] {
+        (0..<nodes).map { NodeChainReport(node: "node-\($0)", metrics: metrics(chain: chain, providers: providers, methods: methods, node: $0, names: names)) }
     }
 
     /// Aggregates every chain once; returns a checksum so the work cannot be optimized away.
@@ -65,7 +67,7 @@ public enum Workloads {
     }
 
     @discardableResult
-    public static func decodeMetrics(_ body: Data) throws -> Int {
-        try MetricsResponse.decode(body).providers.count
+    public static func decodeMetrics(_ body: Data, names: NameTable? = nil) throws -> Int {
+        try MetricsResponse.decode(body, names: names).providers.count
     }
 }

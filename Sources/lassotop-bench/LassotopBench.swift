@@ -45,7 +45,10 @@ struct Bench: AsyncParsableCommand {
             report(FeedBenchmarks.dedupMemory())
             report(FeedBenchmarks.dedupIngest())
          }
-        if wanted("aggregate") { report(CoreBenchmarks.aggregation()) }
+        if wanted("aggregate") {
+            report(CoreBenchmarks.aggregation())
+            report(CoreBenchmarks.aggregation(shared: false))
+        }
         if wanted("decode") { for figure in try CoreBenchmarks.decodeFigures() { report(figure) } }
         if wanted("render") { for figure in try RenderBenchmarks.all() { report(figure) } }
         if wanted("poll") { for figure in try await PollBenchmarks.fanOut(counts: [50, 200]) { report(figure) } }

@@ -38,6 +38,7 @@ final class FeedWorkloadSmokeTests: XCTestCase {
         XCTAssertNotNil(FeedBenchmarks.dedupIngest(count: 2_000, runs: 1).pass)
         XCTAssertEqual(FeedBenchmarks.dedupMemory(total: 3_000, lap: 1_000).unit, "%")
         XCTAssertNotNil(CoreBenchmarks.aggregation(nodes: 3, providers: 2, methods: 2, runs: 1).pass)
+        XCTAssertNil(CoreBenchmarks.aggregation(nodes: 3, providers: 2, methods: 2, runs: 1, shared: false).pass)
         XCTAssertNotNil(try CoreBenchmarks.decode(providers: 2, methods: 2, runs: 1).pass)
     }
 }

@@ -43,6 +43,38 @@ final class FetchIntegrationTests: XCTestCase {
         try await waitFor(monitor, "two more points for \(key)", timeout: 15) { ($0.latencyHistory[key]?.count ?? 0) >= points + 2 }
     }
 
+    /// Every node's body is read with the monitor's one `NameTable`: the reports the aggregation gets hold one
+    /// `String` per method name and provider id for all nodes (docs/performance.md, "Aggregation").
+    func testReportsOfAllNodesShareTheirNames() async throws {
+        let monitor = try ClusterMonitor(config: config())
+        await monitor.start()
+        defer { Task { await monitor.stop() } }
+        _ = try await waitFor(monitor, "providers from 3 nodes") { self.providersAggregated($0, from: 3) }
+        let entry = await monitor.cache.get("ethereum").entry
+        let reports = try XCTUnwrap(entry?.value.round?.reports)
+        XCTAssertEqual(reports.count, 3)
+        func storage(_ text: String) -> UnsafeRawPointer? {
+            text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress!) }
+        }
+        func names(_ report: NodeChainReport) -> [String] {
+            report.metrics.methodsByProvider.flatMap { [$0.providerID] + $0.methods.map(\.method) }.filter { $0.utf8.count > 15 }
+        }
+        // Each node lists its own methods per provider, so compare by name: every copy of a name is one String.
+        var seen: [String: UnsafeRawPointer?] = [:]
+        var compared = 0
+        for report in reports {
+            for name in names(report) {
+                if let first = seen[name] {
+                    XCTAssertEqual(storage(name), first, "\(name) on \(report.node)")
+                    compared += 1
+                } else {
+                    seen[name] = storage(name)
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 20, "names long enough to live on the heap, seen on more than one node")
+    }
+
     func testStopOneNodeThenBringItBack() async throws {
         let monitor = try ClusterMonitor(config: config())
         await monitor.start()

@@ -66,9 +66,10 @@ public final class ClusterMonitor: Sendable {
         let metricsInFlight = PollCount()
         self.metricsInFlight = metricsInFlight
         self.pollsInFlight = PollCount()
+        let metricsNames = NameTable()
         self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, executor: LoopExecutor.refreshes, fetch: { chain in
             metricsInFlight.increment()
-            return await Self.fetchMetrics(chain: chain, http: http, state: state, clock: clock, timeout: timeoutMs)
+            return await Self.fetchMetrics(chain: chain, http: http, state: state, nameTable: metricsNames, clock: clock, timeout: timeoutMs)
         }, land: { chain, fetches in
             defer {
                 metricsInFlight.decrement()
@@ -452,7 +453,9 @@ public final class ClusterMonitor: Sendable {
 
     // MARK: metrics fan-out (fetch → decode; the cache lands the result through the pipeline)
 
-    static func fetchMetrics(chain: String, http: NodeHTTPClient, state: MonitorState, clock: @escaping @Sendable () -> Int64,
+    /// Every body is read with `nameTable`, one table for all nodes and chains, so the aggregation finds each method
+    /// name and provider id equal by storage (NameTable.swift).
+    static func fetchMetrics(chain: String, http: NodeHTTPClient, state: MonitorState, nameTable: NameTable, clock: @escaping @Sendable () -> Int64,
                              timeout: Duration) async -> [NodeMetricsFetch] {
         let names = await state.order
         var targets: [NodeTarget] = []
@@ -473,7 +476,7 @@ public final class ClusterMonitor: Sendable {
                     let result: Result<MetricsResponse, NodeFetchError>
                     switch fetched {
                     case .ok(let body, _):
-                        do { result = .success(try MetricsResponse.decode(body)) } catch { result = .failure(NodeFetchError("\(error)")) }
+                        do { result = .success(try MetricsResponse.decode(body, names: nameTable)) } catch { result = .failure(NodeFetchError("\(error)")) }
                     case .failed(let failure, _):
                         result = .failure(NodeFetchError(failure.message))
                     }

@@ -182,9 +182,10 @@ public enum Aggregation {
             return slot
         }
         var matches: [Bool] = []
+        var visits: [(slot: Int, row: Int)] = []
         for r in reports.indices {
             let providerList = reports[r].metrics.providers
-            // Ids read in a loop of their own, as method names are in `aggregateMethods` (memory misses in parallel).
+            // Ids read in a loop of their own, as method names are in `MethodTable.matches` (memory misses in parallel).
             matches.removeAll(keepingCapacity: true)
             for position in providerList.indices {
                 matches.append(position < ids.count && sameBytes(ids[position], providerList[position].id))
@@ -207,7 +208,18 @@ public enum Aggregation {
                 if lastMethodsReport[slot] == r { continue }
                 lastMethodsReport[slot] = r
                 methodRows[slot].append(MethodRow(report: r, entry: position))
+                visits.append((slot, methodRows[slot].count - 1))
                 if names[slot] == nil, let name = methodList[position].providerName { names[slot] = name }
+            }
+        }
+
+        // Every provider's method table, filled in one walk over the method lists in the order they were read
+        // (node by node, as they lie in memory); each table still sees its rows in node order.
+        var tables = methodRows.map { MethodTable(rowCount: $0.count, minCalls: options.minCalls) }
+        for (slot, row) in visits {
+            let at = methodRows[slot][row]
+            reports[at.report].metrics.methodsByProvider[at.entry].methods.withUnsafeBufferPointer { methods in
+                tables[slot].add(row: row, methods, matched: tables[slot].matches(methods))
             }
         }
 
@@ -229,7 +241,7 @@ public enum Aggregation {
         for slot in providerOrder {
             let id = ids[slot]
             let entries = rows[slot]
-            let methods = aggregateMethods(reports: reports, rows: methodRows[slot], options: options)
+            let methods = tables[slot].finish(reports: reports, rows: methodRows[slot])
             for (index, row) in methodRows[slot].enumerated() where rowOfCanonical[canonical[row.report]] < 0 {
                 rowOfCanonical[canonical[row.report]] = index
             }
@@ -316,11 +328,24 @@ public enum Aggregation {
     }
 
     /// The method table of one provider, plus each row's provider-wide percentile estimates (`callWeightedPercentiles`
-    /// of that row's methods), in one pass over the rows: method names interned to slots, each slot's sums taken in
-    /// node order (as `knownWeightedAverage` would, so the same figures to the bit as the plain group-by,
-    /// AggregationFastPathTests) and its per-node rows kept as positions into `rows`, never copied.
+    /// of that row's methods): `MethodTable` filled with every row in turn.
     static func aggregateMethods(reports: [NodeChainReport], rows: [MethodRow], options: AggregationOptions)
         -> (aggregates: [MethodAggregate], percentiles: [(p50: Double, p95: Double, p99: Double)]) {
+        var table = MethodTable(rowCount: rows.count, minCalls: options.minCalls)
+        for r in rows.indices {
+            reports[rows[r].report].metrics.methodsByProvider[rows[r].entry].methods.withUnsafeBufferPointer { methods in
+                table.add(row: r, methods, matched: table.matches(methods))
+            }
+        }
+        return table.finish(reports: reports, rows: rows)
+    }
+
+    /// One provider's method table, filled a row (one node's method list) at a time, rows in node order: method names
+    /// interned to slots, each slot's sums taken in node order (as `knownWeightedAverage` would, so the same figures
+    /// to the bit as the plain group-by, AggregationFastPathTests) and its per-node rows kept as positions into the
+    /// rows, never copied. `aggregate` fills the tables of all providers in one walk over the reports in memory order
+    /// (node by node), since walking one provider's rows across all nodes missed the cache on every row.
+    struct MethodTable {
         // Nodes usually list methods in the same order, so slot `position` is checked by one string comparison
         // before any hashing.
         var order: [String] = []
@@ -332,87 +357,93 @@ public enum Aggregation {
         var regular: [Bool] = []
         var sums: [MethodSums] = []
         var percentiles: [(p50: Double, p95: Double, p99: Double)] = []
-        percentiles.reserveCapacity(rows.count)
-        let minCalls = options.minCalls
-        // The names are read ahead, a row before their figures, in a loop that does nothing else: each is its own
-        // heap allocation, a memory miss, and a short loop lets the CPU have many of them in flight (overlapping the
-        // previous row's sums) instead of one at a time. Bit i: name i is slot i's (the first 64 only; the rest, and
-        // any name whose bytes differ, take the ordinary comparison).
-        func matches(_ r: Int) -> UInt64 {
-            reports[rows[r].report].metrics.methodsByProvider[rows[r].entry].methods.withUnsafeBufferPointer { methods in
-                var mask: UInt64 = 0
-                for position in 0..<min(methods.count, order.count, 64) {
-                    mask |= (sameBytes(order[position], methods[position].method) ? 1 : 0) << position
-                }
-                return mask
-            }
+        let rowCount: Int
+        let minCalls: Int
+
+        init(rowCount: Int, minCalls: Int) {
+            self.rowCount = rowCount
+            self.minCalls = minCalls
+            percentiles.reserveCapacity(rowCount)
         }
-        var nextMatches: UInt64 = rows.isEmpty ? 0 : matches(0)
-        for r in rows.indices {
+
+        /// Bit i: name i of `methods` is slot i's (the first 64 only; the rest, and any name whose bytes differ, take
+        /// the ordinary comparison in `add`). Read in a loop that does nothing else, so the misses on names that
+        /// are not shared (a body the byte reader gave up on) overlap.
+        func matches(_ methods: UnsafeBufferPointer<MethodMetrics>) -> UInt64 {
+            var mask: UInt64 = 0
+            for position in 0..<min(methods.count, order.count, 64) {
+                mask |= (sameBytes(order[position], methods[position].method) ? 1 : 0) << position
+            }
+            return mask
+        }
+
+        /// Row `r` (rows come in order, from 0) is `methods`.
+        mutating func add(row r: Int, _ methods: UnsafeBufferPointer<MethodMetrics>, matched: UInt64) {
             var estimate = PercentileSums()
-            let matched = nextMatches
-            if r + 1 < rows.count { nextMatches = matches(r + 1) }
-            reports[rows[r].report].metrics.methodsByProvider[rows[r].entry].methods.withUnsafeBufferPointer { methods in
-                for position in methods.indices {
-                    let slot: Int
-                    if (position < 64 && matched & (1 << position) != 0)
-                        || (position < order.count && order[position] == methods[position].method) {
-                        slot = position
-                    } else if let known = slotOf[methods[position].method] {
-                        slot = known
-                    } else {
-                        slot = order.count
-                        order.append(methods[position].method)
-                        slotOf[methods[position].method] = slot
-                        refs.append([])
-                        regular.append(true)
-                        sums.append(MethodSums())
-                    }
-                    let ref = MethodNodeRef(row: Int32(truncatingIfNeeded: r), position: Int32(truncatingIfNeeded: position))
-                    if !regular[slot] || sums[slot].count != r || position != slot {
-                        if regular[slot] {
-                            regular[slot] = false
-                            refs[slot] = Self.regularRefs(count: sums[slot].count, position: slot)
-                            refs[slot].reserveCapacity(rows.count - r + sums[slot].count)
-                        }
-                        refs[slot].append(ref)
-                    }
-                    let m = methods.baseAddress! + position
-                    sums[slot].add(m, at: ref, minCalls: minCalls)
-                    estimate.add(calls: m.pointee.totalCalls, p50: m.pointee.p50, p95: m.pointee.p95, p99: m.pointee.p99)
+            for position in methods.indices {
+                let slot: Int
+                if (position < 64 && matched & (1 << position) != 0)
+                    || (position < order.count && order[position] == methods[position].method) {
+                    slot = position
+                } else if let known = slotOf[methods[position].method] {
+                    slot = known
+                } else {
+                    slot = order.count
+                    order.append(methods[position].method)
+                    slotOf[methods[position].method] = slot
+                    refs.append([])
+                    regular.append(true)
+                    sums.append(MethodSums())
                 }
+                let ref = MethodNodeRef(row: Int32(truncatingIfNeeded: r), position: Int32(truncatingIfNeeded: position))
+                if !regular[slot] || sums[slot].count != r || position != slot {
+                    if regular[slot] {
+                        regular[slot] = false
+                        refs[slot] = Aggregation.regularRefs(count: sums[slot].count, position: slot)
+                        refs[slot].reserveCapacity(rowCount - r + sums[slot].count)
+                    }
+                    refs[slot].append(ref)
+                }
+                let m = methods.baseAddress! + position
+                sums[slot].add(m, at: ref, minCalls: minCalls)
+                estimate.add(calls: m.pointee.totalCalls, p50: m.pointee.p50, p95: m.pointee.p95, p99: m.pointee.p99)
             }
             percentiles.append(estimate.estimates)
         }
 
-        let storage = MethodNodeStorage(reports: reports, rows: rows)
-        var result: [MethodAggregate] = []
-        result.reserveCapacity(order.count)
-        for (slot, method) in order.enumerated() {
-            let s = sums[slot]
-            // Averages weigh only qualifying nodes (all nodes when none qualifies); the worst percentile looks at
-            // every node, so a slow node with a handful of calls is shown (flagged low-sample) instead of hidden.
-            let latency = s.anyQualifying ? s.latencyQualifying : s.latencyAll
-            let success = s.anyQualifying ? s.successQualifying : s.successAll
-            let worstRow = rows[Int(s.worst.row)]
-            let worst = reports[worstRow.report].metrics.methodsByProvider[worstRow.entry].methods[Int(s.worst.position)]
-            result.append(MethodAggregate(
-                method: method, totalCalls: s.totalCalls,
-                avgLatencyMs: latency.value, successRate: success.value,
-                p50: s.p50, p90: s.p90, p95: worst.p95, p99: s.p99,
-                worstNode: reports[worstRow.report].node,
-                lowSample: worst.p95 > 0 && worst.totalCalls < minCalls,
-                byNode: regular[slot] && s.count == rows.count
-                    ? MethodNodeList(storage: storage, regularPosition: Int32(truncatingIfNeeded: slot))
-                    : MethodNodeList(storage: storage, refs: regular[slot] ? Self.regularRefs(count: s.count, position: slot) : refs[slot])))
+        /// The aggregates, sorted by calls; `rows` are the rows added, in order.
+        func finish(reports: [NodeChainReport], rows: [MethodRow])
+            -> (aggregates: [MethodAggregate], percentiles: [(p50: Double, p95: Double, p99: Double)]) {
+            let storage = MethodNodeStorage(reports: reports, rows: rows)
+            var result: [MethodAggregate] = []
+            result.reserveCapacity(order.count)
+            for (slot, method) in order.enumerated() {
+                let s = sums[slot]
+                // Averages weigh only qualifying nodes (all nodes when none qualifies); the worst percentile looks at
+                // every node, so a slow node with a handful of calls is shown (flagged low-sample) instead of hidden.
+                let latency = s.anyQualifying ? s.latencyQualifying : s.latencyAll
+                let success = s.anyQualifying ? s.successQualifying : s.successAll
+                let worstRow = rows[Int(s.worst.row)]
+                let worst = reports[worstRow.report].metrics.methodsByProvider[worstRow.entry].methods[Int(s.worst.position)]
+                result.append(MethodAggregate(
+                    method: method, totalCalls: s.totalCalls,
+                    avgLatencyMs: latency.value, successRate: success.value,
+                    p50: s.p50, p90: s.p90, p95: worst.p95, p99: s.p99,
+                    worstNode: reports[worstRow.report].node,
+                    lowSample: worst.p95 > 0 && worst.totalCalls < minCalls,
+                    byNode: regular[slot] && s.count == rows.count
+                        ? MethodNodeList(storage: storage, regularPosition: Int32(truncatingIfNeeded: slot))
+                        : MethodNodeList(storage: storage, refs: regular[slot] ? Aggregation.regularRefs(count: s.count, position: slot) : refs[slot])))
+            }
+            result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
+            return (result, percentiles)
         }
-        result.sort { ($0.totalCalls, $1.method) > ($1.totalCalls, $0.method) }
-        return (result, percentiles)
     }
 
     /// The same UTF-8 bytes (so `==`; false can still be `==` for canonically equivalent text, which callers check
     /// with `==` then). Compares in place, without a call into the standard library's comparison, so the loop that
-    /// uses it stays short.
+    /// uses it stays short. Names shared through a `NameTable` (every decoded body's) are the same storage: equal
+    /// without reading their bytes.
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {
         let count = a.utf8.count
@@ -421,6 +452,7 @@ public enum Aggregation {
         let same = a.utf8.withContiguousStorageIfAvailable { pa in
             b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
                 let x = UnsafeRawPointer(pa.baseAddress!), y = UnsafeRawPointer(pb.baseAddress!)
+                if x == y { return true }
                 var offset = 0
                 while offset + 8 <= count {
                     if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {

@@ -34,13 +34,18 @@ struct MetricsFastReader {
     /// One past the last byte of the body.
     let end: Int
     var pos = 0
+    /// Method names and provider ids are taken from here when given (`sharedName`), so every body read with one
+    /// table holds one copy of each.
+    var names: NameTable.Session?
 
-    static func read(_ body: Data) -> MetricsResponse? {
+    static func read(_ body: Data, names table: NameTable? = nil) -> MetricsResponse? {
         body.withUnsafeBytes { raw -> MetricsResponse? in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else { return nil }
-            var reader = MetricsFastReader(base: base, end: raw.count)
+            var reader = MetricsFastReader(base: base, end: raw.count, names: table?.begin())
             do {
-                return try reader.response()
+                let response = try reader.response()
+                if let table, let session = reader.names { table.end(session) }
+                return response
             } catch {
                 return nil
             }
@@ -108,6 +113,17 @@ struct MetricsFastReader {
 
     mutating func optionalString() throws(Bail) -> String? {
         try takeNull() ? nil : try string()
+    }
+
+    /// `string()`, shared through `names` when there is a table.
+    mutating func sharedName() throws(Bail) -> String {
+        guard names != nil else { return try string() }
+        let span = try plainString()
+        return names!.name(UnsafeBufferPointer(start: base + span.start, count: span.count))
+    }
+
+    mutating func optionalSharedName() throws(Bail) -> String? {
+        try takeNull() ? nil : try sharedName()
     }
 
     @inline(__always)
@@ -309,7 +325,7 @@ struct MetricsFastReader {
             case 3: system = try takeNull() ? nil : try systemMetrics()
             case 4: totalCalls = try takeNull() ? 0 : try chainPerformance()
             case 5: providers = try array { (r: inout MetricsFastReader) throws(Bail) in try r.provider() }
-            case 6: methods = try array { (r: inout MetricsFastReader) throws(Bail) in try r.string() }
+            case 6: methods = try array { (r: inout MetricsFastReader) throws(Bail) in try r.sharedName() }
             case 7: byProvider = try array { (r: inout MetricsFastReader) throws(Bail) in try r.providerMethods() }
             default: lastUpdated = try optionalCount() ?? 0
             }
@@ -365,8 +381,8 @@ struct MetricsFastReader {
             guard let index = match(key, Self.providerKeys) else { try skipValue(depth: 3); continue }
             try mark(index, &seen)
             switch index {
-            case 0: out.id = try string()
-            case 1: out.name = try optionalString()
+            case 0: out.id = try sharedName()
+            case 1: out.name = try optionalSharedName()
             case 2: out.score = try optionalFigure() ?? 0
             case 3: out.successRate = try optionalFraction() ?? 0
             case 4: out.totalCalls = try count()
@@ -390,8 +406,8 @@ struct MetricsFastReader {
             guard let index = match(key, Self.providerMethodsKeys) else { try skipValue(depth: 3); continue }
             try mark(index, &seen)
             switch index {
-            case 0: out.providerID = try string()
-            case 1: out.providerName = try optionalString()
+            case 0: out.providerID = try sharedName()
+            case 1: out.providerName = try optionalSharedName()
             default: out.methods = try array { (r: inout MetricsFastReader) throws(Bail) in try r.method() }
             }
         }
@@ -413,7 +429,7 @@ struct MetricsFastReader {
             guard let index = match(key, Self.methodKeys) else { try skipValue(depth: 5); continue }
             try mark(index, &seen)
             switch index {
-            case 0: out.method = try string()
+            case 0: out.method = try sharedName()
             case 1: out.avgLatencyMs = try optionalFigure()
             case 2: out.p50 = try optionalFigure() ?? 0
             case 3: out.p90 = try optionalFigure() ?? 0

@@ -88,15 +88,16 @@ public struct MetricsResponse: Codable, Equatable, Sendable {
     }
 
     /// The byte-level reader when it understands the whole body (the common case), else `JSONDecoder` with the
-    /// tolerant rules: the same result or the same error either way (MetricsFastReader.swift).
-    public static func decode(_ body: Data) throws(LassoDecodeError) -> MetricsResponse {
-        if let fast = fastDecode(body) { return fast }
+    /// tolerant rules: the same result or the same error either way (MetricsFastReader.swift). Bodies read with one
+    /// `names` table share their method names and provider ids (NameTable.swift); the value is the same.
+    public static func decode(_ body: Data, names: NameTable? = nil) throws(LassoDecodeError) -> MetricsResponse {
+        if let fast = fastDecode(body, names: names) { return fast }
         return try foundationDecode(body)
     }
 
     /// The byte-level reader alone: nil when it gives the body up to `foundationDecode`.
-    package static func fastDecode(_ body: Data) -> MetricsResponse? {
-        MetricsFastReader.read(body)
+    package static func fastDecode(_ body: Data, names: NameTable? = nil) -> MetricsResponse? {
+        MetricsFastReader.read(body, names: names)
     }
 
     /// `JSONDecoder` with the tolerant per-entry rules (`init(from:)`); the reference the fast reader is tested against.
