@@ -67,6 +67,17 @@ final class NameTableTests: XCTestCase {
         XCTAssertEqual(table.shared("a name of more than fifteen bytes"), "a name of more than fifteen bytes")
     }
 
+    func testNamesOutsideSixteenTo256BytesStayOut() {
+        let table = NameTable()
+        for length in [1, 15, 257, 10_000] {
+            let name = String(repeating: "m", count: length)
+            XCTAssertEqual(table.shared(name), name)
+        }
+        XCTAssertEqual(table.count, 0)
+        XCTAssertEqual(table.shared(String(repeating: "m", count: 256)).utf8.count, 256)
+        XCTAssertEqual(table.count, 1)
+    }
+
     func testShortNamesStayInline() throws {
         let table = NameTable()
         let body = Data(#"{"chain":"ethereum","chain_id":1,"timestamp":1,"providers":[{"id":"p_alpha","total_calls":3}],"rpc_methods":["eth_call"],"rpc_performance_by_provider":[{"provider_id":"p_alpha","methods":[{"method":"eth_call","total_calls":3}]}],"last_updated":1}"#.utf8)

@@ -7,17 +7,17 @@ import Synchronization
 /// (docs/performance.md, "Aggregation").
 ///
 /// Only a cache: a name it does not hold is made as it would be without it, so a decoded body is the same value
-/// either way (`NameTableTests`). Bounded: once half its slots are used it starts over empty, so a node sending a
-/// new name every time costs what no table would, never memory. Names of up to 15 bytes are kept inline in the
-/// `String` itself and never enter it.
+/// either way (`NameTableTests`). Bounded: it keeps names of 16 to 256 bytes (shorter ones live inside the `String`
+/// itself, nothing to share; longer ones are no method name), and once half its slots are used it starts over empty,
+/// so a node sending new names every time costs what no table would and never holds more than ~0.5 MB here.
 public final class NameTable: Sendable {
     private let state: Mutex<Slots>
-    let capacity: Int
+    static let longestName = 256
 
-    /// `capacity` slots (a power of two; tests make it small to reach the bound).
+    /// `capacity` slots, a power of two of at least 2 (tests make it small to reach the bound). At most half are used,
+    /// so a probe always reaches an empty slot.
     public init(capacity: Int = 4096) {
-        precondition(capacity > 0 && capacity & (capacity - 1) == 0, "capacity must be a power of two")
-        self.capacity = capacity
+        precondition(capacity >= 2 && capacity & (capacity - 1) == 0, "capacity must be a power of two, at least 2")
         state = Mutex(Slots(capacity: capacity))
     }
 
@@ -37,7 +37,7 @@ public final class NameTable: Sendable {
         /// The shared `String` for these bytes, added when new. The bytes are printable ASCII (the readers give up on
         /// anything else), so equal bytes are an equal name.
         mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-            if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }
+            if bytes.count <= 15 || bytes.count > NameTable.longestName { return String(decoding: bytes, as: UTF8.self) }
             // The first and the last 8 bytes and the length: names differ there (`…_provider7`, `eth_method3@http`),
             // and a rare collision only makes the probe one slot longer.
             let raw = UnsafeRawPointer(bytes.baseAddress!)
