@@ -18,9 +18,8 @@ public enum CoreBenchmarks {
             Measure.seconds { sink &+= Workloads.aggregateAll(input, nodes: nodes) } * 1000
         }
         let name = "aggregate \(nodes) nodes × \(providers) providers × \(methods) methods × \(chains) chains"
-        return shared
-            ? Measure.figure(name, unit: "ms", values: values, budget: 50, .atMost, note: sink == 0 ? "empty" : nil)
-            : Measure.figure(name + ", names not shared, reference only", unit: "ms", values: values, budget: nil, .atMost, note: sink == 0 ? "empty" : nil)
+        return Measure.figure(shared ? name : name + ", names not shared, reference only", unit: "ms", values: values,
+                              budget: shared ? 50 : nil, .atMost, note: sink == 0 ? "empty" : nil)
     }
 
     /// 3. Decode a realistic `/api/metrics/:chain` body into models as the monitor does (`MetricsResponse.decode`:

@@ -335,7 +335,6 @@ public final class DemoCluster: Sendable {
     static let maxCatchUp: Duration = .seconds(60)
     static let trafficHeadStart: Duration = .seconds(1)
 
-
     private struct Emitted {
         var handler: Int
         var json: String

@@ -78,6 +78,19 @@ final class NameTableTests: XCTestCase {
         XCTAssertEqual(table.count, 1)
     }
 
+    /// An events page's reader keeps a session of its own: a value repeated on the page is one `String`.
+    func testAnEventsPageSharesItsRepeatedValues() throws {
+        let event = { (id: String) in
+            #"{"ts":1786788752001,"request_id":"\#(id)","profile":"public","source_node_id":"iad-1","chain_id":1,"chain":"ethereum","method":"eth_getTransactionReceipt","strategy":"load_balanced","provider_id":"ethereum_alchemy_archive","transport":"http","duration_ms":84,"result":"success","request_origin":"client","failover_count":0}"#
+        }
+        let page = Data(#"{"node_id":"iad-1","next":2,"events":[\#(event("a1")),\#(event("b2"))]}"#.utf8)
+        let events = try XCTUnwrap(EventsPage.fastDecode(page)).events
+        XCTAssertEqual(events.count, 2)
+        XCTAssertEqual(events[0].providerID, "ethereum_alchemy_archive")
+        XCTAssertEqual(Self.storage(events[0].providerID!), Self.storage(events[1].providerID!))
+        XCTAssertEqual(Self.storage(events[0].method!), Self.storage(events[1].method!))
+    }
+
     func testShortNamesStayInline() throws {
         let table = NameTable()
         let body = Data(#"{"chain":"ethereum","chain_id":1,"timestamp":1,"providers":[{"id":"p_alpha","total_calls":3}],"rpc_methods":["eth_call"],"rpc_performance_by_provider":[{"provider_id":"p_alpha","methods":[{"method":"eth_call","total_calls":3}]}],"last_updated":1}"#.utf8)

@@ -18,8 +18,7 @@ struct EventsFastReader {
     var followingKey = [Int](repeating: -1, count: eventKeys.count + 1)
     /// The page's repeated values (methods, providers, chains, nodes …), made into a `String` once each: an event
     /// then shares them instead of allocating its own.
-    var interned = [String?](repeating: nil, count: internSlots)
-    static let internSlots = 64
+    var names = NameTable.Session(capacity: 64)
     /// Events read from earlier pages (the relayed copies of this page's events), when the caller keeps them.
     var copies: UnsafeMutablePointer<RelayCopies>?
 
@@ -165,20 +164,10 @@ struct EventsFastReader {
         return out
     }
 
-    /// `scan.optionalString()`, taking a value seen before on this page from `interned` (compared byte for byte).
+    /// `scan.optionalString()`, taking a value seen before on this page from `names`.
     mutating func sharedString() throws(Bail) -> String? {
         if try scan.takeNull() { return nil }
         let span = try scan.plainString()
-        let bytes = UnsafeBufferPointer(start: scan.base + span.start, count: span.count)
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (Self.internSlots - 1)
-        if var known = interned[slot] {
-            let same = known.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            if same { return known }
-        }
-        let made = String(decoding: bytes, as: UTF8.self)
-        interned[slot] = made
-        return made
+        return names.name(UnsafeBufferPointer(start: scan.base + span.start, count: span.count))
     }
 }

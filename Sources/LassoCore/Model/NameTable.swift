@@ -34,6 +34,11 @@ public final class NameTable: Sendable {
         var slots: Slots
         var added = false
 
+        init(slots: Slots) { self.slots = slots }
+
+        /// A session of its own, with no table behind it: the names of one events page (EventsFastReader).
+        init(capacity: Int) { slots = Slots(capacity: capacity) }
+
         /// The shared `String` for these bytes, added when new. The bytes are printable ASCII (the readers give up on
         /// anything else), so equal bytes are an equal name.
         mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
