@@ -58,18 +58,25 @@ final class WakeSignalTests: XCTestCase {
         XCTAssertLessThan(Self.ms(since: start), 20_000)
     }
 
-    func testPollCountNeverGoesBelowZero() {
-        let count = PollCount()
-        count.increment()
-        count.increment()
-        count.reset()
-        count.decrement()
-        XCTAssertEqual(count.value, 0)
-        count.increment()
-        XCTAssertEqual(count.value, 1)
-        count.decrement()
-        count.decrement()
-        XCTAssertEqual(count.value, 0)
+    /// A poller counts as due from its `expect` to its `done`, and only for times at or before the one asked about.
+    func testDuePollersAreTheOnesDueByThenAndNotDoneYet() {
+        let due = DuePollers()
+        XCTAssertFalse(due.pending(byMs: 10_000))
+        due.expect(atMs: 2_000)
+        due.expect(atMs: 2_000)
+        due.expect(atMs: 4_000)
+        XCTAssertFalse(due.pending(byMs: 1_999))
+        XCTAssertTrue(due.pending(byMs: 2_000))
+        due.done(atMs: 2_000)
+        XCTAssertTrue(due.pending(byMs: 2_000), "one of the two due at 2 s has not started")
+        due.done(atMs: 2_000)
+        XCTAssertFalse(due.pending(byMs: 3_999))
+        XCTAssertTrue(due.pending(byMs: 4_000))
+        due.done(atMs: 4_000)
+        due.done(atMs: 4_000)   // a second done for one expect changes nothing
+        XCTAssertFalse(due.pending(byMs: 10_000))
+        due.expect(atMs: 4_000)
+        XCTAssertTrue(due.pending(byMs: 4_000))
     }
 
     /// One timer serves every sleep: each entry fires once, not before its time (less the coalescing allowance), and

@@ -99,6 +99,9 @@ public actor MetricsCache<Fetched: Sendable, Value: Sendable> {
         return stats
     }
 
+    /// A refresh is running (started, not landed or discarded yet).
+    public var isRefreshing: Bool { !inFlight.isEmpty }
+
     public func reading() -> Reading {
         Reading(entries: entries, stats: stats(), oldestRefreshStartMs: inFlight.values.map(\.startedMs).min())
     }

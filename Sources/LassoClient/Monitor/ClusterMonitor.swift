@@ -30,10 +30,11 @@ public final class ClusterMonitor: Sendable {
     /// Woken by health replies while no chain list is known: the metrics loop asks for it as soon as a node answers.
     private let metricsWake = WakeSignal()
     private let awaitingChainList = Atomic<Bool>(true)
-    /// Health and events polls in flight, and metrics refreshes fetched or fetching but not landed: the publisher
-    /// waits for the ones that started together (`settleMs`), so one snapshot and one frame hold a whole beat.
-    private let pollsInFlight: PollCount
-    private let metricsInFlight: PollCount
+    /// Health and events polls in flight, and pollers due on a beat that have not started yet: with the metrics
+    /// refreshes the cache has running, what the publisher waits for (at most `settleMs`), so one snapshot and one
+    /// frame hold a whole beat (`beatUnderWay`).
+    private let pollsInFlight = PollCount()
+    private let duePollers = DuePollers()
     /// Called after a publish whose snapshot differs from the previous one (the TUI's wake-up).
     private let changeHandlers = Mutex<[@Sendable () -> Void]>([])
     private let publishHandlers = Mutex<[@Sendable () -> Void]>([])
@@ -63,16 +64,11 @@ public final class ClusterMonitor: Sendable {
         self.publisherWake = publisherWake
         let metricsLanded = RaisedFlag()
         self.metricsLanded = metricsLanded
-        let metricsInFlight = PollCount()
-        self.metricsInFlight = metricsInFlight
-        self.pollsInFlight = PollCount()
         let metricsNames = NameTable()
         self.cache = ChainMetricsCache(ttlMs: config.metricsIntervalMs, now: clock, executor: LoopExecutor.refreshes, fetch: { chain in
-            metricsInFlight.increment()
-            return await Self.fetchMetrics(chain: chain, http: http, state: state, nameTable: metricsNames, clock: clock, timeout: timeoutMs)
+            await Self.fetchMetrics(chain: chain, http: http, state: state, nameTable: metricsNames, clock: clock, timeout: timeoutMs)
         }, land: { chain, fetches in
             defer {
-                metricsInFlight.decrement()
                 metricsLanded.raise()
                 publisherWake.wakeAll()
             }
@@ -223,8 +219,6 @@ public final class ClusterMonitor: Sendable {
         pipeline.setTotalNodes(count)
         if nodeSetChanged {
             await cache.invalidateAll()
-            // The refreshes running now are discarded, never landed: they no longer count.
-            metricsInFlight.reset()
         }
     }
 
@@ -233,21 +227,35 @@ public final class ClusterMonitor: Sendable {
         await pollerWake.sleep(ms: ms)
     }
 
-    /// Sleeps to the next multiple of `period` on the clock, so every node's pollers of one kind wake together and
-    /// the publisher and the TUI wake once for all of them instead of once per node.
-    private func pauseAligned(period: Int64) async -> Bool {
-        await pause(ms: Beat.msToNext(after: clock(), period: period))
+    /// Polls now, then on every beat of the period `poll` returns (the next multiple of it on the clock), so every
+    /// node's pollers of one kind wake together and the publisher and the TUI wake once for all of them instead of
+    /// once per node. Asleep, the poller is due on its beat (`duePollers`); polling, it is in flight.
+    private func pollOnBeats(_ poll: () async -> Int64) async {
+        var dueAt: Int64?
+        while !Task.isCancelled {
+            pollsInFlight.increment()
+            if let woken = dueAt {
+                duePollers.done(atMs: woken)
+                dueAt = nil
+            }
+            let period = await poll()
+            pollsInFlight.decrement()
+            publisherWake.wakeAll()
+            let now = clock()
+            let wakeAt = now + Beat.msToNext(after: now, period: period)
+            duePollers.expect(atMs: wakeAt)
+            dueAt = wakeAt
+            guard await pause(ms: wakeAt - now) else { break }
+        }
+        if let dueAt { duePollers.done(atMs: dueAt) }
     }
 
     private func healthLoop(_ target: NodeTarget) async {
-        while !Task.isCancelled {
-            pollsInFlight.increment()
+        await pollOnBeats {
             let delay = await pollHealth(target)
-            pollsInFlight.decrement()
-            publisherWake.wakeAll()
             // Only the first chain list waits on a health reply; later, the metrics loop keeps its own schedule.
             if awaitingChainList.load(ordering: .relaxed) { metricsWake.wakeAll() }
-            guard await pauseAligned(period: delay) else { return }
+            return delay
         }
     }
 
@@ -273,13 +281,9 @@ public final class ClusterMonitor: Sendable {
     }
 
     private func eventsLoop(_ target: NodeTarget) async {
-        while !Task.isCancelled {
-            pollsInFlight.increment()
-            let supported = await pollEvents(target)
-            pollsInFlight.decrement()
-            publisherWake.wakeAll()
+        await pollOnBeats {
             // A node without the events endpoint (real Lasso today) is asked again only every 30 s.
-            guard await pauseAligned(period: supported ? config.eventsIntervalMs : 30_000) else { return }
+            await pollEvents(target) ? config.eventsIntervalMs : 30_000
         }
     }
 
@@ -341,6 +345,10 @@ public final class ClusterMonitor: Sendable {
         // `earlySampleMs` after each sample (at most `earlySamples` times), not a whole interval later.
         var earlyDone = Set<String>()
         var earlyTaken: [String: (afterFetch: Int64, count: Int)] = [:]
+        // Asleep, the loop is due like a poller (`pollOnBeats`) until the refreshes of its beat have started (the
+        // cache counts those); then it wakes the publisher, which may be waiting for it.
+        var dueAt: Int64?
+        defer { if let dueAt { duePollers.done(atMs: dueAt) } }
         while !Task.isCancelled {
             let now = clock()
             let noChains = await state.chains.isEmpty
@@ -374,7 +382,7 @@ public final class ClusterMonitor: Sendable {
                 }
                 let fetchedAt = lookup.entry?.fetchedAtMs ?? now
                 let stagger = config.metricsIntervalMs * Int64(index) / Int64(max(chains.count, 1))
-                // On the refresh beat, like the health and events polls (`pauseAligned`): a refresh lands in the same
+                // On the refresh beat, like the health and events polls (`pollOnBeats`): a refresh lands in the same
                 // snapshot and frame as the events of that beat instead of one of its own.
                 due[chain] = Beat.atOrAfter(lookup.entry == nil ? now + 1_000
                                                 : fetchedAt + config.metricsIntervalMs + (due[chain] == nil ? stagger : 0),
@@ -383,8 +391,17 @@ public final class ClusterMonitor: Sendable {
             }
             // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
             // A health reply wakes it early (the first chain list is asked for as soon as a node answers).
+            if let woken = dueAt {
+                duePollers.done(atMs: woken)
+                dueAt = nil
+                publisherWake.wakeAll()
+            }
             let next = chains.compactMap { due[$0] }.min().map { $0 - clock() } ?? 1_000
-            guard await metricsWake.sleep(ms: min(max(next, chains.isEmpty ? 0 : 250), 5_000)) else { return }
+            let sleepMs = min(max(next, chains.isEmpty ? 0 : 250), 5_000)
+            let wakeAt = clock() + sleepMs
+            duePollers.expect(atMs: wakeAt)
+            dueAt = wakeAt
+            guard await metricsWake.sleep(ms: sleepMs) else { return }
         }
     }
 
@@ -421,17 +438,24 @@ public final class ClusterMonitor: Sendable {
                 _ = await publish()
                 lastPublish = now
             }
-            // Sleep until a poll recorded something or the refresh is up; then, while polls that started on the same
-            // beat (aligned, see `pauseAligned`) are still in flight, wait for them (at most `settleMs`), so every
-            // node's polls land in one snapshot.
+            // Sleep until a poll recorded something or the refresh is up; then, while the polls and refreshes of the
+            // beat are still under way, wait for them (at most `settleMs`), so every node's polls land in one snapshot.
             guard await publisherWake.sleep(ms: max(1, lastPublish + config.eventsIntervalMs - clock())) else { return }
             let settleUntil = clock() + Self.settleMs
-            while pollsInFlight.value > 0 || metricsInFlight.value > 0 {
+            while await beatUnderWay() {
                 let left = settleUntil - clock()
                 guard left > 0 else { break }
                 guard await publisherWake.sleep(ms: left) else { return }
             }
         }
+    }
+
+    /// A poll or refresh of this beat is not recorded yet: a poller due on it that has not started (one timer wakes
+    /// them and the publisher in no set order; a sleep may end `SleepTimer.coalesceMs` early), a poll in flight, or
+    /// a metrics refresh not landed.
+    private func beatUnderWay() async -> Bool {
+        if pollsInFlight.value > 0 || duePollers.pending(byMs: clock() + Int64(SleepTimer.coalesceMs) + 1) { return true }
+        return await cache.isRefreshing
     }
 
     @discardableResult

@@ -147,19 +147,35 @@ final class RaisedFlag: Sendable {
     func take() -> Bool { raised.exchange(false, ordering: .relaxed) }
 }
 
-/// How many of something are under way (polls in flight), shareable in closures. Never below zero: a `decrement`
-/// after a `reset` is dropped.
+/// How many of something are under way (polls in flight), shareable in closures.
 final class PollCount: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
     func increment() { count.add(1, ordering: .relaxed) }
-    func decrement() {
-        var current = count.load(ordering: .relaxed)
-        while current > 0 {
-            let (exchanged, original) = count.compareExchange(expected: current, desired: current - 1, ordering: .relaxed)
-            if exchanged { return }
-            current = original
+    func decrement() { count.subtract(1, ordering: .relaxed) }
+}
+
+/// Pollers asleep until a time on the beat, counted from before they sleep until their next poll has started (then
+/// the poll counts as in flight). One timer resumes every sleeper of a beat, the publisher among them, in no set order:
+/// without this, a publisher that ran first saw nothing under way and built a snapshot, and the beat's polls built a
+/// second one a few ms later (docs/performance.md, "Eleventh round").
+final class DuePollers: Sendable {
+    /// Due time (ms on the monitor's clock) → pollers due then.
+    private let due = Mutex<[Int64: Int]>([:])
+
+    func expect(atMs ms: Int64) {
+        due.withLock { $0[ms, default: 0] += 1 }
+    }
+
+    func done(atMs ms: Int64) {
+        due.withLock { due in
+            guard let count = due[ms] else { return }
+            due[ms] = count > 1 ? count - 1 : nil
         }
     }
-    func reset() { count.store(0, ordering: .relaxed) }
+
+    /// Some poller due at or before `ms` has not started its poll yet.
+    func pending(byMs ms: Int64) -> Bool {
+        due.withLock { $0.keys.contains { $0 <= ms } }
+    }
 }
