@@ -77,6 +77,17 @@ final class WakeSignalTests: XCTestCase {
         XCTAssertFalse(due.pending(byMs: 10_000))
         due.expect(atMs: 4_000)
         XCTAssertTrue(due.pending(byMs: 4_000))
+        var dueAt: Int64?
+        due.move(&dueAt, to: 6_000)
+        XCTAssertTrue(due.pending(byMs: 6_000))
+        due.move(&dueAt, to: 8_000)   // done at 6 s, due at 8 s
+        XCTAssertEqual(dueAt, 8_000)
+        due.done(atMs: 4_000)
+        XCTAssertFalse(due.pending(byMs: 7_999))
+        XCTAssertTrue(due.pending(byMs: 8_000))
+        due.move(&dueAt, to: nil)
+        XCTAssertNil(dueAt)
+        XCTAssertFalse(due.pending(byMs: 10_000))
     }
 
     /// One timer serves every sleep: each entry fires once, not before its time (less the coalescing allowance), and

@@ -234,20 +234,16 @@ public final class ClusterMonitor: Sendable {
         var dueAt: Int64?
         while !Task.isCancelled {
             pollsInFlight.increment()
-            if let woken = dueAt {
-                duePollers.done(atMs: woken)
-                dueAt = nil
-            }
+            duePollers.move(&dueAt, to: nil)
             let period = await poll()
             pollsInFlight.decrement()
             publisherWake.wakeAll()
             let now = clock()
             let wakeAt = now + Beat.msToNext(after: now, period: period)
-            duePollers.expect(atMs: wakeAt)
-            dueAt = wakeAt
+            duePollers.move(&dueAt, to: wakeAt)
             guard await pause(ms: wakeAt - now) else { break }
         }
-        if let dueAt { duePollers.done(atMs: dueAt) }
+        duePollers.move(&dueAt, to: nil)
     }
 
     private func healthLoop(_ target: NodeTarget) async {
@@ -348,7 +344,7 @@ public final class ClusterMonitor: Sendable {
         // Asleep, the loop is due like a poller (`pollOnBeats`) until the refreshes of its beat have started (the
         // cache counts those); then it wakes the publisher, which may be waiting for it.
         var dueAt: Int64?
-        defer { if let dueAt { duePollers.done(atMs: dueAt) } }
+        defer { duePollers.move(&dueAt, to: nil) }
         while !Task.isCancelled {
             let now = clock()
             let noChains = await state.chains.isEmpty
@@ -391,16 +387,13 @@ public final class ClusterMonitor: Sendable {
             }
             // Sleep until the next chain is due (a refresh that lands marks the state dirty when it is next looked at).
             // A health reply wakes it early (the first chain list is asked for as soon as a node answers).
-            if let woken = dueAt {
-                duePollers.done(atMs: woken)
-                dueAt = nil
+            if dueAt != nil {
+                duePollers.move(&dueAt, to: nil)
                 publisherWake.wakeAll()
             }
             let next = chains.compactMap { due[$0] }.min().map { $0 - clock() } ?? 1_000
             let sleepMs = min(max(next, chains.isEmpty ? 0 : 250), 5_000)
-            let wakeAt = clock() + sleepMs
-            duePollers.expect(atMs: wakeAt)
-            dueAt = wakeAt
+            duePollers.move(&dueAt, to: clock() + sleepMs)
             guard await metricsWake.sleep(ms: sleepMs) else { return }
         }
     }

@@ -174,6 +174,14 @@ final class DuePollers: Sendable {
         }
     }
 
+    /// A poller's due time changes from `dueAt` to `ms` (nil: not due): the one place a poller's `expect` and `done`
+    /// are paired, so each `expect` has exactly one `done`.
+    func move(_ dueAt: inout Int64?, to ms: Int64?) {
+        if let old = dueAt { done(atMs: old) }
+        if let ms { expect(atMs: ms) }
+        dueAt = ms
+    }
+
     /// Some poller due at or before `ms` has not started its poll yet.
     func pending(byMs ms: Int64) -> Bool {
         due.withLock { $0.keys.contains { $0 <= ms } }
