@@ -125,7 +125,7 @@ let package = Package(
         // Hub mode over real HTTP, with a real Prometheus and promtool (`make deps` installs them).
         .testTarget(name: "LassoHubTests", dependencies: ["LassoHub", "LassoClient", "LassoCore", "LassoDemo", "LassoBenchmarks", "LassoTestSupport"]),
         .testTarget(name: "LassoRecordTests", dependencies: ["LassoRecord", "LassoClient", "LassoCore", "LassoDemo"]),
-        .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore", "LassoTUI", "LassoTerminal"]),
+        .testTarget(name: "LassoBenchmarksTests", dependencies: ["LassoBenchmarks", "LassoCore", "LassoClient", "LassoDemo", "LassoTUI", "LassoTerminal", "LassoTestSupport"]),
         // Bad input, faults over time, terminal injection, security (docs/reliability.md).
         .testTarget(name: "LassoReliabilityTests", dependencies: ["LassoClient", "LassoCore", "LassoDemo", "LassoTUI", "LassoTestSupport"]),
         // Drives the real binary in tmux against the demo cluster (needs `swift build` first; `make test` does it).

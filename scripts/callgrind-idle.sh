@@ -7,6 +7,8 @@
 #   watches it with --node (ARGS are added after those). Under callgrind the process runs 50–100× slower; with the
 #   demo in the same process it never went idle, so the fair before/after is this one: the dashboard's own work,
 #   fixed by the poll intervals, at the demo's traffic.
+#   env FLOOR=1 (with SEPARATE=1): the floor runs under callgrind instead of the dashboard — `lassotop-bench
+#   --poll-floor` from BINARY's directory, the dashboard's requests alone (docs/performance.md, "The floor").
 set -euo pipefail
 out=$1; shift
 bin=$1; shift
@@ -15,7 +17,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"; rm -f "$out"/cg.out*
 cc -shared -fPIC -O2 -o "$out/shim.so" "$here/valgrind-sigsuspend-shim.c" -ldl
 # valgrind 3.19 cannot read Swift's DWARF 5: measure a copy without debug info (symbols stay).
-strip --strip-debug -o "$out/binary" "$bin"
+measured=$bin
+[ "${FLOOR:-0}" = 1 ] && measured=$(dirname "$bin")/lassotop-bench
+strip --strip-debug -o "$out/binary" "$measured"
 socket=callgrind-idle-$$
 env="TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$out/home XDG_CONFIG_HOME=$out/home/config XDG_STATE_HOME=$out/home/state"
 mkdir -p "$out/home"
@@ -26,6 +30,7 @@ if [ "${SEPARATE:-0}" = 1 ]; then
   tmux -L "$socket" -f /dev/null new-session -d -s demo -x 120 -y 40 "exec env $env $bin demo --nodes 3 --port $port"
   demo_pid=$(tmux -L "$socket" display-message -p -t demo "#{pane_pid}")
   args=(--node "http://127.0.0.1:$port" --node "http://127.0.0.1:$((port + 1))" --node "http://127.0.0.1:$((port + 2))" "${args[@]}")
+  [ "${FLOOR:-0}" = 1 ] && args=(--poll-floor "http://127.0.0.1:$port" "http://127.0.0.1:$((port + 1))" "http://127.0.0.1:$((port + 2))")
   sleep 2
   tmux -L "$socket" new-session -d -s dash -x 120 -y 40 \
     "exec env $env LD_PRELOAD=$out/shim.so valgrind --tool=callgrind --callgrind-out-file=$out/cg.out --instr-atstart=no $out/binary ${args[*]} 2>$out/valgrind.log"

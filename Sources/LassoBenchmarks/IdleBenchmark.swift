@@ -18,7 +18,9 @@ public enum IdleBenchmark {
     }
 
     /// - Parameter lassotopPath: the binary to measure (the bench passes the release build next to itself).
-    public static func run(lassotopPath: String, seconds: Double = 30, width: Int = 120, height: Int = 40) throws -> [Figure] {
+    /// - Parameter benchPath: this bench's own binary, run as the floor (`--poll-floor`); nil leaves the floor out.
+    public static func run(lassotopPath: String, benchPath: String? = nil, seconds: Double = 30, width: Int = 120,
+                           height: Int = 40) throws -> [Figure] {
         guard FileManager.default.isExecutableFile(atPath: lassotopPath) else {
             throw BenchError.setup("no lassotop binary at \(lassotopPath) (swift build -c release --product lassotop)")
         }
@@ -37,9 +39,15 @@ public enum IdleBenchmark {
         // The demo in a process of its own, on fixed free ports; the dashboard polls it like a real cluster.
         let port = freePortBlock(3)
         let nodes = (0..<3).map { "--node http://127.0.0.1:\(port + $0)" }.joined(separator: " ")
+        // Beside it, the floor: the same requests on the same beat through the same client, and nothing else.
+        var backgrounds = [("demo", "exec env \(environment) \(lassotopPath) demo --nodes 3 --port \(port)")]
+        if let benchPath {
+            let urls = (0..<3).map { "http://127.0.0.1:\(port + $0)" }.joined(separator: " ")
+            backgrounds.append(("floor", "exec env \(environment) \(benchPath) --poll-floor \(urls)"))
+        }
         let separate = try measure(dashboard: "exec env \(environment) \(lassotopPath) \(nodes)", references: references,
                                    seconds: seconds, width: width, height: height, suffix: "separate",
-                                   background: "exec env \(environment) \(lassotopPath) demo --nodes 3 --port \(port)")
+                                   backgrounds: backgrounds)
         func ratio(_ a: ProcessCost, _ b: ProcessCost) -> Double { b.cpuPercent > 0 ? a.cpuPercent / b.cpuPercent : .infinity }
         func note(_ run: [String: ProcessCost]) -> String {
             let l = run["lassotop"]!, h = run["htop"]!, b = run["btop"]!
@@ -49,6 +57,7 @@ public enum IdleBenchmark {
         }
         var separateNote = note(separate)
         if let demo = separate["demo"] { separateNote += String(format: "; the demo process %.2f%% CPU", demo.cpuPercent) }
+        if separate["floor"] != nil { separateNote += " (serving the dashboard and the floor)" }
         let window = "\(width)×\(height) tmux, \(Int(seconds)) s"
         return [
             Measure.figure("idle CPU lassotop (embedded 3-node demo) / htop (\(window))", unit: "×",
@@ -59,6 +68,13 @@ public enum IdleBenchmark {
                            values: [ratio(separate["lassotop"]!, separate["htop"]!)], budget: 0.5, .atMost, note: separateNote),
             Measure.figure("idle CPU dashboard watching a separate 3-node demo / btop, reference only", unit: "×",
                            values: [ratio(separate["lassotop"]!, separate["btop"]!)], budget: nil, .atMost),
+        ] + (separate["floor"].map { floor in [
+            Measure.figure("idle CPU floor: the dashboard's requests alone, same client and beat / htop, reference only",
+                           unit: "×", values: [ratio(floor, separate["htop"]!)], budget: nil, .atMost,
+                           note: String(format: "the floor %.2f%% CPU (%d threads), the dashboard %.2f%%: the floor is %.0f%% of it",
+                                        floor.cpuPercent, floor.threads, separate["lassotop"]!.cpuPercent,
+                                        floor.cpuPercent / max(separate["lassotop"]!.cpuPercent, 1e-9) * 100)),
+        ] } ?? []) + [
             Measure.figure("idle peak RSS lassotop, embedded demo (VmHWM)", unit: "MB",
                            values: [Double(embedded["lassotop"]!.peakRSSBytes) / 1e6], budget: 40, .atMost),
             Measure.figure("idle peak RSS dashboard alone (VmHWM)", unit: "MB",
@@ -66,17 +82,17 @@ public enum IdleBenchmark {
         ]
     }
 
-    /// Starts `background` (if any), the dashboard and the references in panes of one private tmux server, waits
+    /// Starts the `backgrounds` (name, command), the dashboard and the references in panes of one private tmux server, waits
     /// until the dashboard shows Coverage: 3/3, then measures every pane over the same `seconds`.
     static func measure(dashboard: String, references: [(String, String)], seconds: Double, width: Int, height: Int,
-                        suffix: String, background: String? = nil) throws -> [String: ProcessCost] {
+                        suffix: String, backgrounds: [(String, String)] = []) throws -> [String: ProcessCost] {
         let tmux = Tmux(socket: "lassotop-bench-\(getpid())-\(suffix)")
         var started: [(String, Int32)] = []
         // Observed on this machine: after kill-server the tmux server lingered with its panes alive (htop ignoring
         // SIGTERM), so the bench ends what it started itself, by pid.
         defer { tmux.shutDown(panes: started.map(\.1)) }
-        if let background {
-            started.append(("demo", try tmux.start(session: "demo", width: width, height: height, command: background)))
+        for (name, command) in backgrounds {
+            started.append((name, try tmux.start(session: name, width: width, height: height, command: command)))
         }
         started.append(("lassotop", try tmux.start(session: "lassotop", width: width, height: height, command: dashboard)))
         for (name, command) in references {

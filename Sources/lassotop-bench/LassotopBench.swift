@@ -27,6 +27,10 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "The lassotop binary for the idle figure (default: the one next to this binary).")
     var lassotop: String?
 
+    /// The idle group's floor process (IdleBenchmark): polls these nodes as an idle dashboard would, until killed.
+    @Option(parsing: .upToNextOption, help: .hidden)
+    var pollFloor: [String] = []
+
     /// A window too short to read CPU ticks from is a usage error (exit 64), not silently lengthened.
     func validate() throws {
         guard idleSeconds >= 5 else { throw ValidationError("--idle-seconds must be at least 5 (got \(idleSeconds))") }
@@ -34,6 +38,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if !pollFloor.isEmpty { return try await PollFloor.run(nodes: pollFloor) }
         var figures: [Figure] = []
         func wanted(_ key: String) -> Bool { only.map { key.contains($0) } ?? true }
         func report(_ figure: Figure) {
@@ -59,7 +64,10 @@ struct Bench: AsyncParsableCommand {
         }
         if wanted("idle") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
-            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop", seconds: Double(idleSeconds)) { report(figure) }
+            for figure in try IdleBenchmark.run(lassotopPath: lassotop ?? directory + "/lassotop",
+                                                benchPath: Bundle.main.executableURL?.path, seconds: Double(idleSeconds)) {
+                report(figure)
+            }
         }
         if wanted("record") {
             let directory = Bundle.main.executableURL?.deletingLastPathComponent().path ?? "."
