@@ -3,7 +3,8 @@
 # private server, the same window, CPU summed over the threads' /proc/PID/task/*/schedstat (ns) after a warm-up.
 # Usage: scripts/idle-side-by-side.sh SECONDS "ARGS A" "ARGS B" [alone|embedded]   (env BIN, BIN_B, WARM=25)
 #   BIN_B: B runs this binary instead of BIN (two builds side by side, same arguments or not).
-#   alone: both dashboards watch one `lassotop demo --nodes 3` process; embedded: each runs its own demo (no --node).
+#   alone: both dashboards watch one `lassotop demo --nodes 3` process; embedded: each runs its own demo (no --node);
+#   serve: two `lassotop serve` hubs nobody reads watch that demo instead (docs/performance.md, "A hub nobody reads").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${BIN:-$here/../.build/release/lassotop}
@@ -14,11 +15,12 @@ home=$(mktemp -d)
 env="TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$home XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$home"' EXIT
 nodes=""
-if [ "$mode" = alone ]; then
+if [ "$mode" = alone ] || [ "$mode" = serve ]; then
   port=$(( 20000 + RANDOM % 20000 ))
   tmux -L "$socket" -f /dev/null new-session -d -s demo -x 120 -y 40 "exec env $env $bin demo --nodes 3 --port $port"
   nodes="--node http://127.0.0.1:$port --node http://127.0.0.1:$((port + 1)) --node http://127.0.0.1:$((port + 2))"
 fi
+[ "$mode" = serve ] && nodes="serve --listen 127.0.0.1:0 $nodes"
 tmux -L "$socket" -f /dev/null new-session -d -s a -x 120 -y 40 "exec env $env $bin $nodes $a"
 tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 "exec env $env $bin_b $nodes $b"
 sleep "$warm"

@@ -45,6 +45,8 @@ public enum IdleBenchmark {
             let urls = (0..<3).map { "http://127.0.0.1:\(port + $0)" }.joined(separator: " ")
             backgrounds.append(("floor", "exec env \(environment) \(benchPath) --poll-floor \(urls)"))
         }
+        // And a hub nobody reads (`lassotop serve`, left running all day like the dashboard).
+        backgrounds.append(("serve", "exec env \(environment) \(lassotopPath) serve --listen 127.0.0.1:0 \(nodes)"))
         let separate = try measure(dashboard: "exec env \(environment) \(lassotopPath) \(nodes)", references: references,
                                    seconds: seconds, width: width, height: height, suffix: "separate",
                                    backgrounds: backgrounds)
@@ -57,7 +59,7 @@ public enum IdleBenchmark {
         }
         var separateNote = note(separate)
         if let demo = separate["demo"] { separateNote += String(format: "; the demo process %.2f%% CPU", demo.cpuPercent) }
-        if separate["floor"] != nil { separateNote += " (serving the dashboard and the floor)" }
+        if separate["floor"] != nil { separateNote += " (serving the dashboard, the floor and the hub)" }
         let window = "\(width)×\(height) tmux, \(Int(seconds)) s"
         return [
             Measure.figure("idle CPU lassotop (embedded 3-node demo) / htop (\(window))", unit: "×",
@@ -75,6 +77,11 @@ public enum IdleBenchmark {
                                         floor.cpuPercent, floor.threads, separate["lassotop"]!.cpuPercent,
                                         floor.cpuPercent / max(separate["lassotop"]!.cpuPercent, 1e-9) * 100)),
         ] } ?? []) + [
+            Measure.figure("idle CPU lassotop serve, nobody reading / htop, reference only", unit: "×",
+                           values: [ratio(separate["serve"]!, separate["htop"]!)], budget: nil, .atMost,
+                           note: String(format: "the hub %.2f%% CPU (%d threads, %d started in the window), peak RSS %.1f MB",
+                                        separate["serve"]!.cpuPercent, separate["serve"]!.threads,
+                                        separate["serve"]!.threadsStarted, Double(separate["serve"]!.peakRSSBytes) / 1e6)),
             Measure.figure("idle peak RSS lassotop, embedded demo (VmHWM)", unit: "MB",
                            values: [Double(embedded["lassotop"]!.peakRSSBytes) / 1e6], budget: 40, .atMost),
             Measure.figure("idle peak RSS dashboard alone (VmHWM)", unit: "MB",

@@ -3,20 +3,50 @@ import LassoClient
 import LassoCore
 import Synchronization
 
-/// What the hub serves, frozen once per published `ClusterSnapshot`: the snapshot JSON document and the Prometheus
-/// exposition are encoded by the refresh loop, never by a request (single flight: 100 viewers cost one encode, and no
-/// request ever reaches the nodes).
-public struct HubFrame: Sendable {
+/// What the hub serves, frozen once per published `ClusterSnapshot`. Each document is encoded once per frame, by
+/// whoever needs it first — a request, or the refresh loop while viewers are reading (`HubPublisher.refresh`) — and
+/// never by two at once (single flight: 100 viewers cost one encode, and no request ever reaches the nodes). A hub
+/// nobody reads encodes nothing: encoding the snapshot document every beat was most of an unread hub's CPU
+/// (docs/performance.md, "A hub nobody reads").
+public final class HubFrame: Sendable {
     public let snapshot: ClusterSnapshot
-    /// `lassotop.snapshot/2`, byte for byte what `snapshot --format json` prints (with its trailing newline).
-    public let snapshotJSON: Data
-    /// Prometheus text exposition 0.0.4.
-    public let metricsText: Data
     /// Monotonic instant the frame was built (for `/healthz` age).
     public let builtAt: ContinuousClock.Instant
+    private let json = Mutex<Data?>(nil)
+    private let metrics = Mutex<Data?>(nil)
+    private let encoded: @Sendable () -> Void
+
+    init(snapshot: ClusterSnapshot, builtAt: ContinuousClock.Instant, encoded: @escaping @Sendable () -> Void) {
+        self.snapshot = snapshot
+        self.builtAt = builtAt
+        self.encoded = encoded
+    }
+
+    /// `lassotop.snapshot/2`, byte for byte what `snapshot --format json` prints (with its trailing newline).
+    public var snapshotJSON: Data {
+        json.withLock { cached in
+            if let cached { return cached }
+            var encoded = (try? SnapshotDocument(snapshot: snapshot).json()) ?? Data("{}".utf8)
+            encoded.append(0x0A)
+            self.encoded()
+            cached = encoded
+            return encoded
+        }
+    }
+
+    /// Prometheus text exposition 0.0.4.
+    public var metricsText: Data {
+        metrics.withLock { cached in
+            if let cached { return cached }
+            let rendered = Data(HubMetrics.render(snapshot).utf8)
+            encoded()
+            cached = rendered
+            return rendered
+        }
+    }
 }
 
-/// Turns the monitor's latest snapshots into cached frames and numbers the feed for `/api/v1/events`.
+/// Turns the monitor's latest snapshots into frames and numbers the feed for `/api/v1/events`.
 public final class HubPublisher: Sendable {
     public typealias Source = @Sendable () -> ClusterSnapshot
 
@@ -25,45 +55,95 @@ public final class HubPublisher: Sendable {
     private let frame = Mutex<HubFrame?>(nil)
     let feed: HubFeedLog
     private let frames = Atomic<Int>(0)
+    /// `refresh` calls so far (each one reads the monitor's latest snapshot).
+    let refreshes = Atomic<Int>(0)
+    private let encodes = Atomic<Int>(0)
+    /// When `/api/v1/snapshot` was last read (ms on `clock`); `Int64.min` when never.
+    private let lastSnapshotReadMs = Atomic<Int64>(.min)
+    private let clock: @Sendable () -> Int64
+    /// Yields once per monitor publish (`ClusterMonitor.onPublish`); nil for a plain `source`, which `run` polls.
+    private let published: AsyncStream<Void>?
+    private let publishedContinuation: AsyncStream<Void>.Continuation?
 
-    /// `source` must be cheap and never touch the network (`ClusterMonitor.latestSnapshot`).
-    public init(source: @escaping Source, healthIntervalMs: @escaping @Sendable () -> Int64, feedCapacity: Int = 10_000) {
+    /// While a snapshot was read this recently, the refresh loop encodes each new frame's document itself, so
+    /// viewers (the dashboard reads every second) never wait for it; after that, the first reader encodes it.
+    /// Prometheus scrapes (every 15 s or more, against a 2 s beat) always encode on demand: most frames are never
+    /// scraped.
+    static let viewersRecentMs: Int64 = 10_000
+
+    /// `source` must be cheap and never touch the network (`ClusterMonitor.latestSnapshot`). `run` polls it.
+    public convenience init(source: @escaping Source, healthIntervalMs: @escaping @Sendable () -> Int64,
+                            feedCapacity: Int = 10_000,
+                            clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+        self.init(source: source, healthIntervalMs: healthIntervalMs, feedCapacity: feedCapacity, clock: clock,
+                  woken: false)
+    }
+
+    /// Follows the monitor: `run` refreshes after each of its publishes and sleeps in between (it polled every
+    /// 100 ms, ten timer wake-ups a second of an idle hub).
+    public convenience init(monitor: ClusterMonitor) {
+        self.init(source: { monitor.latestSnapshot() }, healthIntervalMs: { monitor.healthIntervalMs() },
+                  feedCapacity: 10_000, clock: { Int64(Date().timeIntervalSince1970 * 1000) }, woken: true)
+        let continuation = publishedContinuation
+        monitor.onPublish { continuation?.yield() }
+    }
+
+    private init(source: @escaping Source, healthIntervalMs: @escaping @Sendable () -> Int64, feedCapacity: Int,
+                 clock: @escaping @Sendable () -> Int64, woken: Bool) {
         self.source = source
         self.healthIntervalMs = healthIntervalMs
         self.feed = HubFeedLog(capacity: feedCapacity)
-    }
-
-    public convenience init(monitor: ClusterMonitor) {
-        self.init(source: { monitor.latestSnapshot() }, healthIntervalMs: { monitor.healthIntervalMs() })
+        self.clock = clock
+        if woken {
+            // The newest publish is all that matters: a refresh reads the latest snapshot whatever woke it.
+            let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            published = stream
+            publishedContinuation = continuation
+        } else {
+            published = nil
+            publishedContinuation = nil
+        }
     }
 
     public func current() -> HubFrame? { frame.withLock { $0 } }
 
+    /// The current frame's snapshot document, for a viewer: nil before the first frame. Counts as a viewer reading.
+    public func snapshotDocument() -> Data? {
+        lastSnapshotReadMs.store(clock(), ordering: .relaxed)
+        return current()?.snapshotJSON
+    }
+
     /// Frames built so far (each one a new snapshot generation).
     public var framesBuilt: Int { frames.load(ordering: .relaxed) }
+
+    /// Documents encoded so far (snapshot JSON and Prometheus text, each at most once per frame).
+    public var documentsEncoded: Int { encodes.load(ordering: .relaxed) }
 
     /// Builds a new frame when the monitor published a new snapshot. Returns true when it did.
     @discardableResult
     public func refresh() -> Bool {
+        refreshes.add(1, ordering: .relaxed)
         let snapshot = source()
         if let existing = current(), existing.snapshot.generatedAtMs == snapshot.generatedAtMs, existing.snapshot == snapshot {
             return false
         }
-        var json = (try? SnapshotDocument(snapshot: snapshot).json()) ?? Data("{}".utf8)
-        json.append(0x0A)
-        let metrics = HubMetrics.render(snapshot)
-        let built = HubFrame(snapshot: snapshot, snapshotJSON: json, metricsText: Data(metrics.utf8), builtAt: .now)
+        let built = HubFrame(snapshot: snapshot, builtAt: .now) { [weak self] in self?.encodes.add(1, ordering: .relaxed) }
+        let lastRead = lastSnapshotReadMs.load(ordering: .relaxed)
+        if lastRead != .min, clock() - lastRead <= Self.viewersRecentMs { _ = built.snapshotJSON }
         frame.withLock { $0 = built }
         frames.add(1, ordering: .relaxed)
         feed.append(snapshot.feed)
         return true
     }
 
-    /// Refreshes every `everyMs` until cancelled. Reading the monitor's published value is an in-memory copy.
+    /// Refreshes until cancelled: after each publish of the monitor, or (a plain `source`) every `everyMs`. Call it
+    /// once. Reading the monitor's published value is an in-memory copy.
     public func run(everyMs: Int64 = 100) async {
-        while !Task.isCancelled {
-            refresh()
-            do { try await Task.sleep(for: .milliseconds(everyMs)) } catch { return }
+        refresh()
+        if let published {
+            for await _ in published { refresh() }
+        } else {
+            while (try? await Task.sleep(for: .milliseconds(everyMs))) != nil { refresh() }
         }
         feed.closeAll()
     }
@@ -80,7 +160,7 @@ public final class HubFeedLog: Sendable {
     private struct State: Sendable {
         var entries: [Entry] = []
         var lastSeq: Int64 = 0
-        var previous: Set<FeedEvent> = []
+        var previous: [FeedEvent] = []
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
         /// Waiters whose timeout or cancellation came before they registered: they must not wait at all.
@@ -100,12 +180,12 @@ public final class HubFeedLog: Sendable {
     func append(_ feed: [FeedEvent]) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             var added = false
-            for event in feed where !state.previous.contains(event) {
+            for event in Self.unseen(feed, previous: state.previous) {
                 state.lastSeq += 1
                 state.entries.append(Entry(seq: state.lastSeq, event: event))
                 added = true
             }
-            state.previous = Set(feed)
+            state.previous = feed
             if state.entries.count > capacity + capacity / 4 { state.entries.removeFirst(state.entries.count - capacity) }
             guard added else { return [] }
             defer { state.waiters.removeAll() }
@@ -113,6 +193,37 @@ public final class HubFeedLog: Sendable {
         }
         for waiter in woken { waiter.resume() }
     }
+
+    /// The events of `feed` not in `previous`, in `feed`'s order. Both are normally in the feed's display order,
+    /// ascending `ts` (FeedBuffer), and then a merge walk compares each event only with the previous events of its
+    /// own `ts`; otherwise (or when one `ts` holds many) each is looked up in a set of the previous ones. Hashing every
+    /// event of both feeds each frame was a quarter of an unread hub's CPU (docs/performance.md, "A hub nobody reads").
+    static func unseen(_ feed: [FeedEvent], previous: [FeedEvent]) -> [FeedEvent] {
+        func ascending(_ events: [FeedEvent]) -> Bool { zip(events, events.dropFirst()).allSatisfy { $0.ts <= $1.ts } }
+        if ascending(feed), ascending(previous) {
+            var out: [FeedEvent] = []
+            var start = 0   // the first previous event not older than the current one
+            walk: do {
+                for event in feed {
+                    while start < previous.count, previous[start].ts < event.ts { start += 1 }
+                    var index = start
+                    var found = false
+                    while index < previous.count, previous[index].ts == event.ts {
+                        if previous[index] == event { found = true; break }
+                        index += 1
+                        if index - start > Self.maxSameTs { break walk }
+                    }
+                    if !found { out.append(event) }
+                }
+                return out
+            }
+        }
+        let seen = Set(previous)
+        return feed.filter { !seen.contains($0) }
+    }
+
+    /// Past this many previous events with one `ts`, `unseen` takes the set instead of comparing each with each.
+    static let maxSameTs = 64
 
     func closeAll() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in

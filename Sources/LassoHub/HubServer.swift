@@ -132,9 +132,9 @@ public final class HubServer: Sendable {
             return Self.json(.ok, body)
         }
         router.get("/api/v1/snapshot") { _, _ in
-            guard let frame = publisher.current() else { return Self.json(.serviceUnavailable, #"{"error":"no snapshot yet"}"#) }
+            guard let document = publisher.snapshotDocument() else { return Self.json(.serviceUnavailable, #"{"error":"no snapshot yet"}"#) }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(data: frame.snapshotJSON)))
+                            body: .init(byteBuffer: ByteBuffer(data: document)))
         }
         router.get("/metrics") { _, _ in
             guard let frame = publisher.current() else { return Self.json(.serviceUnavailable, #"{"error":"no snapshot yet"}"#) }
