@@ -93,10 +93,16 @@ final class SystemBenchmarkSmokeTests: XCTestCase {
         guard IdleBenchmark.which("htop") != nil, IdleBenchmark.which("btop") != nil, IdleBenchmark.which("tmux") != nil else {
             throw XCTSkip("needs tmux, htop and btop")
         }
-        let figures = try IdleBenchmark.run(lassotopPath: binary, seconds: 2)
-        XCTAssertEqual(figures.count, 6)
-        XCTAssertGreaterThan(figures[4].median, 1, "peak RSS in MB, embedded")
-        XCTAssertGreaterThan(figures[5].median, 1, "peak RSS in MB, dashboard alone")
+        // The floor runs when the bench binary is there (`swift build` makes it beside lassotop).
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("lassotop-bench").path
+        let withFloor = FileManager.default.isExecutableFile(atPath: bench)
+        let figures = try IdleBenchmark.run(lassotopPath: binary, benchPath: withFloor ? bench : nil, seconds: 2)
+        func figure(_ prefix: String) -> Figure? { figures.first { $0.name.hasPrefix(prefix) } }
+        XCTAssertEqual(figures.count, withFloor ? 8 : 7, "\(figures.map(\.name))")
+        XCTAssertGreaterThan(figure("idle peak RSS lassotop, embedded")?.median ?? 0, 1, "peak RSS in MB, embedded")
+        XCTAssertGreaterThan(figure("idle peak RSS dashboard alone")?.median ?? 0, 1, "peak RSS in MB, dashboard alone")
+        XCTAssertGreaterThan(figure("idle CPU lassotop serve")?.median ?? 0, 0, "the hub ran and was measured")
+        if withFloor { XCTAssertGreaterThan(figure("idle CPU floor")?.median ?? 0, 0, "the floor ran and was measured") }
     }
 
     /// The start-up figures read the providers table off the screen: rows, and the CALL/S cell once it is a number.
