@@ -4,7 +4,8 @@
 # Usage: scripts/idle-side-by-side.sh SECONDS "ARGS A" "ARGS B" [alone|embedded]   (env BIN, BIN_B, WARM=25)
 #   BIN_B: B runs this binary instead of BIN (two builds side by side, same arguments or not).
 #   alone: both dashboards watch one `lassotop demo --nodes 3` process; embedded: each runs its own demo (no --node);
-#   serve: two `lassotop serve` hubs nobody reads watch that demo instead (docs/performance.md, "A hub nobody reads").
+#   serve: two `lassotop serve` hubs nobody reads watch that demo instead (docs/performance.md, "A hub nobody reads");
+#   record: two `lassotop record` recorders (docs/performance.md, "A recorder's second").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${BIN:-$here/../.build/release/lassotop}
@@ -15,14 +16,16 @@ home=$(mktemp -d)
 env="TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$home XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$home"' EXIT
 nodes=""
-if [ "$mode" = alone ] || [ "$mode" = serve ]; then
+if [ "$mode" != embedded ]; then
   port=$(( 20000 + RANDOM % 20000 ))
   tmux -L "$socket" -f /dev/null new-session -d -s demo -x 120 -y 40 "exec env $env $bin demo --nodes 3 --port $port"
   nodes="--node http://127.0.0.1:$port --node http://127.0.0.1:$((port + 1)) --node http://127.0.0.1:$((port + 2))"
 fi
-[ "$mode" = serve ] && nodes="serve --listen 127.0.0.1:0 $nodes"
-tmux -L "$socket" -f /dev/null new-session -d -s a -x 120 -y 40 "exec env $env $bin $nodes $a"
-tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 "exec env $env $bin_b $nodes $b"
+pane_a=$nodes; pane_b=$nodes
+[ "$mode" = serve ] && { pane_a="serve --listen 127.0.0.1:0 $nodes"; pane_b=$pane_a; }
+[ "$mode" = record ] && { pane_a="record $home/a.lrec $nodes"; pane_b="record $home/b.lrec $nodes"; }
+tmux -L "$socket" -f /dev/null new-session -d -s a -x 120 -y 40 "exec env $env $bin $pane_a $a"
+tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 "exec env $env $bin_b $pane_b $b"
 sleep "$warm"
 pid_a=$(tmux -L "$socket" list-panes -t a -F '#{pane_pid}'); pid_b=$(tmux -L "$socket" list-panes -t b -F '#{pane_pid}')
 # CPU per thread from /proc/PID/task/*/schedstat (ns), sampled every 0.25 s: a thread that exits inside the window

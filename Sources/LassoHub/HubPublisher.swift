@@ -194,36 +194,10 @@ public final class HubFeedLog: Sendable {
         for waiter in woken { waiter.resume() }
     }
 
-    /// The events of `feed` not in `previous`, in `feed`'s order. Both are normally in the feed's display order,
-    /// ascending `ts` (FeedBuffer), and then a merge walk compares each event only with the previous events of its
-    /// own `ts`; otherwise (or when one `ts` holds many) each is looked up in a set of the previous ones. Hashing every
-    /// event of both feeds each frame was a quarter of an unread hub's CPU (docs/performance.md, "A hub nobody reads").
+    /// The events of `feed` not in `previous`, in `feed`'s order.
     static func unseen(_ feed: [FeedEvent], previous: [FeedEvent]) -> [FeedEvent] {
-        func ascending(_ events: [FeedEvent]) -> Bool { zip(events, events.dropFirst()).allSatisfy { $0.ts <= $1.ts } }
-        if ascending(feed), ascending(previous) {
-            var out: [FeedEvent] = []
-            var start = 0   // the first previous event not older than the current one
-            walk: do {
-                for event in feed {
-                    while start < previous.count, previous[start].ts < event.ts { start += 1 }
-                    var index = start
-                    var found = false
-                    while index < previous.count, previous[index].ts == event.ts {
-                        if previous[index] == event { found = true; break }
-                        index += 1
-                        if index - start > Self.maxSameTs { break walk }
-                    }
-                    if !found { out.append(event) }
-                }
-                return out
-            }
-        }
-        let seen = Set(previous)
-        return feed.filter { !seen.contains($0) }
+        zip(feed, FeedMatching.indices(of: feed, in: previous)).compactMap { $1 == nil ? $0 : nil }
     }
-
-    /// Past this many previous events with one `ts`, `unseen` takes the set instead of comparing each with each.
-    static let maxSameTs = 64
 
     func closeAll() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in

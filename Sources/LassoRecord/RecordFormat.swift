@@ -236,6 +236,42 @@ struct SnapshotCodec {
         return try JSONTree.parse(data)
     }
 
+    /// The feed's events and the chains as trees, kept from one snapshot to the next by `tree(_:reusing:)`.
+    struct KeptTrees {
+        var events: [FeedEvent] = []
+        var eventTrees: [JSONTree] = []
+        var chains: [ChainAggregate] = []
+        var chainTrees: [JSONTree] = []
+    }
+
+    /// The same tree as `tree(_:)`, encoding only what `kept` does not hold: a recorder's snapshots come every second
+    /// and share most of their up to 1,000 feed events, and their chains change once per metrics refresh (15 s);
+    /// encoding and parsing all of it every second was most of what `lassotop record` cost (docs/performance.md,
+    /// "A recorder's second").
+    func tree(_ snapshot: ClusterSnapshot, reusing kept: inout KeptTrees) throws -> JSONTree {
+        var recorded = RecordedSnapshot(snapshot)
+        let feed = recorded.feed
+        let chains = recorded.chains
+        recorded.feed = []
+        recorded.chains = []
+        guard case .object(var members) = try JSONTree.parse(encoder.encode(recorded)) else {
+            throw JSONTreeError(offset: 0, reason: "a snapshot encoded as something else than an object")
+        }
+        var eventTrees: [JSONTree] = []
+        eventTrees.reserveCapacity(feed.count)
+        for (event, match) in zip(feed, FeedMatching.indices(of: feed, in: kept.events)) {
+            eventTrees.append(try match.map { kept.eventTrees[$0] } ?? JSONTree.parse(encoder.encode(event)))
+        }
+        // Chains keep their order; one equal to the chain in its place last time has the same tree.
+        let chainTrees = try chains.enumerated().map { index, chain in
+            index < kept.chains.count && kept.chains[index] == chain ? kept.chainTrees[index] : try JSONTree.parse(encoder.encode(chain))
+        }
+        members[RecordedSnapshot.CodingKeys.feed.rawValue] = .array(eventTrees)
+        members[RecordedSnapshot.CodingKeys.chains.rawValue] = .array(chainTrees)
+        kept = KeptTrees(events: feed, eventTrees: eventTrees, chains: chains, chainTrees: chainTrees)
+        return .object(members)
+    }
+
     func snapshot(_ tree: JSONTree) throws -> ClusterSnapshot {
         try decoder.decode(RecordedSnapshot.self, from: Data(tree.serialized())).snapshot
     }

@@ -39,6 +39,7 @@ public final class RecordWriter: @unchecked Sendable {
     private var encoder = BinaryTree.Encoder()
     private var blockBytes = 0
     private let codec = SnapshotCodec()
+    private var kept = SnapshotCodec.KeptTrees()
     private var previous: JSONTree?
     private var blockStartMs: Int64 = 0
     private var pending: [UInt8] = []
@@ -86,7 +87,8 @@ public final class RecordWriter: @unchecked Sendable {
 
     /// Appends one snapshot: a keyframe when a block starts, otherwise the delta from the previous snapshot.
     public func append(_ snapshot: ClusterSnapshot) throws {
-        try append(tree: try codec.tree(snapshot), atMs: snapshot.generatedAtMs)
+        let tree = try lock.withLock { try codec.tree(snapshot, reusing: &kept) }
+        try append(tree: tree, atMs: snapshot.generatedAtMs)
     }
 
     /// The tree `append` stores for a snapshot (benchmarks build long recordings by editing it).
