@@ -58,8 +58,10 @@ public enum IdleBenchmark {
                           Double(b.peakRSSBytes) / 1e6)
         }
         var separateNote = note(separate)
-        if let demo = separate["demo"] { separateNote += String(format: "; the demo process %.2f%% CPU", demo.cpuPercent) }
-        if separate["floor"] != nil { separateNote += " (serving the dashboard, the floor and the hub)" }
+        if let demo = separate["demo"] {
+            separateNote += String(format: "; the demo process %.2f%% CPU", demo.cpuPercent)
+                + (separate["floor"] == nil ? " (serving the dashboard and the hub)" : " (serving the dashboard, the hub and the floor)")
+        }
         let window = "\(width)×\(height) tmux, \(Int(seconds)) s"
         return [
             Measure.figure("idle CPU lassotop (embedded 3-node demo) / htop (\(window))", unit: "×",
