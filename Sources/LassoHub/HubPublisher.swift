@@ -63,7 +63,6 @@ public final class HubPublisher: Sendable {
     private let clock: @Sendable () -> Int64
     /// Yields once per monitor publish (`ClusterMonitor.onPublish`); nil for a plain `source`, which `run` polls.
     private let published: AsyncStream<Void>?
-    private let publishedContinuation: AsyncStream<Void>.Continuation?
 
     /// While a snapshot was read this recently, the refresh loop encodes each new frame's document itself, so
     /// viewers (the dashboard reads every second) never wait for it; after that, the first reader encodes it.
@@ -74,34 +73,34 @@ public final class HubPublisher: Sendable {
     /// `source` must be cheap and never touch the network (`ClusterMonitor.latestSnapshot`). `run` polls it.
     public convenience init(source: @escaping Source, healthIntervalMs: @escaping @Sendable () -> Int64,
                             feedCapacity: Int = 10_000,
-                            clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                            clock: @escaping @Sendable () -> Int64 = HubPublisher.wallClockMs) {
         self.init(source: source, healthIntervalMs: healthIntervalMs, feedCapacity: feedCapacity, clock: clock,
-                  woken: false)
+                  following: nil)
     }
 
     /// Follows the monitor: `run` refreshes after each of its publishes and sleeps in between (it polled every
     /// 100 ms, ten timer wake-ups a second of an idle hub).
     public convenience init(monitor: ClusterMonitor) {
         self.init(source: { monitor.latestSnapshot() }, healthIntervalMs: { monitor.healthIntervalMs() },
-                  feedCapacity: 10_000, clock: { Int64(Date().timeIntervalSince1970 * 1000) }, woken: true)
-        let continuation = publishedContinuation
-        monitor.onPublish { continuation?.yield() }
+                  feedCapacity: 10_000, clock: Self.wallClockMs, following: monitor)
     }
 
+    /// Milliseconds since 1970, the default clock of the viewers-recently-read window.
+    public static let wallClockMs: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
     private init(source: @escaping Source, healthIntervalMs: @escaping @Sendable () -> Int64, feedCapacity: Int,
-                 clock: @escaping @Sendable () -> Int64, woken: Bool) {
+                 clock: @escaping @Sendable () -> Int64, following monitor: ClusterMonitor?) {
         self.source = source
         self.healthIntervalMs = healthIntervalMs
         self.feed = HubFeedLog(capacity: feedCapacity)
         self.clock = clock
-        if woken {
+        if let monitor {
             // The newest publish is all that matters: a refresh reads the latest snapshot whatever woke it.
             let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             published = stream
-            publishedContinuation = continuation
+            monitor.onPublish { continuation.yield() }
         } else {
             published = nil
-            publishedContinuation = nil
         }
     }
 
