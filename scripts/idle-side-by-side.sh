@@ -1,7 +1,7 @@
 #!/bin/bash
 # Idle CPU of two dashboards side by side (docs/performance.md, "Sixth round"): each in a 120×40 tmux pane of a
 # private server, the same window, CPU summed over the threads' /proc/PID/task/*/schedstat (ns) after a warm-up.
-# Usage: scripts/idle-side-by-side.sh SECONDS "ARGS A" "ARGS B" [alone|embedded]   (env BIN, BIN_B, WARM=25)
+# Usage: scripts/idle-side-by-side.sh SECONDS "ARGS A" "ARGS B" [alone|embedded|serve|record]   (env BIN, BIN_B, WARM=25)
 #   BIN_B: B runs this binary instead of BIN (two builds side by side, same arguments or not).
 #   alone: both dashboards watch one `lassotop demo --nodes 3` process; embedded: each runs its own demo (no --node);
 #   serve: two `lassotop serve` hubs nobody reads watch that demo instead (docs/performance.md, "A hub nobody reads");
